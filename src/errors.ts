@@ -1,0 +1,61 @@
+/**
+ * One error hierarchy for the app. Every error has a stable `code` (for alerts, tests and dashboards),
+ * a message that says what was expected, what was found and what to do, and an optional `cause`.
+ * Raw responses and other sensitive detail are attached non-enumerable so logging an error never dumps them.
+ */
+export class M2mError extends Error {
+  override name = "M2mError";
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown; detail?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options?.detail !== undefined) {
+      Object.defineProperty(this, "detail", { value: options.detail, enumerable: false, writable: false });
+    }
+  }
+
+  /** Sensitive or bulky context (a raw response body, say). Non-enumerable: not logged, not serialised. */
+  declare readonly detail?: unknown;
+}
+
+/** App settings are missing or invalid. Not retryable: fix the settings and restart. */
+export class ConfigurationError extends M2mError {
+  override name = "ConfigurationError";
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      "CONFIGURATION_INVALID",
+      `Invalid app settings (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n- ${problems.join("\n- ")}`,
+    );
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+/** The credential (certificate, secret, assertion) cannot be used as it is. Alert-worthy; retrying will not help. */
+export class CredentialError extends M2mError {
+  override name = "CredentialError";
+}
+
+/** Entra ID refused a token request. `aadsts` is the numeric AADSTS code when Entra sent one. */
+export class TokenError extends M2mError {
+  override name = "TokenError";
+  readonly aadsts: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { aadsts?: number; retryable?: boolean; cause?: unknown; detail?: unknown } = {},
+  ) {
+    super(code, message, options);
+    this.aadsts = options.aadsts;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A dependency failed in a way that may pass (network, throttling, 5xx). Retry with backoff. */
+export class TransientError extends M2mError {
+  override name = "TransientError";
+}
