@@ -42,7 +42,7 @@ export async function issueCertificate(options: IssueOptions = {}): Promise<Issu
     { ...rsa, modulusLength: options.keyBits ?? 2048 },
     true,
     ["sign", "verify"],
-  )) as CryptoKeyPair;
+  )) as webcrypto.CryptoKeyPair;
   const subject = options.subject ?? "CN=m2m-functions dev";
   const extensions: x509.Extension[] = [];
   if (options.isCa) {
@@ -88,7 +88,7 @@ export async function issueCertificate(options: IssueOptions = {}): Promise<Issu
   };
 }
 
-async function importSigningKey(keyPem: string): Promise<CryptoKey> {
+async function importSigningKey(keyPem: string): Promise<webcrypto.CryptoKey> {
   const der = Buffer.from(keyPem.replace(/-----[A-Z ]+-----|\s/g, ""), "base64");
   return webcrypto.subtle.importKey("pkcs8", der, rsa, false, ["sign"]);
 }

@@ -1,0 +1,69 @@
+// m2m-diagnose: checks a setup end to end — settings, credential, token — and prints the token's claims.
+import { existsSync, readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createServices } from "../container.js";
+import { loadConfig, type Env } from "../config/loadConfig.js";
+import { diagnoseTokenPath } from "../diagnostics/diagnoseTokenPath.js";
+import { formatDiagnosis } from "../diagnostics/formatDiagnosis.js";
+import { ConfigurationError } from "../errors.js";
+import { consoleLogger } from "../logging/consoleLogger.js";
+
+const usage = `Usage: m2m-diagnose [--scope <resource>/.default] [--settings local.settings.json] [--json] [--show-token] [--verbose]
+
+Loads the app settings (environment first, then the "Values" of local.settings.json), loads the credential,
+acquires a client credentials token and prints its decoded claims and the time each step took.
+The raw token is printed only with --show-token.`;
+
+/** Runs the diagnosis; returns the process exit code (0 ok, 1 failed, 2 bad settings or usage). */
+export async function main(argv: string[], env: Env = process.env): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        scope: { type: "string" },
+        settings: { type: "string" },
+        json: { type: "boolean", default: false },
+        "show-token": { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(usage);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig({ ...readSettingsFile(args.settings), ...env });
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = consoleLogger({ minLevel: args.verbose ? "info" : "warn" });
+  const services = createServices(config, { logger });
+  const diagnosis = await diagnoseTokenPath(services, {
+    ...(args.scope ? { scope: args.scope } : {}),
+    showToken: args["show-token"],
+  });
+  console.log(args.json ? JSON.stringify(diagnosis, null, 2) : formatDiagnosis(diagnosis));
+  return diagnosis.ok ? 0 : 1;
+}
+
+function readSettingsFile(path: string | undefined): Env {
+  const file = path ?? "local.settings.json";
+  if (!existsSync(file)) {
+    if (path) throw new ConfigurationError([`--settings ${path}: file not found`]);
+    return {};
+  }
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as { Values?: Record<string, string> };
+  return parsed.Values ?? {};
+}
+

@@ -1,0 +1,33 @@
+/** Where the app's credential for Entra ID comes from. */
+export type CredentialConfig =
+  | {
+      kind: "keyvault-certificate";
+      vaultUrl: string;
+      certificateName: string;
+      /** Pinned version, or null for the latest. */
+      certificateVersion: string | null;
+      /** 0 = check for a new version only after a certificate error. Ignored when a version is pinned. */
+      refreshMinutes: number;
+      /** How the app authenticates to Key Vault. */
+      vaultAuth: "managed-identity" | "default-azure-credential";
+    }
+  | { kind: "certificate-file"; path: string; password: string | null }
+  | { kind: "client-secret"; secret: string }
+  | { kind: "managed-identity-federation"; audience: string };
+
+/** The app's settings, parsed and checked once. Frozen; no optional gaps. */
+export interface Config {
+  tenantId: string;
+  clientId: string;
+  /** Scheme + host (+ port), no trailing slash, e.g. https://login.microsoftonline.com. */
+  authorityHost: string;
+  /** `${authorityHost}/${tenantId}`. */
+  authority: string;
+  /** Default scope for token requests: `<resource>/.default`. */
+  scope: string;
+  credential: CredentialConfig;
+  /** User-assigned managed identity client id, or null for the system-assigned identity. */
+  managedIdentityClientId: string | null;
+  thumbprintAlgorithm: "sha256" | "sha1";
+  sendX5c: boolean;
+}

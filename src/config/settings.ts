@@ -1,0 +1,86 @@
+/**
+ * Every app setting the app reads, with its documentation. README.md and local.settings.example.json list
+ * the same names (a test keeps them in step).
+ */
+export interface SettingDoc {
+  name: string;
+  /** Shown in errors and docs: the expected form. */
+  form: string;
+  required: "always" | "for a credential source" | "no";
+  secret: boolean;
+}
+
+export const settings = {
+  tenantId: { name: "M2M_TENANT_ID", form: "directory (tenant) id GUID or verified domain", required: "always", secret: false },
+  clientId: { name: "M2M_CLIENT_ID", form: "application (client) id GUID", required: "always", secret: false },
+  authorityHost: {
+    name: "M2M_AUTHORITY_HOST",
+    form: "https URL, or AzurePublicCloud | AzureUSGovernment | AzureChinaCloud (default AzurePublicCloud)",
+    required: "no",
+    secret: false,
+  },
+  scope: { name: "M2M_SCOPE", form: "<resource>/.default, e.g. api://my-api/.default", required: "always", secret: false },
+  credentialSource: {
+    name: "M2M_CREDENTIAL_SOURCE",
+    form: "keyvault-certificate | certificate-file | client-secret | managed-identity-federation (default keyvault-certificate)",
+    required: "no",
+    secret: false,
+  },
+  keyVaultUrl: { name: "M2M_KEYVAULT_URL", form: "https://<vault>.vault.azure.net", required: "for a credential source", secret: false },
+  certificateName: {
+    name: "M2M_KEYVAULT_CERTIFICATE_NAME",
+    form: "Key Vault certificate name (1-127 letters, digits, dashes)",
+    required: "for a credential source",
+    secret: false,
+  },
+  certificateVersion: {
+    name: "M2M_KEYVAULT_CERTIFICATE_VERSION",
+    form: "32 hex characters; empty = always the latest version",
+    required: "no",
+    secret: false,
+  },
+  certificateRefreshMinutes: {
+    name: "M2M_KEYVAULT_REFRESH_MINUTES",
+    form: "whole minutes between checks for a new certificate version, 0 = only after a certificate error (default 10)",
+    required: "no",
+    secret: false,
+  },
+  keyVaultAuth: {
+    name: "M2M_KEYVAULT_AUTH",
+    form: "managed-identity | default-azure-credential (default managed-identity)",
+    required: "no",
+    secret: false,
+  },
+  managedIdentityClientId: {
+    name: "M2M_MANAGED_IDENTITY_CLIENT_ID",
+    form: "client id GUID of a user-assigned managed identity; empty = system-assigned",
+    required: "no",
+    secret: false,
+  },
+  certificatePath: {
+    name: "M2M_CERTIFICATE_PATH",
+    form: "path to a .pem (key + certificate) or .pfx/.p12 file",
+    required: "for a credential source",
+    secret: false,
+  },
+  certificatePassword: { name: "M2M_CERTIFICATE_PASSWORD", form: "password of the PFX or encrypted PEM key", required: "no", secret: true },
+  clientSecret: { name: "M2M_CLIENT_SECRET", form: "the client secret's Value (not its Secret ID)", required: "for a credential source", secret: true },
+  federationAudience: {
+    name: "M2M_FEDERATION_AUDIENCE",
+    form: "audience of the federated credential (default api://AzureADTokenExchange)",
+    required: "no",
+    secret: false,
+  },
+  thumbprintAlgorithm: {
+    name: "M2M_THUMBPRINT_ALGORITHM",
+    form: "sha256 (PS256 assertions, default) | sha1 (RS256, legacy)",
+    required: "no",
+    secret: false,
+  },
+  sendX5c: {
+    name: "M2M_SEND_X5C",
+    form: "true | false: send the certificate chain (x5c) for subject name + issuer authentication (default false)",
+    required: "no",
+    secret: false,
+  },
+} as const satisfies Record<string, SettingDoc>;

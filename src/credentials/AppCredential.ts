@@ -1,0 +1,26 @@
+import type { NodeAuthOptions } from "@azure/msal-node";
+import type { CertificateCredential } from "./certificate/CertificateCredential.js";
+
+/** One usable version of the app's credential for Entra ID, ready for MSAL. */
+export interface AppCredential {
+  /**
+   * Identifies this version of the credential (certificate thumbprint, file content hash, ...).
+   * A new id means a new MSAL client: MSAL reuses its signed assertion per client object.
+   */
+  id: string;
+  kind: "keyvault-certificate" | "certificate-file" | "client-secret" | "managed-identity-federation";
+  /** The part of MSAL's auth options that carries the credential. Holds secrets: never log it. */
+  auth: Pick<NodeAuthOptions, "clientCertificate" | "clientSecret" | "clientAssertion">;
+  /** The certificate in use, for certificate sources. */
+  certificate: CertificateCredential | null;
+  /** Log-safe description: source, version, thumbprints, validity. */
+  summary: Record<string, unknown>;
+}
+
+/** Where the token path gets its credential. Loads lazily, then serves the loaded one. */
+export interface CredentialProvider {
+  /** The credential to use now. The first call loads it; later calls may check for a newer version. */
+  current(): Promise<AppCredential>;
+  /** Loads the credential again (after Entra ID rejected it, or an event said it changed). */
+  reload(reason: string): Promise<AppCredential>;
+}

@@ -1,0 +1,2 @@
+// Entry point ("main" in package.json): importing the function files registers them with the host.
+import "./functions/diagnostics.js";

@@ -1,0 +1,19 @@
+/** An access token and how it was obtained. `token` is a secret: never log it. */
+export interface AccessToken {
+  token: string;
+  expiresOn: Date;
+  scope: string;
+  /** Served from MSAL's in-memory cache: no request to Entra ID. */
+  fromCache: boolean;
+  /** The credential version that obtained it (see AppCredential.id). */
+  credentialId: string;
+}
+
+/** Where downstream callers get bearer tokens. */
+export interface TokenSource {
+  /**
+   * A token for `scope` (default: the configured M2M_SCOPE). `forceRefresh` skips the cache, e.g. after the
+   * API answered 401 to a cached token.
+   */
+  getToken(options?: { scope?: string; forceRefresh?: boolean }): Promise<AccessToken>;
+}

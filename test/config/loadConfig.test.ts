@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/loadConfig.js";
+import { ConfigurationError } from "../../src/errors.js";
+
+const tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const clientId = "11111111-2222-3333-4444-555555555555";
+const base = {
+  M2M_TENANT_ID: tenantId,
+  M2M_CLIENT_ID: clientId,
+  M2M_SCOPE: "api://reports/.default",
+  M2M_KEYVAULT_URL: "https://kv-m2m.vault.azure.net/",
+  M2M_KEYVAULT_CERTIFICATE_NAME: "m2m-client",
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as ConfigurationError).problems;
+  }
+  throw new Error("expected a ConfigurationError");
+}
+
+describe("loadConfig", () => {
+  it("defaults to a Key Vault certificate on the public cloud, following the latest version", () => {
+    const config = loadConfig(base);
+    expect(config).toEqual({
+      tenantId,
+      clientId,
+      authorityHost: "https://login.microsoftonline.com",
+      authority: `https://login.microsoftonline.com/${tenantId}`,
+      scope: "api://reports/.default",
+      credential: {
+        kind: "keyvault-certificate",
+        vaultUrl: "https://kv-m2m.vault.azure.net",
+        certificateName: "m2m-client",
+        certificateVersion: null,
+        refreshMinutes: 10,
+        vaultAuth: "managed-identity",
+      },
+      managedIdentityClientId: null,
+      thumbprintAlgorithm: "sha256",
+      sendX5c: false,
+    });
+  });
+
+  it("returns a deeply frozen object", () => {
+    const config = loadConfig(base);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.credential)).toBe(true);
+  });
+
+  it("names every missing setting at once with the expected form", () => {
+    expect(problemsOf({})).toEqual([
+      "M2M_TENANT_ID is missing: set it to directory (tenant) id GUID or verified domain",
+      "M2M_CLIENT_ID is missing: set it to application (client) id GUID",
+      "M2M_SCOPE is missing: set it to <resource>/.default, e.g. api://my-api/.default",
+      "M2M_KEYVAULT_URL is missing (needed by M2M_CREDENTIAL_SOURCE=keyvault-certificate): set it to https://<vault>.vault.azure.net",
+      "M2M_KEYVAULT_CERTIFICATE_NAME is missing (needed by M2M_CREDENTIAL_SOURCE=keyvault-certificate): set it to Key Vault certificate name (1-127 letters, digits, dashes)",
+    ]);
+  });
+
+  it("shows the invalid value next to the expected form", () => {
+    const problems = problemsOf({
+      ...base,
+      M2M_CLIENT_ID: "my-app",
+      M2M_SCOPE: "api://reports/read",
+      M2M_AUTHORITY_HOST: "http://login.example",
+      M2M_KEYVAULT_CERTIFICATE_VERSION: "latest",
+      M2M_THUMBPRINT_ALGORITHM: "md5",
+    });
+    expect(problems).toEqual([
+      'M2M_CLIENT_ID: expected application (client) id GUID; got "my-app"',
+      'M2M_SCOPE: expected <resource>/.default, e.g. api://my-api/.default; got "api://reports/read"',
+      'M2M_AUTHORITY_HOST: expected https URL, or AzurePublicCloud | AzureUSGovernment | AzureChinaCloud (default AzurePublicCloud) (MSAL requires https and a host without a path); got "http://login.example"',
+      'M2M_KEYVAULT_CERTIFICATE_VERSION: expected 32 hex characters; empty = always the latest version; got "latest"',
+      'M2M_THUMBPRINT_ALGORITHM: expected sha256 (PS256 assertions, default) | sha1 (RS256, legacy); got "md5"',
+    ]);
+  });
+
+  it("redacts secrets in errors", () => {
+    const problems = problemsOf({
+      ...base,
+      M2M_CREDENTIAL_SOURCE: "client-secret",
+      M2M_CLIENT_SECRET: "0b2c7a1e-aaaa-bbbb-cccc-123456789abc",
+    });
+    expect(problems).toEqual([
+      "M2M_CLIENT_SECRET: got <redacted>, which has the form of a GUID — that is the secret's ID; set the secret's Value (shown once, when the secret is created)",
+    ]);
+    expect(problems.join()).not.toContain("0b2c7a1e");
+  });
+
+  it.each([
+    ["AzureUSGovernment", "https://login.microsoftonline.us"],
+    ["azurechinacloud", "https://login.chinacloudapi.cn"],
+    ["https://127.0.0.1:8443/", "https://127.0.0.1:8443"],
+  ])("accepts authority host %s as %s", (value, expected) => {
+    expect(loadConfig({ ...base, M2M_AUTHORITY_HOST: value }).authorityHost).toBe(expected);
+  });
+
+  it("reads a certificate file source with its password", () => {
+    const config = loadConfig({
+      ...base,
+      M2M_CREDENTIAL_SOURCE: "certificate-file",
+      M2M_CERTIFICATE_PATH: "./certs/app.pfx",
+      M2M_CERTIFICATE_PASSWORD: "pw",
+      M2M_THUMBPRINT_ALGORITHM: "SHA1",
+      M2M_SEND_X5C: "true",
+    });
+    expect(config.credential).toEqual({ kind: "certificate-file", path: "./certs/app.pfx", password: "pw" });
+    expect(config.thumbprintAlgorithm).toBe("sha1");
+    expect(config.sendX5c).toBe(true);
+  });
+
+  it("reads managed identity federation with the default audience and a user-assigned identity", () => {
+    const config = loadConfig({
+      ...base,
+      M2M_CREDENTIAL_SOURCE: "managed-identity-federation",
+      M2M_MANAGED_IDENTITY_CLIENT_ID: clientId,
+    });
+    expect(config.credential).toEqual({ kind: "managed-identity-federation", audience: "api://AzureADTokenExchange" });
+    expect(config.managedIdentityClientId).toBe(clientId);
+  });
+
+  it("pins a certificate version and a refresh interval", () => {
+    const config = loadConfig({
+      ...base,
+      M2M_KEYVAULT_CERTIFICATE_VERSION: "ABCDEF0123456789ABCDEF0123456789",
+      M2M_KEYVAULT_REFRESH_MINUTES: "0",
+      M2M_KEYVAULT_AUTH: "default-azure-credential",
+    });
+    expect(config.credential).toMatchObject({
+      certificateVersion: "abcdef0123456789abcdef0123456789",
+      refreshMinutes: 0,
+      vaultAuth: "default-azure-credential",
+    });
+  });
+
+  it("rejects an unknown credential source", () => {
+    expect(problemsOf({ ...base, M2M_CREDENTIAL_SOURCE: "password" })).toEqual([
+      'M2M_CREDENTIAL_SOURCE: expected keyvault-certificate | certificate-file | client-secret | managed-identity-federation (default keyvault-certificate); got "password"',
+    ]);
+  });
+});
