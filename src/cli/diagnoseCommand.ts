@@ -15,7 +15,11 @@ acquires a client credentials token and prints its decoded claims and the time e
 The raw token is printed only with --show-token.`;
 
 /** Runs the diagnosis; returns the process exit code (0 ok, 1 failed, 2 bad settings or usage). */
-export async function main(argv: string[], env: Env = process.env): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Env = process.env,
+  options: { settingsFile?: boolean } = {},
+): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -39,7 +43,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
   }
   let config;
   try {
-    config = loadConfig({ ...readSettingsFile(args.settings), ...env });
+    config = loadConfig({ ...(options.settingsFile === false ? {} : readSettingsFile(args.settings)), ...env });
   } catch (error) {
     if (error instanceof ConfigurationError) {
       console.error(error.message);

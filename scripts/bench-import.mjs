@@ -1,0 +1,30 @@
+// Benchmark: how long importing the Functions entry takes, bundled (dist/index.js, what ships) vs. unbundled
+// (tsc output importing from node_modules). Cold start on Azure reads the app from a network share, where every
+// extra file costs more than here; this reports the local number. Each sample is a fresh Node process.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+
+const runs = Number(process.env.RUNS ?? 7);
+execFileSync("node", ["scripts/build.mjs"], { stdio: "ignore" });
+execFileSync("npx", ["--no-install", "tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+
+function sample(entry) {
+  const script = `const t = performance.now(); await import(${JSON.stringify(entry)}); console.log(performance.now() - t);`;
+  return Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }).trim());
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const entries = { bundled: resolve("dist/index.js"), unbundled: resolve(".tsbuild/src/index.js") };
+const results = {};
+for (const [name, entry] of Object.entries(entries)) {
+  if (!existsSync(entry)) throw new Error(`${entry} was not built`);
+  sample(entry); // warm the file system cache once, as a second cold start on the same worker would
+  results[name] = median(Array.from({ length: runs }, () => sample(entry)));
+}
+console.log(`node ${process.version}, median of ${runs} fresh processes:`);
+for (const [name, ms] of Object.entries(results)) console.log(`  ${name.padEnd(9)} ${ms.toFixed(1)} ms`);
