@@ -38,11 +38,10 @@ const rsa = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Ui
 export async function issueCertificate(options: IssueOptions = {}): Promise<IssuedCertificate> {
   const notBefore = options.notBefore ?? new Date(Date.now() - 60_000);
   const notAfter = options.notAfter ?? new Date(notBefore.getTime() + (options.validDays ?? 365) * DAY_MS);
-  const keys = (await webcrypto.subtle.generateKey(
-    { ...rsa, modulusLength: options.keyBits ?? 2048 },
-    true,
-    ["sign", "verify"],
-  )) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey({ ...rsa, modulusLength: options.keyBits ?? 2048 }, true, [
+    "sign",
+    "verify",
+  ]);
   const subject = options.subject ?? "CN=m2m-functions dev";
   const extensions: x509.Extension[] = [];
   if (options.isCa) {

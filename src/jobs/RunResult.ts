@@ -1,0 +1,49 @@
+/** How a run ended. */
+export type RunStatus =
+  /** The API answered a success status. */
+  | "succeeded"
+  /** The API answered, or could not be reached, and the job failed after its retries. */
+  | "failed"
+  /** Another run of the same job held the lease; this one did nothing. */
+  | "skipped";
+
+/** One attempt of the downstream call. */
+export interface AttemptResult {
+  attempt: number;
+  /** HTTP status, or null when no response arrived (network error, timeout). */
+  status: number | null;
+  durationMs: number;
+  /** Why the attempt failed, when it did: "timeout", "ECONNRESET", "HTTP 503", ... */
+  error: string | null;
+  /** Wait before the next attempt, when there is one. */
+  retryAfterMs: number | null;
+}
+
+/** What every run yields, whatever happened. Log-safe: no token, no secret. */
+export interface RunResult {
+  runId: string;
+  job: string;
+  trigger: "timer" | "manual";
+  status: RunStatus;
+  startedAt: string;
+  durationMs: number;
+  attempts: AttemptResult[];
+  /** Final HTTP status, or null. */
+  httpStatus: number | null;
+  /** Bytes of the final response body read (capped). */
+  bytes: number;
+  /** Parsed JSON body when the content type is JSON and it fit under the cap; otherwise null. */
+  json: unknown;
+  /** A bounded excerpt of the final response body when the run failed. */
+  errorBodyExcerpt: string | null;
+  /** Stable code of the failure ("HTTP_STATUS", "TIMEOUT", "DEADLINE", "NETWORK", "TOKEN", "LEASE_HELD", ...). */
+  errorCode: string | null;
+  /** What went wrong and what to do, for people. */
+  errorMessage: string | null;
+  /** Correlation sent: W3C traceparent and x-ms-client-request-id; received: x-ms-request-id. */
+  correlation: { traceparent: string; clientRequestId: string; requestId: string | null };
+  /** The timer occurrence was late (host restarted or was busy). */
+  isPastDue: boolean;
+  /** Why it was skipped, when it was. */
+  skippedReason: string | null;
+}
