@@ -1,0 +1,261 @@
+import { ConfigurationError } from "../errors.js";
+import type { JobDefinition, JobRequest } from "./JobDefinition.js";
+import { ncrontabProblem } from "./nextOccurrence.js";
+
+export interface JobDefaults {
+  /** M2M_SCOPE: the scope of jobs that do not name one. */
+  scope: string;
+  /** Cap and default for a run's deadline (below the function timeout). */
+  deadlineMs: number;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+const SETTING_REFERENCE = /^%([A-Za-z0-9_.:-]+)%$/;
+const FIELDS = new Set([
+  "name",
+  "schedule",
+  "scope",
+  "request",
+  "successStatuses",
+  "timeoutMs",
+  "deadlineMs",
+  "retry",
+  "idempotent",
+  "enabled",
+  "description",
+]);
+
+/**
+ * Validates job definitions (the parsed JSON of M2M_JOBS or the jobs file). Throws one ConfigurationError
+ * listing every problem as `job '<name>' (jobs[i]).<field>: expected ...; got ...`.
+ */
+export function parseJobs(
+  input: unknown,
+  defaults: JobDefaults,
+  env: Readonly<Record<string, string | undefined>>,
+  origin: string,
+): readonly JobDefinition[] {
+  const problems: string[] = [];
+  if (!Array.isArray(input)) {
+    throw new ConfigurationError([`${origin}: expected a JSON array of jobs; got ${describe(input)}`]);
+  }
+  const jobs: JobDefinition[] = [];
+  const seen = new Set<string>();
+  input.forEach((raw, index) => {
+    const label =
+      raw && typeof raw === "object" && typeof (raw as { name?: unknown }).name === "string"
+        ? `job '${(raw as { name: string }).name}' (${origin}[${index}])`
+        : `${origin}[${index}]`;
+    const problem = (field: string, expected: string, got: unknown) =>
+      problems.push(`${label}.${field}: expected ${expected}; got ${describe(got)}`);
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+      problems.push(`${label}: expected a job object; got ${describe(raw)}`);
+      return;
+    }
+    const job = raw as Record<string, unknown>;
+    for (const key of Object.keys(job)) {
+      if (!FIELDS.has(key))
+        problems.push(`${label}.${key}: unknown field (known: ${[...FIELDS].join(", ")})`);
+    }
+
+    const name = job.name;
+    if (typeof name !== "string" || !NAME.test(name)) {
+      problem("name", "a name of letters, digits and dashes starting with a letter (at most 63)", name);
+    } else if (seen.has(name.toLowerCase())) {
+      problem("name", "a name no other job has", name);
+    } else {
+      seen.add(name.toLowerCase());
+    }
+
+    let schedule = "";
+    let resolvedSchedule = "";
+    if (typeof job.schedule !== "string" || job.schedule.trim() === "") {
+      problem(
+        "schedule",
+        'a six-field NCRONTAB expression ("0 */5 * * * *") or a %SETTING% reference',
+        job.schedule,
+      );
+    } else {
+      schedule = job.schedule.trim();
+      const reference = SETTING_REFERENCE.exec(schedule);
+      resolvedSchedule = reference ? (env[reference[1]!]?.trim() ?? "") : schedule;
+      if (reference && resolvedSchedule === "") {
+        problem(
+          "schedule",
+          `app setting ${reference[1]} (referenced by ${schedule}) to be set`,
+          "it is missing",
+        );
+      } else {
+        const why = ncrontabProblem(resolvedSchedule);
+        if (why)
+          problem(
+            "schedule",
+            `a six-field NCRONTAB expression (${why})`,
+            reference ? `${schedule} = ${resolvedSchedule}` : schedule,
+          );
+      }
+    }
+
+    let scope = defaults.scope;
+    if (job.scope !== undefined) {
+      if (typeof job.scope === "string" && /^\S+\/\.default$/.test(job.scope)) scope = job.scope;
+      else problem("scope", "<resource>/.default", job.scope);
+    }
+
+    const request = parseRequest(job.request, problem);
+
+    let successStatuses: number[] = range(200, 299);
+    if (job.successStatuses !== undefined) {
+      if (
+        Array.isArray(job.successStatuses) &&
+        job.successStatuses.length > 0 &&
+        job.successStatuses.every((s) => Number.isInteger(s) && (s as number) >= 100 && (s as number) <= 599)
+      ) {
+        successStatuses = job.successStatuses as number[];
+      } else {
+        problem("successStatuses", "a non-empty array of HTTP status codes", job.successStatuses);
+      }
+    }
+
+    const timeoutMs = integer(job.timeoutMs, 30_000, 100, defaults.deadlineMs, "timeoutMs", problem);
+    const deadlineMs = integer(
+      job.deadlineMs,
+      defaults.deadlineMs,
+      1_000,
+      defaults.deadlineMs,
+      "deadlineMs",
+      problem,
+    );
+    if (timeoutMs > deadlineMs) problem("timeoutMs", `at most deadlineMs (${deadlineMs})`, timeoutMs);
+
+    const retryInput = job.retry ?? {};
+    let retry = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
+    if (typeof retryInput !== "object" || retryInput === null || Array.isArray(retryInput)) {
+      problem("retry", "{ maxAttempts, baseDelayMs, maxDelayMs }", retryInput);
+    } else {
+      const r = retryInput as Record<string, unknown>;
+      retry = {
+        maxAttempts: integer(r.maxAttempts, 4, 1, 20, "retry.maxAttempts", problem),
+        baseDelayMs: integer(r.baseDelayMs, 500, 0, 600_000, "retry.baseDelayMs", problem),
+        maxDelayMs: integer(r.maxDelayMs, 30_000, 0, 600_000, "retry.maxDelayMs", problem),
+      };
+    }
+
+    const safeByMethod = request ? !["POST", "PATCH"].includes(request.method) : true;
+    const idempotent = boolean(job.idempotent, safeByMethod, "idempotent", problem);
+    const enabled = boolean(job.enabled, true, "enabled", problem);
+
+    if (typeof name === "string" && request) {
+      jobs.push({
+        name,
+        schedule,
+        resolvedSchedule,
+        scope,
+        request,
+        successStatuses: Object.freeze([...successStatuses]),
+        timeoutMs,
+        deadlineMs,
+        retry: Object.freeze(retry),
+        idempotent,
+        enabled,
+      });
+    }
+  });
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return Object.freeze(jobs.map((job) => Object.freeze(job)));
+}
+
+function parseRequest(
+  value: unknown,
+  problem: (field: string, expected: string, got: unknown) => void,
+): JobRequest | null {
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    problem("request", "{ method, url, headers?, body? }", value);
+    return null;
+  }
+  const r = value as Record<string, unknown>;
+  let ok = true;
+  const method =
+    typeof r.method === "string" ? r.method.toUpperCase() : r.method === undefined ? "GET" : r.method;
+  if (!METHODS.includes(method as (typeof METHODS)[number])) {
+    problem("request.method", METHODS.join(" | "), r.method);
+    ok = false;
+  }
+  const url = typeof r.url === "string" ? URL.parse(r.url) : null;
+  if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)))) {
+    problem("request.url", "an absolute https URL (http only for localhost)", r.url);
+    ok = false;
+  }
+  const headers: Record<string, string> = {};
+  if (r.headers !== undefined) {
+    if (!r.headers || typeof r.headers !== "object" || Array.isArray(r.headers)) {
+      problem("request.headers", "an object of header names to string values", r.headers);
+      ok = false;
+    } else {
+      for (const [key, headerValue] of Object.entries(r.headers as Record<string, unknown>)) {
+        if (key.toLowerCase() === "authorization") {
+          problem(
+            `request.headers.${key}`,
+            "no Authorization header (the app adds the bearer token)",
+            "<redacted>",
+          );
+          ok = false;
+        } else if (typeof headerValue !== "string") {
+          problem(`request.headers.${key}`, "a string", headerValue);
+          ok = false;
+        } else {
+          headers[key] = headerValue;
+        }
+      }
+    }
+  }
+  const body = r.body ?? null;
+  if (body !== null && (method === "GET" || method === "HEAD")) {
+    problem("request.body", `no body for ${String(method)}`, body);
+    ok = false;
+  }
+  return ok && url
+    ? { method: method as JobRequest["method"], url: url.href, headers: Object.freeze(headers), body }
+    : null;
+}
+
+function integer(
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+  field: string,
+  problem: (field: string, expected: string, got: unknown) => void,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
+  problem(field, `a whole number from ${min} to ${max}`, value);
+  return fallback;
+}
+
+function boolean(
+  value: unknown,
+  fallback: boolean,
+  field: string,
+  problem: (field: string, expected: string, got: unknown) => void,
+): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === "boolean") return value;
+  problem(field, "true or false", value);
+  return fallback;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

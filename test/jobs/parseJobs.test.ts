@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { ConfigurationError } from "../../src/errors.js";
+import { nextOccurrence } from "../../src/jobs/nextOccurrence.js";
+import { parseJobs } from "../../src/jobs/parseJobs.js";
+
+const defaults = { scope: "api://default/.default", deadlineMs: 540_000 };
+const minimal = {
+  name: "report-sync",
+  schedule: "0 */5 * * * *",
+  request: { url: "https://api.example.com/reports" },
+};
+
+function problemsOf(input: unknown, env: Record<string, string> = {}): readonly string[] {
+  try {
+    parseJobs(input, defaults, env, "M2M_JOBS");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as ConfigurationError).problems;
+  }
+  throw new Error("expected a ConfigurationError");
+}
+
+describe("parseJobs", () => {
+  it("fills in defaults for a minimal job", () => {
+    expect(parseJobs([minimal], defaults, {}, "M2M_JOBS")).toEqual([
+      {
+        name: "report-sync",
+        schedule: "0 */5 * * * *",
+        resolvedSchedule: "0 */5 * * * *",
+        scope: "api://default/.default",
+        request: { method: "GET", url: "https://api.example.com/reports", headers: {}, body: null },
+        successStatuses: Array.from({ length: 100 }, (_, i) => 200 + i),
+        timeoutMs: 30_000,
+        deadlineMs: 540_000,
+        retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 },
+        idempotent: true,
+        enabled: true,
+      },
+    ]);
+  });
+
+  it("treats POST and PATCH as not idempotent unless the job says so", () => {
+    const [post, patch, declared] = parseJobs(
+      [
+        { ...minimal, name: "a", request: { method: "POST", url: "https://x.test/a", body: { full: true } } },
+        { ...minimal, name: "b", request: { method: "patch", url: "https://x.test/b" } },
+        { ...minimal, name: "c", request: { method: "POST", url: "https://x.test/c" }, idempotent: true },
+      ],
+      defaults,
+      {},
+      "M2M_JOBS",
+    );
+    expect([post!.idempotent, patch!.idempotent, declared!.idempotent]).toEqual([false, false, true]);
+    expect(post!.request.body).toEqual({ full: true });
+  });
+
+  it("resolves a %SETTING% schedule for computing the next run", () => {
+    const [job] = parseJobs(
+      [{ ...minimal, schedule: "%SYNC_SCHEDULE%" }],
+      defaults,
+      { SYNC_SCHEDULE: "0 0 2 * * *" },
+      "M2M_JOBS",
+    );
+    expect(job).toMatchObject({ schedule: "%SYNC_SCHEDULE%", resolvedSchedule: "0 0 2 * * *" });
+  });
+
+  it("names the job and the field of every problem", () => {
+    expect(
+      problemsOf([
+        { ...minimal, schedule: "*/5 * * * *" },
+        {
+          name: "bad one",
+          schedule: "%MISSING%",
+          request: { method: "FETCH", url: "http://api.example.com" },
+        },
+        {
+          ...minimal,
+          name: "report-sync",
+          request: { url: "https://x.test", headers: { Authorization: "Bearer abc" } },
+        },
+        { ...minimal, name: "c", retry: { maxAttempts: 0 }, timeoutMs: "30s", shedule: "x" },
+      ]),
+    ).toEqual([
+      "job 'report-sync' (M2M_JOBS[0]).schedule: expected a six-field NCRONTAB expression (NCRONTAB needs six fields ({second} {minute} {hour} {day} {month} {day-of-week}); got 5); got \"*/5 * * * *\"",
+      "job 'bad one' (M2M_JOBS[1]).name: expected a name of letters, digits and dashes starting with a letter (at most 63); got \"bad one\"",
+      "job 'bad one' (M2M_JOBS[1]).schedule: expected app setting MISSING (referenced by %MISSING%) to be set; got \"it is missing\"",
+      "job 'bad one' (M2M_JOBS[1]).request.method: expected GET | POST | PUT | PATCH | DELETE | HEAD; got \"FETCH\"",
+      "job 'bad one' (M2M_JOBS[1]).request.url: expected an absolute https URL (http only for localhost); got \"http://api.example.com\"",
+      "job 'report-sync' (M2M_JOBS[2]).name: expected a name no other job has; got \"report-sync\"",
+      "job 'report-sync' (M2M_JOBS[2]).request.headers.Authorization: expected no Authorization header (the app adds the bearer token); got \"<redacted>\"",
+      "job 'c' (M2M_JOBS[3]).shedule: unknown field (known: name, schedule, scope, request, successStatuses, timeoutMs, deadlineMs, retry, idempotent, enabled, description)",
+      "job 'c' (M2M_JOBS[3]).timeoutMs: expected a whole number from 100 to 540000; got \"30s\"",
+      "job 'c' (M2M_JOBS[3]).retry.maxAttempts: expected a whole number from 1 to 20; got 0",
+    ]);
+  });
+
+  it("rejects a schedule with an out-of-range field", () => {
+    expect(problemsOf([{ ...minimal, schedule: "0 61 * * * *" }])[0]).toContain(
+      "Constraint error, got value 61 expected range 0-59",
+    );
+  });
+
+  it("rejects something other than an array", () => {
+    expect(problemsOf({ jobs: [] })).toEqual(['M2M_JOBS: expected a JSON array of jobs; got {"jobs":[]}']);
+  });
+});
+
+describe("nextOccurrence", () => {
+  it.each([
+    ["0 */5 * * * *", "2026-01-01T00:00:07Z", "2026-01-01T00:05:00.000Z"],
+    ["0 30 9 * * MON-FRI", "2026-11-21T10:00:00Z", "2026-11-23T09:30:00.000Z"],
+    ["0 0 2 * * *", "2026-11-21T02:00:00Z", "2026-11-22T02:00:00.000Z"],
+  ])("%s after %s is %s (UTC)", (schedule, after, expected) => {
+    expect(nextOccurrence(schedule, new Date(after)).toISOString()).toBe(expected);
+  });
+});
