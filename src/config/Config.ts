@@ -1,3 +1,5 @@
+import type { JobDefinition } from "../jobs/JobDefinition.js";
+
 /** Where the app's credential for Entra ID comes from. */
 export type CredentialConfig =
   | {
@@ -15,6 +17,22 @@ export type CredentialConfig =
   | { kind: "client-secret"; secret: string }
   | { kind: "managed-identity-federation"; audience: string };
 
+/** Where the app keeps its state (run history, leases, alert ledger): Azure Table Storage. */
+export type StorageConfig =
+  | { kind: "connection-string"; connectionString: string }
+  /** Identity-based connection (AzureWebJobsStorage__tableServiceUri / __accountName): managed identity. */
+  | { kind: "identity"; tableServiceUri: string; clientId: string | null };
+
+/** Alert channels (any number, several at once) and when jobs alert. */
+export interface AlertConfig {
+  teamsWebhookUrl: string | null;
+  slackWebhookUrl: string | null;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  /** A job alerts once after this many consecutive failed runs. */
+  afterFailures: number;
+}
+
 /** The app's settings, parsed and checked once. Frozen; no optional gaps. */
 export interface Config {
   tenantId: string;
@@ -30,4 +48,10 @@ export interface Config {
   managedIdentityClientId: string | null;
   thumbprintAlgorithm: "sha256" | "sha1";
   sendX5c: boolean;
+  jobs: readonly JobDefinition[];
+  /** Cap and default of a job run's deadline. */
+  runDeadlineMs: number;
+  maxBodyBytes: number;
+  storage: StorageConfig;
+  alerts: AlertConfig;
 }

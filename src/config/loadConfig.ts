@@ -1,5 +1,9 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { ConfigurationError } from "../errors.js";
-import type { Config, CredentialConfig } from "./Config.js";
+import type { JobDefinition } from "../jobs/JobDefinition.js";
+import { parseJobs } from "../jobs/parseJobs.js";
+import type { Config, CredentialConfig, StorageConfig } from "./Config.js";
 import { settings, type SettingDoc } from "./settings.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -21,7 +25,10 @@ const CLOUDS: Record<string, string> = {
  * ConfigurationError listing every missing or invalid setting with the expected form and the value given
  * (secrets as <redacted>).
  */
-export function loadConfig(env: Env): Config {
+export function loadConfig(
+  env: Env,
+  readTextFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
+): Config {
   const problems: string[] = [];
   const read = (doc: SettingDoc): string | undefined => {
     const raw = env[doc.name]?.trim();
@@ -133,6 +140,81 @@ export function loadConfig(env: Env): Config {
   const thumbprintAlgorithm = oneOf(settings.thumbprintAlgorithm, ["sha256", "sha1"] as const, "sha256");
   const sendX5c = oneOf(settings.sendX5c, ["true", "false"] as const, "false") === "true";
 
+  const wholeNumber = (doc: SettingDoc, fallback: number, min: number, max: number): number => {
+    const value = read(doc);
+    if (value === undefined) return fallback;
+    if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max) return Number(value);
+    invalid(doc, value, `${min}..${max}`);
+    return fallback;
+  };
+  const runDeadlineMs = wholeNumber(settings.runDeadlineSeconds, 540, 5, 3600) * 1000;
+  const maxBodyBytes = wholeNumber(settings.maxBodyBytes, 1_048_576, 1024, 64 * 1_048_576);
+  const afterFailures = wholeNumber(settings.alertAfterFailures, 3, 1, 1000);
+
+  const webhook = (doc: SettingDoc): string | null => {
+    const value = read(doc);
+    if (value === undefined) return null;
+    const url = URL.parse(value);
+    if (
+      url &&
+      (url.protocol === "https:" ||
+        (url.protocol === "http:" && /^(localhost|127\.\d+\.\d+\.\d+)$/.test(url.hostname)))
+    ) {
+      return url.href;
+    }
+    invalid(doc, value);
+    return null;
+  };
+  const alerts = {
+    teamsWebhookUrl: webhook(settings.teamsWebhookUrl),
+    slackWebhookUrl: webhook(settings.slackWebhookUrl),
+    webhookUrl: webhook(settings.webhookUrl),
+    webhookSecret: read(settings.webhookSecret) ?? null,
+    afterFailures,
+  };
+
+  const storage = readStorage(env, managedIdentityClientId, problems);
+
+  let jobs: readonly JobDefinition[] = [];
+  const jobsJson = read(settings.jobs);
+  const jobsFile = read(settings.jobsFile);
+  if (jobsJson !== undefined || jobsFile !== undefined) {
+    const origin = jobsJson !== undefined ? settings.jobs.name : `${settings.jobsFile.name} ${jobsFile}`;
+    let text: string | undefined = jobsJson;
+    if (text === undefined) {
+      try {
+        text = readTextFile(resolve(jobsFile!));
+      } catch (error) {
+        problems.push(
+          `${origin}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)}); set ${settings.jobsFile.name} to a path relative to the app root`,
+        );
+      }
+    }
+    if (text !== undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        problems.push(
+          `${origin}: expected ${settings.jobs.form}; the JSON does not parse (${(error as Error).message})`,
+        );
+      }
+      if (parsed !== undefined) {
+        try {
+          jobs = parseJobs(
+            parsed,
+            { scope: scope || "missing/.default", deadlineMs: runDeadlineMs },
+            env,
+            jobsJson !== undefined ? settings.jobs.name : "jobs",
+          );
+        } catch (error) {
+          if (!(error instanceof ConfigurationError)) throw error;
+          problems.push(...error.problems.map((p) => (jobsJson !== undefined ? p : `${origin}: ${p}`)));
+        }
+      }
+    }
+  }
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return deepFreeze({
     tenantId,
@@ -144,12 +226,55 @@ export function loadConfig(env: Env): Config {
     managedIdentityClientId,
     thumbprintAlgorithm,
     sendX5c,
+    jobs,
+    runDeadlineMs,
+    maxBodyBytes,
+    storage,
+    alerts,
   });
+}
+
+/**
+ * The app's own storage: M2M_STORAGE_CONNECTION, else the host's AzureWebJobsStorage — a connection string or an
+ * identity-based connection (AzureWebJobsStorage__tableServiceUri or __accountName, with managed identity).
+ */
+function readStorage(env: Env, managedIdentityClientId: string | null, problems: string[]): StorageConfig {
+  const connection = env[settings.storageConnection.name]?.trim() || env.AzureWebJobsStorage?.trim();
+  if (connection) {
+    if (
+      connection === "UseDevelopmentStorage=true" ||
+      /AccountName=|TableEndpoint=|SharedAccessSignature=/i.test(connection)
+    ) {
+      return { kind: "connection-string", connectionString: connection };
+    }
+    problems.push(
+      `${settings.storageConnection.name} / AzureWebJobsStorage: expected a storage connection string (DefaultEndpointsProtocol=...;AccountName=...) or UseDevelopmentStorage=true; got <redacted>`,
+    );
+    return { kind: "connection-string", connectionString: "" };
+  }
+  const serviceUri =
+    env.AzureWebJobsStorage__tableServiceUri?.trim() ||
+    (env.AzureWebJobsStorage__accountName?.trim()
+      ? `https://${env.AzureWebJobsStorage__accountName.trim()}.table.core.windows.net`
+      : undefined);
+  if (serviceUri) {
+    return {
+      kind: "identity",
+      tableServiceUri: serviceUri.replace(/\/+$/, ""),
+      clientId: env.AzureWebJobsStorage__clientId?.trim() || managedIdentityClientId,
+    };
+  }
+  problems.push(
+    `${settings.storageConnection.name} or AzureWebJobsStorage is missing: set a storage connection string (UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for an identity-based connection`,
+  );
+  return { kind: "connection-string", connectionString: "" };
 }
 
 function isVaultUrl(value: string): boolean {
   const url = URL.parse(value);
-  return url !== null && url.protocol === "https:" && (url.pathname === "/" || url.pathname === "") && !url.search;
+  return (
+    url !== null && url.protocol === "https:" && (url.pathname === "/" || url.pathname === "") && !url.search
+  );
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -11,22 +11,42 @@ export interface SettingDoc {
 }
 
 export const settings = {
-  tenantId: { name: "M2M_TENANT_ID", form: "directory (tenant) id GUID or verified domain", required: "always", secret: false },
-  clientId: { name: "M2M_CLIENT_ID", form: "application (client) id GUID", required: "always", secret: false },
+  tenantId: {
+    name: "M2M_TENANT_ID",
+    form: "directory (tenant) id GUID or verified domain",
+    required: "always",
+    secret: false,
+  },
+  clientId: {
+    name: "M2M_CLIENT_ID",
+    form: "application (client) id GUID",
+    required: "always",
+    secret: false,
+  },
   authorityHost: {
     name: "M2M_AUTHORITY_HOST",
     form: "https URL, or AzurePublicCloud | AzureUSGovernment | AzureChinaCloud (default AzurePublicCloud)",
     required: "no",
     secret: false,
   },
-  scope: { name: "M2M_SCOPE", form: "<resource>/.default, e.g. api://my-api/.default", required: "always", secret: false },
+  scope: {
+    name: "M2M_SCOPE",
+    form: "<resource>/.default, e.g. api://my-api/.default",
+    required: "always",
+    secret: false,
+  },
   credentialSource: {
     name: "M2M_CREDENTIAL_SOURCE",
     form: "keyvault-certificate | certificate-file | client-secret | managed-identity-federation (default keyvault-certificate)",
     required: "no",
     secret: false,
   },
-  keyVaultUrl: { name: "M2M_KEYVAULT_URL", form: "https://<vault>.vault.azure.net", required: "for a credential source", secret: false },
+  keyVaultUrl: {
+    name: "M2M_KEYVAULT_URL",
+    form: "https://<vault>.vault.azure.net",
+    required: "for a credential source",
+    secret: false,
+  },
   certificateName: {
     name: "M2M_KEYVAULT_CERTIFICATE_NAME",
     form: "Key Vault certificate name (1-127 letters, digits, dashes)",
@@ -63,8 +83,18 @@ export const settings = {
     required: "for a credential source",
     secret: false,
   },
-  certificatePassword: { name: "M2M_CERTIFICATE_PASSWORD", form: "password of the PFX or encrypted PEM key", required: "no", secret: true },
-  clientSecret: { name: "M2M_CLIENT_SECRET", form: "the client secret's Value (not its Secret ID)", required: "for a credential source", secret: true },
+  certificatePassword: {
+    name: "M2M_CERTIFICATE_PASSWORD",
+    form: "password of the PFX or encrypted PEM key",
+    required: "no",
+    secret: true,
+  },
+  clientSecret: {
+    name: "M2M_CLIENT_SECRET",
+    form: "the client secret's Value (not its Secret ID)",
+    required: "for a credential source",
+    secret: true,
+  },
   federationAudience: {
     name: "M2M_FEDERATION_AUDIENCE",
     form: "audience of the federated credential (default api://AzureADTokenExchange)",
@@ -82,5 +112,65 @@ export const settings = {
     form: "true | false: send the certificate chain (x5c) for subject name + issuer authentication (default false)",
     required: "no",
     secret: false,
+  },
+  jobs: {
+    name: "M2M_JOBS",
+    form: "JSON array of job definitions (see README: Jobs)",
+    required: "no",
+    secret: false,
+  },
+  jobsFile: {
+    name: "M2M_JOBS_FILE",
+    form: "path of a JSON file of job definitions shipped with the app, relative to the app root (used when M2M_JOBS is empty)",
+    required: "no",
+    secret: false,
+  },
+  runDeadlineSeconds: {
+    name: "M2M_RUN_DEADLINE_SECONDS",
+    form: "whole seconds a job run may take, all retries included; keep it below host.json functionTimeout (default 540)",
+    required: "no",
+    secret: false,
+  },
+  maxBodyBytes: {
+    name: "M2M_MAX_BODY_BYTES",
+    form: "whole bytes of a downstream response body to read at most (default 1048576)",
+    required: "no",
+    secret: false,
+  },
+  storageConnection: {
+    name: "M2M_STORAGE_CONNECTION",
+    form: "storage connection string for run history, leases and the alert ledger (default: AzureWebJobsStorage)",
+    required: "no",
+    secret: true,
+  },
+  alertAfterFailures: {
+    name: "M2M_ALERT_AFTER_FAILURES",
+    form: "whole number of consecutive failed runs before a job alerts (default 3)",
+    required: "no",
+    secret: false,
+  },
+  teamsWebhookUrl: {
+    name: "M2M_ALERT_TEAMS_WEBHOOK_URL",
+    form: 'https URL of a Teams Workflows webhook ("Post to a channel when a webhook request is received")',
+    required: "no",
+    secret: true,
+  },
+  slackWebhookUrl: {
+    name: "M2M_ALERT_SLACK_WEBHOOK_URL",
+    form: "https URL of a Slack incoming webhook",
+    required: "no",
+    secret: true,
+  },
+  webhookUrl: {
+    name: "M2M_ALERT_WEBHOOK_URL",
+    form: "https URL receiving alerts as JSON",
+    required: "no",
+    secret: false,
+  },
+  webhookSecret: {
+    name: "M2M_ALERT_WEBHOOK_SECRET",
+    form: "secret for the X-M2M-Signature HMAC-SHA256 header of M2M_ALERT_WEBHOOK_URL",
+    required: "no",
+    secret: true,
   },
 } as const satisfies Record<string, SettingDoc>;

@@ -10,6 +10,7 @@ const base = {
   M2M_SCOPE: "api://reports/.default",
   M2M_KEYVAULT_URL: "https://kv-m2m.vault.azure.net/",
   M2M_KEYVAULT_CERTIFICATE_NAME: "m2m-client",
+  AzureWebJobsStorage: "UseDevelopmentStorage=true",
 };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -42,6 +43,17 @@ describe("loadConfig", () => {
       managedIdentityClientId: null,
       thumbprintAlgorithm: "sha256",
       sendX5c: false,
+      jobs: [],
+      runDeadlineMs: 540_000,
+      maxBodyBytes: 1_048_576,
+      storage: { kind: "connection-string", connectionString: "UseDevelopmentStorage=true" },
+      alerts: {
+        teamsWebhookUrl: null,
+        slackWebhookUrl: null,
+        webhookUrl: null,
+        webhookSecret: null,
+        afterFailures: 3,
+      },
     });
   });
 
@@ -58,6 +70,7 @@ describe("loadConfig", () => {
       "M2M_SCOPE is missing: set it to <resource>/.default, e.g. api://my-api/.default",
       "M2M_KEYVAULT_URL is missing (needed by M2M_CREDENTIAL_SOURCE=keyvault-certificate): set it to https://<vault>.vault.azure.net",
       "M2M_KEYVAULT_CERTIFICATE_NAME is missing (needed by M2M_CREDENTIAL_SOURCE=keyvault-certificate): set it to Key Vault certificate name (1-127 letters, digits, dashes)",
+      "M2M_STORAGE_CONNECTION or AzureWebJobsStorage is missing: set a storage connection string (UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for an identity-based connection",
     ]);
   });
 
@@ -119,7 +132,10 @@ describe("loadConfig", () => {
       M2M_CREDENTIAL_SOURCE: "managed-identity-federation",
       M2M_MANAGED_IDENTITY_CLIENT_ID: clientId,
     });
-    expect(config.credential).toEqual({ kind: "managed-identity-federation", audience: "api://AzureADTokenExchange" });
+    expect(config.credential).toEqual({
+      kind: "managed-identity-federation",
+      audience: "api://AzureADTokenExchange",
+    });
     expect(config.managedIdentityClientId).toBe(clientId);
   });
 
@@ -140,6 +156,59 @@ describe("loadConfig", () => {
   it("rejects an unknown credential source", () => {
     expect(problemsOf({ ...base, M2M_CREDENTIAL_SOURCE: "password" })).toEqual([
       'M2M_CREDENTIAL_SOURCE: expected keyvault-certificate | certificate-file | client-secret | managed-identity-federation (default keyvault-certificate); got "password"',
+    ]);
+  });
+
+  it("uses an identity-based storage connection", () => {
+    const { AzureWebJobsStorage: _, ...withoutConnection } = base;
+    const config = loadConfig({ ...withoutConnection, AzureWebJobsStorage__accountName: "stm2m" });
+    expect(config.storage).toEqual({
+      kind: "identity",
+      tableServiceUri: "https://stm2m.table.core.windows.net",
+      clientId: null,
+    });
+  });
+
+  it("reads jobs from M2M_JOBS and names the job and field of a bad definition", () => {
+    const job = { name: "sync", schedule: "0 0 * * * *", request: { url: "https://api.test/sync" } };
+    expect(loadConfig({ ...base, M2M_JOBS: JSON.stringify([job]) }).jobs.map((j) => j.name)).toEqual([
+      "sync",
+    ]);
+    expect(problemsOf({ ...base, M2M_JOBS: JSON.stringify([{ ...job, timeoutMs: -1 }]) })).toEqual([
+      "job 'sync' (M2M_JOBS[0]).timeoutMs: expected a whole number from 100 to 540000; got -1",
+    ]);
+    expect(problemsOf({ ...base, M2M_JOBS: "[{" })[0]).toMatch(
+      /^M2M_JOBS: expected JSON array of job definitions \(see README: Jobs\); the JSON does not parse/,
+    );
+  });
+
+  it("reads jobs from a file and names the file in problems", () => {
+    const files: Record<string, string> = {
+      [`${process.cwd()}/jobs.json`]: JSON.stringify([{ name: "x", schedule: "bad" }]),
+    };
+    const read = (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error("missing"), { code: "ENOENT" });
+      return text;
+    };
+    expect(() => loadConfig({ ...base, M2M_JOBS_FILE: "jobs.json" }, read)).toThrow(
+      "M2M_JOBS_FILE jobs.json: job 'x' (jobs[0]).schedule",
+    );
+    expect(() => loadConfig({ ...base, M2M_JOBS_FILE: "nope.json" }, read)).toThrow(
+      "M2M_JOBS_FILE nope.json: cannot read the file (ENOENT)",
+    );
+  });
+
+  it("checks alert webhook URLs and numbers", () => {
+    expect(
+      problemsOf({
+        ...base,
+        M2M_ALERT_SLACK_WEBHOOK_URL: "http://hooks.slack.test/x",
+        M2M_ALERT_AFTER_FAILURES: "0",
+      }),
+    ).toEqual([
+      'M2M_ALERT_AFTER_FAILURES: expected whole number of consecutive failed runs before a job alerts (default 3) (1..1000); got "0"',
+      "M2M_ALERT_SLACK_WEBHOOK_URL: expected https URL of a Slack incoming webhook; got <redacted>",
     ]);
   });
 });
