@@ -29,7 +29,9 @@ export interface JobRunnerDeps {
     key: string,
     owner: string,
     ttlMs: number,
-  ): Promise<{ acquired: true; release(): Promise<void> } | { acquired: false; heldBy: string; expiresAt: Date }>;
+  ): Promise<
+    { acquired: true; release(): Promise<void> } | { acquired: false; heldBy: string; expiresAt: Date }
+  >;
   /** Records the run; returns the job's consecutive failures after it. */
   record(result: RunResult): Promise<{ consecutiveFailures: number }>;
   /** Alerts (or resolves) as the outcome calls for; never throws for a failed delivery. */
@@ -54,7 +56,10 @@ export class JobNotFoundError extends M2mError {
 export class JobDisabledError extends M2mError {
   override name = "JobDisabledError";
   constructor(name: string) {
-    super("JOB_DISABLED", `Job '${name}' is disabled ("enabled": false in its definition); enable it to run it.`);
+    super(
+      "JOB_DISABLED",
+      `Job '${name}' is disabled ("enabled": false in its definition); enable it to run it.`,
+    );
   }
 }
 
@@ -72,7 +77,11 @@ export async function runJob(
   deps: JobRunnerDeps,
 ): Promise<RunResult> {
   const job = deps.jobs.find((j) => j.name.toLowerCase() === name.toLowerCase());
-  if (!job) throw new JobNotFoundError(name, deps.jobs.map((j) => j.name));
+  if (!job)
+    throw new JobNotFoundError(
+      name,
+      deps.jobs.map((j) => j.name),
+    );
   if (!job.enabled) throw new JobDisabledError(job.name);
 
   const runId = (deps.newRunId ?? randomUUID)();
@@ -85,10 +94,15 @@ export async function runJob(
     isPastDue: trigger.isPastDue,
   };
   if (trigger.isPastDue) {
-    deps.logger.warn("Timer run is past due (the host was down or busy at the scheduled time)", { job: job.name, runId });
+    deps.logger.warn("Timer run is past due (the host was down or busy at the scheduled time)", {
+      job: job.name,
+      runId,
+    });
   }
 
-  const notRun = (fields: Pick<RunResult, "status" | "errorCode" | "errorMessage" | "skippedReason">): RunResult => ({
+  const notRun = (
+    fields: Pick<RunResult, "status" | "errorCode" | "errorMessage" | "skippedReason">,
+  ): RunResult => ({
     ...base,
     ...fields,
     durationMs: deps.clock().getTime() - started.getTime(),
@@ -102,7 +116,11 @@ export async function runJob(
 
   let lease: Awaited<ReturnType<JobRunnerDeps["acquireLease"]>>;
   try {
-    lease = await deps.acquireLease(`job-${job.name}`, `${deps.instanceId}/${runId}`, job.deadlineMs + LEASE_MARGIN_MS);
+    lease = await deps.acquireLease(
+      `job-${job.name}`,
+      `${deps.instanceId}/${runId}`,
+      job.deadlineMs + LEASE_MARGIN_MS,
+    );
   } catch (error) {
     // Without the lease two runs could overlap: do not call the API.
     const message = error instanceof Error ? error.message : String(error);
@@ -147,7 +165,11 @@ export async function runJob(
       consecutiveFailures: recorded?.consecutiveFailures ?? null,
     };
     if (result.status === "succeeded") deps.logger.info("Job run succeeded", summary);
-    else deps.logger.error(`Job run failed: ${result.errorMessage ?? result.errorCode ?? "unknown error"}`, summary);
+    else
+      deps.logger.error(
+        `Job run failed: ${result.errorMessage ?? result.errorCode ?? "unknown error"}`,
+        summary,
+      );
     return result;
   } finally {
     await lease.release().catch((error: unknown) => {
@@ -161,7 +183,10 @@ export async function runJob(
 }
 
 /** Recording must not turn a run's real outcome into a storage error: log it and go on. */
-async function recordSafely(result: RunResult, deps: JobRunnerDeps): Promise<{ consecutiveFailures: number } | null> {
+async function recordSafely(
+  result: RunResult,
+  deps: JobRunnerDeps,
+): Promise<{ consecutiveFailures: number } | null> {
   try {
     return await deps.record(result);
   } catch (error) {

@@ -6,9 +6,10 @@ import type { Logger } from "./Logger.js";
  * Application Insights. Properties go as a second argument: Application Insights keeps them as custom dimensions.
  */
 export function contextLogger(context: Pick<InvocationContext, "info" | "warn" | "error">): Logger {
-  const write = (method: "info" | "warn" | "error") => (message: string, properties?: Record<string, unknown>) => {
-    if (properties && Object.keys(properties).length > 0) context[method](message, properties);
-    else context[method](message);
-  };
+  const write =
+    (method: "info" | "warn" | "error") => (message: string, properties?: Record<string, unknown>) => {
+      if (properties && Object.keys(properties).length > 0) context[method](message, properties);
+      else context[method](message);
+    };
   return { info: write("info"), warn: write("warn"), error: write("error") };
 }
