@@ -26,13 +26,20 @@ export function createServices(config: Config, deps: { clock?: Clock; logger?: L
   return { config, credentials, tokens, clock, logger };
 }
 
+let config: Config | undefined;
 let services: Services | undefined;
 
+/** The process-wide configuration, read once from the app settings. Throws the list of every problem. */
+export function getConfig(env: Env = process.env): Config {
+  config ??= loadConfig(env);
+  return config;
+}
+
 /**
- * The process-wide services, built on first use (not at import: a cold start that only registers functions
- * pays nothing). A configuration error is thrown to every caller until the settings are fixed.
+ * The process-wide services, built on first use (not at import: registering functions costs no SDK client).
+ * A configuration error is thrown to every caller until the settings are fixed.
  */
 export function getServices(env: Env = process.env): Services {
-  services ??= createServices(loadConfig(env));
+  services ??= createServices(getConfig(env));
   return services;
 }
