@@ -70,7 +70,9 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
   const check = async (current: { credential: AppCredential; version: string }): Promise<AppCredential> => {
     try {
       const latest = await store.getProperties(name, null);
-      if (latest.version === current.version) {
+      // A disabled latest version is also what a renewal in progress looks like (the pending version is the
+      // latest until it completes): keep the loaded certificate until a usable version appears.
+      if (latest.version === current.version || !latest.enabled) {
         nextCheckAt = clock().getTime() + refreshMs;
         return current.credential;
       }

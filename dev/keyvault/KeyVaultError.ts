@@ -1,0 +1,141 @@
+/**
+ * An error response of the Key Vault stand-in, in the service's envelope:
+ * `{ "error": { "code", "message", "innererror"?: { "code" } } }`.
+ *
+ * The factories use the wording the real service sends where it is known (from service responses recorded in
+ * the Azure SDK repositories and in public issue threads); messages the service's wording could not be
+ * confirmed for are marked "stand-in wording".
+ */
+export class KeyVaultError extends Error {
+  override name = "KeyVaultError";
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly innerCode?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  /** The JSON body the service sends for this error. */
+  toBody(): { error: { code: string; message: string; innererror?: { code: string } } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.innerCode ? { innererror: { code: this.innerCode } } : {}),
+      },
+    };
+  }
+
+  /** 401 for a request without a token: the challenge that tells the SDK where to get one. */
+  static missingToken(challenge: string): KeyVaultError {
+    return new KeyVaultError(
+      401,
+      "Unauthorized",
+      "AKV10000: Request is missing a Bearer or PoP token.",
+      undefined,
+      {
+        "WWW-Authenticate": challenge,
+      },
+    );
+  }
+
+  /** 401 for a token the vault does not accept. The service repeats the challenge on every 401. */
+  static invalidToken(message: string, challenge: string): KeyVaultError {
+    return new KeyVaultError(401, "Unauthorized", message, undefined, { "WWW-Authenticate": challenge });
+  }
+
+  static forbiddenByRbac(
+    caller: { appid: string; oid: string; iss: string },
+    action: string,
+    resource: string,
+  ): KeyVaultError {
+    const message = [
+      "Caller is not authorized to perform action on resource.",
+      "If role assignments, deny assignments or role definitions were changed recently, please observe propagation time.",
+      `Caller: appid=${caller.appid};oid=${caller.oid};iss=${caller.iss}`,
+      `Action: '${action}'`,
+      `Resource: '${resource}'`,
+      "Assignment: (not found)",
+      "DenyAssignmentId: null",
+      "DecisionReason: null ",
+      "Vault: keyvault-stand-in;location=local",
+      "",
+    ].join("\r\n");
+    return new KeyVaultError(403, "Forbidden", message, "ForbiddenByRbac");
+  }
+
+  static throttled(retryAfterSeconds: number): KeyVaultError {
+    return new KeyVaultError(
+      429,
+      "Throttled",
+      "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached",
+      undefined,
+      { "Retry-After": String(retryAfterSeconds) },
+    );
+  }
+
+  static badParameter(message: string): KeyVaultError {
+    return new KeyVaultError(400, "BadParameter", message);
+  }
+
+  static certificateNotFound(name: string, version?: string): KeyVaultError {
+    return new KeyVaultError(
+      404,
+      "CertificateNotFound",
+      `A certificate with (name/id) ${version ? `${name}/${version}` : name} was not found in this key vault. If you recently deleted this certificate you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+    );
+  }
+
+  static secretNotFound(name: string, version?: string): KeyVaultError {
+    return new KeyVaultError(
+      404,
+      "SecretNotFound",
+      `A secret with (name/id) ${version ? `${name}/${version}` : name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+    );
+  }
+
+  static secretDisabled(): KeyVaultError {
+    return new KeyVaultError(
+      403,
+      "Forbidden",
+      "Operation get is not allowed on a disabled secret.",
+      "SecretDisabled",
+    );
+  }
+
+  static pendingNotFound(name: string): KeyVaultError {
+    return new KeyVaultError(404, "PendingCertificateNotFound", `Pending certificate not found: ${name}`);
+  }
+
+  /** Stand-in wording: the service answers 409 Conflict here; its exact message was not confirmed. */
+  static operationInProgress(name: string): KeyVaultError {
+    return new KeyVaultError(
+      409,
+      "Conflict",
+      `There is a pending certificate operation for certificate '${name}'. Complete it (merge) or delete it before creating or importing a new version.`,
+    );
+  }
+
+  static pendingNotInProgress(): KeyVaultError {
+    return new KeyVaultError(403, "Forbidden", "Pending status must be in progress to allow update.");
+  }
+
+  static keyMismatch(): KeyVaultError {
+    return KeyVaultError.badParameter(
+      "Public key from x509 certificate and key of this instance doesn't match",
+    );
+  }
+
+  /** Stand-in wording: an endpoint the stand-in does not implement. 501 is not retried by the SDKs. */
+  static notImplemented(method: string, path: string): KeyVaultError {
+    return new KeyVaultError(
+      501,
+      "NotImplemented",
+      `The Key Vault stand-in does not implement ${method} ${path}. Add it under dev/keyvault/ if the app needs it.`,
+    );
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The Azure RBAC data action a request needs, as the service names it in a ForbiddenByRbac message
+ * (for example `Microsoft.KeyVault/vaults/secrets/getSecret/action`).
+ */
+export function dataActionFor(method: string, segments: string[]): string {
+  const prefix = "Microsoft.KeyVault/vaults";
+  if (segments[0] === "secrets") return `${prefix}/secrets/getSecret/action`;
+  const third = segments[2];
+  if (method === "GET") return `${prefix}/certificates/read`;
+  if (third === "create" || segments[3] === "merge") return `${prefix}/certificates/create/action`;
+  if (method === "DELETE" && third === "pending") return `${prefix}/certificates/delete`;
+  return `${prefix}/certificates/update/action`;
+}

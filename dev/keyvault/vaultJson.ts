@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import type { SecretContentType } from "./certificatePolicy.js";
+import type { StoredCertificate, StoredOperation, StoredVersion } from "./createVaultStore.js";
+
+/** Soft delete is on by default for new vaults: 90 days, purge allowed. */
+const RECOVERY = { recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90 } as const;
+
+function attributes(version: StoredVersion) {
+  return {
+    enabled: version.enabled,
+    ...(version.notBeforeSeconds !== null ? { nbf: version.notBeforeSeconds } : {}),
+    ...(version.expiresSeconds !== null ? { exp: version.expiresSeconds } : {}),
+    created: version.createdSeconds,
+    updated: version.updatedSeconds,
+    ...RECOVERY,
+  };
+}
+
+const tags = (version: StoredVersion) => (version.tags ? { tags: version.tags } : {});
+const x5t = (version: StoredVersion) =>
+  version.der ? { x5t: createHash("sha1").update(version.der).digest("base64url") } : {};
+
+/**
+ * The service's JSON shapes (REST API 7.x / 2025-07-01): CertificateBundle, CertificateItem, SecretBundle,
+ * CertificatePolicy and CertificateOperation. Times are unix seconds; `x5t` is base64url SHA-1, `cer` and
+ * `csr` base64 DER.
+ */
+export const vaultJson = {
+  certificateBundle(
+    url: string,
+    certificate: StoredCertificate,
+    version: StoredVersion,
+    withPolicy: boolean,
+  ) {
+    const path = `${certificate.name}/${version.version}`;
+    return {
+      id: `${url}/certificates/${path}`,
+      kid: `${url}/keys/${path}`,
+      sid: `${url}/secrets/${path}`,
+      ...x5t(version),
+      ...(version.der ? { cer: version.der.toString("base64") } : {}),
+      attributes: attributes(version),
+      ...tags(version),
+      ...(withPolicy ? { policy: vaultJson.policy(url, certificate) } : {}),
+      ...(withPolicy && certificate.operation
+        ? { pending: { id: `${url}/certificates/${certificate.name}/pending` } }
+        : {}),
+    };
+  },
+
+  /** A list entry: `/certificates` lists ids without a version, `/certificates/{name}/versions` with one. */
+  certificateItem(url: string, certificate: StoredCertificate, version: StoredVersion, withVersion: boolean) {
+    return {
+      id: `${url}/certificates/${certificate.name}${withVersion ? `/${version.version}` : ""}`,
+      ...x5t(version),
+      attributes: attributes(version),
+      ...tags(version),
+    };
+  },
+
+  secretBundle(
+    url: string,
+    certificate: StoredCertificate,
+    version: StoredVersion,
+    value: string,
+    contentType: SecretContentType,
+  ) {
+    const path = `${certificate.name}/${version.version}`;
+    return {
+      value,
+      contentType,
+      id: `${url}/secrets/${path}`,
+      managed: true,
+      attributes: attributes(version),
+      ...tags(version),
+      kid: `${url}/keys/${path}`,
+    };
+  },
+
+  policy(url: string, certificate: StoredCertificate) {
+    return {
+      id: `${url}/certificates/${certificate.name}/policy`,
+      ...certificate.policy,
+      attributes: {
+        enabled: true,
+        created: certificate.policyCreatedSeconds,
+        updated: certificate.policyUpdatedSeconds,
+      },
+    };
+  },
+
+  operation(url: string, certificate: StoredCertificate, operation: StoredOperation) {
+    return {
+      id: `${url}/certificates/${certificate.name}/pending`,
+      issuer: { name: operation.issuerName },
+      csr: operation.csrDer.toString("base64"),
+      cancellation_requested: operation.cancellationRequested,
+      status: operation.status,
+      ...(operation.status === "inProgress"
+        ? {
+            status_details:
+              "Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.",
+          }
+        : {}),
+      ...(operation.status === "completed" ? { target: `${url}/certificates/${certificate.name}` } : {}),
+      request_id: operation.requestId,
+    };
+  },
+};
