@@ -73,7 +73,9 @@ export function verifySignature(decoded: DecodedJwt, publicKey: KeyObject | stri
     typeof publicKey === "string"
       ? createPublicKey(publicKey)
       : "asymmetricKeyType" in publicKey
-        ? createPublicKey(publicKey as KeyObject)
+        ? (publicKey as KeyObject).type === "public"
+          ? (publicKey as KeyObject)
+          : createPublicKey(publicKey as KeyObject)
         : createPublicKey({ key: publicKey as JsonWebKey, format: "jwk" });
   return createVerify("SHA256")
     .update(decoded.signingInput)

@@ -1,0 +1,546 @@
+import {
+  createHash,
+  randomBytes,
+  randomUUID,
+  timingSafeEqual,
+  X509Certificate,
+  type KeyObject,
+} from "node:crypto";
+
+const DAY_MS = 86_400_000;
+
+/** A certificate registered on an application, in Microsoft Graph's `keyCredential` shape. */
+export interface KeyCredential {
+  keyId: string;
+  /** SHA-1 thumbprint, hex, upper case (what the portal shows and the app manifest stores). */
+  customKeyIdentifier: string;
+  type: "AsymmetricX509Cert";
+  usage: "Verify";
+  /** Base64 of the DER certificate. */
+  key: string;
+  /** ISO 8601. Defaults to the certificate's notBefore. */
+  startDateTime: string;
+  /** ISO 8601. Defaults to the certificate's notAfter. */
+  endDateTime: string;
+  displayName: string;
+}
+
+/** A client secret, in Graph's `passwordCredential` shape, without the secret (Graph returns it only once). */
+export interface PasswordCredential {
+  keyId: string;
+  /** The first three characters of the secret. */
+  hint: string;
+  displayName: string;
+  startDateTime: string;
+  endDateTime: string;
+}
+
+/** What `addClientSecret` returns: the only time the secret's value is visible, as in Graph's `addPassword`. */
+export interface NewPasswordCredential extends PasswordCredential {
+  secretText: string;
+}
+
+/** A federated identity credential (Graph's `federatedIdentityCredential`). Matching is exact and case-sensitive. */
+export interface FederatedIdentityCredential {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  description: string;
+}
+
+/** An application registration with its credentials, and the object id of its service principal in the tenant. */
+export interface AppRegistration {
+  /** The application object's id (Graph's `id`): what `addKey`/`removeKey` address. */
+  objectId: string;
+  /** The application (client) id (Graph's `appId`). */
+  clientId: string;
+  displayName: string;
+  keyCredentials: KeyCredential[];
+  passwordCredentials: PasswordCredential[];
+  federatedIdentityCredentials: FederatedIdentityCredential[];
+  /** The service principal's object id: the `oid` and `sub` of the app's tokens. */
+  servicePrincipalObjectId: string;
+}
+
+export interface AppRole {
+  id: string;
+  value: string;
+  displayName: string;
+  allowedMemberTypes: ["Application"];
+  isEnabled: true;
+}
+
+/** An API that applications get tokens for (a resource principal), with the app roles it defines. */
+export interface ApiResource {
+  appId: string;
+  /** The application ID URI, e.g. `api://m2m-downstream`; the `aud` of its tokens. */
+  appIdUri: string;
+  displayName: string;
+  servicePrincipalObjectId: string;
+  appRoles: AppRole[];
+}
+
+/** A managed identity: a service principal without an application registration the customer owns. */
+export interface ManagedIdentity {
+  kind: "system-assigned" | "user-assigned";
+  /** `appid`/`azp` of its tokens, `client_id` in App Service's request. */
+  clientId: string;
+  /** The service principal's object id: `oid`/`sub` of its tokens, `principal_id` in App Service's request. */
+  principalId: string;
+  /** The ARM resource id: `xms_mirid` of its tokens, `mi_res_id` in App Service's request. */
+  resourceId: string;
+}
+
+/** Any service principal of the tenant, as a Graph `servicePrincipals/{id}` lookup sees it. */
+export type ServicePrincipal =
+  | { kind: "application"; objectId: string; appId: string; displayName: string }
+  | { kind: "resource"; objectId: string; appId: string; displayName: string; appIdUri: string }
+  | { kind: "managedIdentity"; objectId: string; appId: string; displayName: string; resourceId: string };
+
+/** A registered certificate found by the thumbprint an assertion names, with its public key for verification. */
+export interface RegisteredCertificate {
+  credential: KeyCredential;
+  publicKey: KeyObject;
+  thumbprintSha1: string;
+  thumbprintSha256: string;
+}
+
+interface AppRecord {
+  app: AppRegistration;
+  certificates: Map<string, { publicKey: KeyObject; thumbprintSha256: string }>; // by keyId
+  secretHashes: Map<string, Buffer>; // by keyId
+}
+
+/** A client principal that can hold app role assignments: an application or a managed identity. */
+interface ClientPrincipal {
+  clientId: string;
+  objectId: string;
+}
+
+/**
+ * The tenant's directory: application registrations and their credentials, API resources with app roles, app role
+ * assignments, managed identities and the tenant's domain names. Seeded from code; the token endpoint, the managed
+ * identity endpoint and a Graph stand-in read it. Every getter returns a copy, so callers cannot change the
+ * directory behind its back.
+ */
+export class Directory {
+  readonly tenantId: string;
+  private readonly now: () => number;
+  private readonly domains = new Set<string>();
+  private readonly apps = new Map<string, AppRecord>(); // by clientId
+  private readonly resources = new Map<string, ApiResource>(); // by appId
+  private readonly managedIdentities = new Map<string, ManagedIdentity>(); // by clientId
+  /** principal clientId -> resource appId -> role values */
+  private readonly roleAssignments = new Map<string, Map<string, Set<string>>>();
+  private readonly armSubscriptionId = randomUUID();
+
+  constructor(options: { tenantId: string; now: () => number }) {
+    this.tenantId = options.tenantId;
+    this.now = options.now;
+    this.registerResource({
+      appIdUri: "https://vault.azure.net",
+      appId: KEY_VAULT_APP_ID,
+      displayName: "Azure Key Vault",
+    });
+    this.registerResource({
+      appIdUri: "https://graph.microsoft.com",
+      appId: GRAPH_APP_ID,
+      displayName: "Microsoft Graph",
+      roles: [
+        "Application.ReadWrite.OwnedBy",
+        "Application.ReadWrite.All",
+        "Application.Read.All",
+        "User.Read.All",
+      ],
+    });
+    // The audience of managed identity tokens used as federated credentials.
+    this.registerResource({
+      appIdUri: "api://AzureADTokenExchange",
+      displayName: "AAD Token Exchange Endpoint",
+    });
+  }
+
+  // --- tenant ---
+
+  /** Lets requests name the tenant by a domain, as `https://login.microsoftonline.com/contoso.onmicrosoft.com`. */
+  addTenantDomain(domain: string): void {
+    this.domains.add(domain.toLowerCase());
+  }
+
+  /** True when `tenant` (the path segment of a request) is this tenant's id or one of its domains. */
+  isThisTenant(tenant: string): boolean {
+    const name = tenant.toLowerCase();
+    return name === this.tenantId.toLowerCase() || this.domains.has(name);
+  }
+
+  // --- applications ---
+
+  registerApp(input: { displayName: string; clientId?: string; objectId?: string }): AppRegistration {
+    const clientId = input.clientId ?? randomUUID();
+    if (this.apps.has(clientId) || this.managedIdentities.has(clientId)) {
+      throw new Error(`An application or managed identity with client id ${clientId} already exists`);
+    }
+    const app: AppRegistration = {
+      objectId: input.objectId ?? randomUUID(),
+      clientId,
+      displayName: input.displayName,
+      keyCredentials: [],
+      passwordCredentials: [],
+      federatedIdentityCredentials: [],
+      servicePrincipalObjectId: randomUUID(),
+    };
+    this.apps.set(clientId, { app, certificates: new Map(), secretHashes: new Map() });
+    return structuredClone(app);
+  }
+
+  getApp(clientId: string): AppRegistration | undefined {
+    const record = this.apps.get(clientId);
+    return record && structuredClone(record.app);
+  }
+
+  /** The application whose object id (Graph's `id`) is `objectId`. */
+  findAppByObjectId(objectId: string): AppRegistration | undefined {
+    for (const record of this.apps.values()) {
+      if (record.app.objectId === objectId) return structuredClone(record.app);
+    }
+    return undefined;
+  }
+
+  /** Registers a certificate's public key on an application (Graph: `keyCredentials` / `addKey`). */
+  addCertificate(
+    clientId: string,
+    input: {
+      certPem: string;
+      startDateTime?: string | Date;
+      endDateTime?: string | Date;
+      displayName?: string;
+    },
+  ): KeyCredential {
+    const record = this.requireApp(clientId);
+    const cert = new X509Certificate(input.certPem);
+    const thumbprintSha1 = thumbprintOf(cert.raw, "sha1");
+    const thumbprintSha256 = thumbprintOf(cert.raw, "sha256");
+    if (record.app.keyCredentials.some((k) => k.customKeyIdentifier === thumbprintSha1)) {
+      throw new Error(`Certificate ${thumbprintSha1} is already registered on application ${clientId}`);
+    }
+    const startDateTime = toIso(input.startDateTime ?? cert.validFromDate);
+    const endDateTime = toIso(input.endDateTime ?? cert.validToDate);
+    if (Date.parse(endDateTime) <= Date.parse(startDateTime)) {
+      throw new Error(`endDateTime ${endDateTime} must be after startDateTime ${startDateTime}`);
+    }
+    const credential: KeyCredential = {
+      keyId: randomUUID(),
+      customKeyIdentifier: thumbprintSha1,
+      type: "AsymmetricX509Cert",
+      usage: "Verify",
+      key: cert.raw.toString("base64"),
+      startDateTime,
+      endDateTime,
+      displayName: input.displayName ?? cert.subject.split("\n").reverse().join(", "),
+    };
+    record.app.keyCredentials.push(credential);
+    record.certificates.set(credential.keyId, { publicKey: cert.publicKey, thumbprintSha256 });
+    return structuredClone(credential);
+  }
+
+  /** Adds a client secret (Graph: `addPassword`). The secret is returned once and stored only as a hash. */
+  addClientSecret(
+    clientId: string,
+    input: {
+      secretText?: string;
+      startDateTime?: string | Date;
+      endDateTime?: string | Date;
+      displayName?: string;
+    } = {},
+  ): NewPasswordCredential {
+    const record = this.requireApp(clientId);
+    const secretText = input.secretText ?? generateSecret();
+    const start = input.startDateTime ? toIso(input.startDateTime) : new Date(this.now()).toISOString();
+    // Graph's addPassword default lifetime is two years.
+    const end = input.endDateTime
+      ? toIso(input.endDateTime)
+      : new Date(Date.parse(start) + 730 * DAY_MS).toISOString();
+    const credential: PasswordCredential = {
+      keyId: randomUUID(),
+      hint: secretText.slice(0, 3),
+      displayName: input.displayName ?? "",
+      startDateTime: start,
+      endDateTime: end,
+    };
+    record.app.passwordCredentials.push(credential);
+    record.secretHashes.set(credential.keyId, sha256(secretText));
+    return { ...structuredClone(credential), secretText };
+  }
+
+  /** Removes a certificate or a client secret by its keyId (Graph: `removeKey` / `removePassword`). */
+  removeKey(clientId: string, keyId: string): void {
+    const record = this.requireApp(clientId);
+    const before = record.app.keyCredentials.length + record.app.passwordCredentials.length;
+    record.app.keyCredentials = record.app.keyCredentials.filter((k) => k.keyId !== keyId);
+    record.app.passwordCredentials = record.app.passwordCredentials.filter((k) => k.keyId !== keyId);
+    record.certificates.delete(keyId);
+    record.secretHashes.delete(keyId);
+    if (record.app.keyCredentials.length + record.app.passwordCredentials.length === before) {
+      throw new Error(`No key with keyId ${keyId} on application ${clientId}`);
+    }
+  }
+
+  addFederatedCredential(
+    clientId: string,
+    input: { issuer: string; subject: string; audiences: string[]; name?: string; description?: string },
+  ): FederatedIdentityCredential {
+    const record = this.requireApp(clientId);
+    const credential: FederatedIdentityCredential = {
+      id: randomUUID(),
+      name: input.name ?? `federated-${record.app.federatedIdentityCredentials.length + 1}`,
+      issuer: input.issuer,
+      subject: input.subject,
+      audiences: [...input.audiences],
+      description: input.description ?? "",
+    };
+    record.app.federatedIdentityCredentials.push(credential);
+    return structuredClone(credential);
+  }
+
+  /** The registered certificate an assertion's `x5t#S256` (preferred) or `x5t` names, in hex. */
+  findCertificate(
+    clientId: string,
+    thumbprint: { sha256?: string; sha1?: string },
+  ): RegisteredCertificate | undefined {
+    const record = this.apps.get(clientId);
+    if (!record) return undefined;
+    for (const credential of record.app.keyCredentials) {
+      const registered = record.certificates.get(credential.keyId);
+      if (!registered) continue;
+      const matches = thumbprint.sha256
+        ? registered.thumbprintSha256 === thumbprint.sha256.toUpperCase()
+        : credential.customKeyIdentifier === thumbprint.sha1?.toUpperCase();
+      if (matches) {
+        return {
+          credential: structuredClone(credential),
+          publicKey: registered.publicKey,
+          thumbprintSha1: credential.customKeyIdentifier,
+          thumbprintSha256: registered.thumbprintSha256,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /** Checks a client secret: valid (matches a current secret), expired (matches only expired ones) or invalid. */
+  checkClientSecret(clientId: string, secretText: string, nowMs: number): "valid" | "expired" | "invalid" {
+    const record = this.apps.get(clientId);
+    if (!record) return "invalid";
+    const presented = sha256(secretText);
+    let expired = false;
+    for (const credential of record.app.passwordCredentials) {
+      const hash = record.secretHashes.get(credential.keyId);
+      if (!hash || !timingSafeEqual(hash, presented)) continue;
+      if (Date.parse(credential.endDateTime) <= nowMs) expired = true;
+      else if (Date.parse(credential.startDateTime) <= nowMs) return "valid";
+    }
+    return expired ? "expired" : "invalid";
+  }
+
+  // --- resources and app roles ---
+
+  /**
+   * Registers an API (a resource principal) with app roles that can be assigned to applications. Registering an
+   * application ID URI again adds the roles it does not define yet (so a scenario can add roles to Graph).
+   */
+  registerResource(input: {
+    appIdUri: string;
+    appId?: string;
+    roles?: string[];
+    displayName?: string;
+  }): ApiResource {
+    const appIdUri = stripTrailingSlash(input.appIdUri);
+    const newRole = (value: string): AppRole => ({
+      id: randomUUID(),
+      value,
+      displayName: value,
+      allowedMemberTypes: ["Application"],
+      isEnabled: true,
+    });
+    const existing = [...this.resources.values()].find(
+      (r) => r.appIdUri.toLowerCase() === appIdUri.toLowerCase(),
+    );
+    if (existing) {
+      if (input.appId !== undefined && input.appId !== existing.appId) {
+        throw new Error(
+          `Resource ${appIdUri} already exists with app id ${existing.appId}, not ${input.appId}`,
+        );
+      }
+      for (const value of input.roles ?? []) {
+        if (!existing.appRoles.some((role) => role.value === value)) existing.appRoles.push(newRole(value));
+      }
+      return structuredClone(existing);
+    }
+    const resource: ApiResource = {
+      appId: input.appId ?? randomUUID(),
+      appIdUri,
+      displayName: input.displayName ?? appIdUri,
+      servicePrincipalObjectId: randomUUID(),
+      appRoles: (input.roles ?? []).map(newRole),
+    };
+    this.resources.set(resource.appId, resource);
+    return structuredClone(resource);
+  }
+
+  /** The resource a scope names, by application ID URI (with or without a trailing slash) or by app id. */
+  findResource(identifier: string): ApiResource | undefined {
+    const wanted = stripTrailingSlash(identifier).toLowerCase();
+    for (const resource of this.resources.values()) {
+      if (resource.appIdUri.toLowerCase() === wanted || resource.appId.toLowerCase() === wanted) {
+        return structuredClone(resource);
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Grants app roles of a resource to an application's (or a managed identity's) service principal, as an admin
+   * consenting to application permissions does. They appear in the `roles` claim of its tokens for that resource.
+   */
+  assignRoles(clientId: string, resourceIdentifier: string, roles: string[]): void {
+    this.requirePrincipal(clientId);
+    const resource = this.findResource(resourceIdentifier);
+    if (!resource)
+      throw new Error(`No resource ${resourceIdentifier} in the directory; registerResource it first`);
+    const unknown = roles.filter((role) => !resource.appRoles.some((r) => r.value === role));
+    if (unknown.length > 0) {
+      throw new Error(`Resource ${resource.appIdUri} defines no app role ${unknown.join(", ")}`);
+    }
+    const byResource = this.roleAssignments.get(clientId) ?? new Map<string, Set<string>>();
+    const assigned = byResource.get(resource.appId) ?? new Set<string>();
+    for (const role of roles) assigned.add(role);
+    byResource.set(resource.appId, assigned);
+    this.roleAssignments.set(clientId, byResource);
+  }
+
+  /** The app roles of `resourceAppId` assigned to the principal, in assignment order. */
+  rolesFor(clientId: string, resourceAppId: string): string[] {
+    return [...(this.roleAssignments.get(clientId)?.get(resourceAppId) ?? [])];
+  }
+
+  // --- managed identities ---
+
+  addManagedIdentity(input: {
+    kind: ManagedIdentity["kind"];
+    name: string;
+    clientId?: string;
+    principalId?: string;
+  }): ManagedIdentity {
+    const clientId = input.clientId ?? randomUUID();
+    if (this.apps.has(clientId) || this.managedIdentities.has(clientId)) {
+      throw new Error(`An application or managed identity with client id ${clientId} already exists`);
+    }
+    const group = `/subscriptions/${this.armSubscriptionId}/resourcegroups/m2m-functions-dev/providers`;
+    const identity: ManagedIdentity = {
+      kind: input.kind,
+      clientId,
+      principalId: input.principalId ?? randomUUID(),
+      resourceId:
+        input.kind === "system-assigned"
+          ? `${group}/Microsoft.Web/sites/${input.name}`
+          : `${group}/Microsoft.ManagedIdentity/userAssignedIdentities/${input.name}`,
+    };
+    this.managedIdentities.set(clientId, identity);
+    return { ...identity };
+  }
+
+  /** The managed identity App Service's query names: by `client_id`, `principal_id`/`object_id` or `mi_res_id`. */
+  findManagedIdentity(by: {
+    clientId?: string;
+    principalId?: string;
+    resourceId?: string;
+  }): ManagedIdentity | undefined {
+    for (const identity of this.managedIdentities.values()) {
+      if (
+        (by.clientId !== undefined && identity.clientId.toLowerCase() === by.clientId.toLowerCase()) ||
+        (by.principalId !== undefined &&
+          identity.principalId.toLowerCase() === by.principalId.toLowerCase()) ||
+        (by.resourceId !== undefined && identity.resourceId.toLowerCase() === by.resourceId.toLowerCase())
+      ) {
+        return { ...identity };
+      }
+    }
+    return undefined;
+  }
+
+  // --- service principals (for Graph lookups) ---
+
+  /** Any service principal by object id: an application's, a resource's or a managed identity's. */
+  findServicePrincipal(objectId: string): ServicePrincipal | undefined {
+    for (const { app } of this.apps.values()) {
+      if (app.servicePrincipalObjectId === objectId) {
+        return { kind: "application", objectId, appId: app.clientId, displayName: app.displayName };
+      }
+    }
+    for (const resource of this.resources.values()) {
+      if (resource.servicePrincipalObjectId === objectId) {
+        const { appId, displayName, appIdUri } = resource;
+        return { kind: "resource", objectId, appId, displayName, appIdUri };
+      }
+    }
+    for (const identity of this.managedIdentities.values()) {
+      if (identity.principalId === objectId) {
+        const displayName = identity.resourceId.split("/").at(-1) ?? identity.clientId;
+        return {
+          kind: "managedIdentity",
+          objectId,
+          appId: identity.clientId,
+          displayName,
+          resourceId: identity.resourceId,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  private requireApp(clientId: string): AppRecord {
+    const record = this.apps.get(clientId);
+    if (!record) throw new Error(`No application with client id ${clientId} in the directory`);
+    return record;
+  }
+
+  private requirePrincipal(clientId: string): ClientPrincipal {
+    const app = this.apps.get(clientId)?.app;
+    if (app) return { clientId, objectId: app.servicePrincipalObjectId };
+    const identity = this.managedIdentities.get(clientId);
+    if (identity) return { clientId, objectId: identity.principalId };
+    throw new Error(`No application or managed identity with client id ${clientId} in the directory`);
+  }
+}
+
+/** Azure Key Vault's first-party application id. */
+export const KEY_VAULT_APP_ID = "cfa8b339-82a2-471a-a3c9-0fc0be7a4093";
+/** Microsoft Graph's first-party application id. */
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+function thumbprintOf(der: Buffer, algorithm: "sha1" | "sha256"): string {
+  return createHash(algorithm).update(der).digest("hex").toUpperCase();
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
+
+function toIso(value: string | Date): string {
+  const date = typeof value === "string" ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) throw new Error(`Not a date: ${String(value)}`);
+  return date.toISOString();
+}
+
+function stripTrailingSlash(value: string): string {
+  return value.replace(/\/+$/, "");
+}
+
+/** 40 characters shaped like portal-generated secrets: three characters, "8Q~", then 34 more. */
+function generateSecret(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
+  const chars = [...randomBytes(38)].map((byte) => alphabet[byte % alphabet.length] ?? "x");
+  return `${chars.slice(0, 3).join("")}8Q~${chars.slice(3, 37).join("")}`;
+}

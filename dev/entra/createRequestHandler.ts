@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Directory } from "./Directory.js";
+import { EntraError } from "./EntraError.js";
+import {
+  managedIdentityEndpoint,
+  type ManagedIdentityContext,
+  type ManagedIdentityRequestRecord,
+} from "./managedIdentityEndpoint.js";
+import { openIdConfiguration } from "./openIdConfiguration.js";
+import { readBody } from "./readBody.js";
+import { sendJson } from "./sendJson.js";
+import type { SigningKeys } from "./SigningKeys.js";
+import { tokenEndpoint, type TokenEndpointContext, type TokenRequestRecord } from "./tokenEndpoint.js";
+
+/** What the stand-in counts, for tests that assert how often the SDKs called. */
+export interface RequestLog {
+  tokenRequests: TokenRequestRecord[];
+  managedIdentityRequests: ManagedIdentityRequestRecord[];
+  metadataRequests: number;
+  jwksRequests: number;
+}
+
+export interface EntraRoutes {
+  authorityHost: string;
+  tenantId: string;
+  directory: Directory;
+  signingKeys: SigningKeys;
+  now: () => number;
+  token: TokenEndpointContext;
+  managedIdentity: ManagedIdentityContext;
+  /** The path of IDENTITY_ENDPOINT. */
+  managedIdentityPath: string;
+  log: RequestLog;
+}
+
+const OPENID_CONFIGURATION = /^\/([^/]+)\/(v2\.0\/)?\.well-known\/openid-configuration$/;
+const KEYS = /^\/([^/]+)\/discovery\/(v2\.0\/)?keys$/;
+const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
+
+/**
+ * Routes the stand-in's requests: the discovery documents (v2.0 and v1), the JWKS, the v2.0 token endpoint and
+ * the managed identity endpoint. Anything else is a 404 that names the request.
+ */
+export function createRequestHandler(
+  routes: EntraRoutes,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const { authorityHost, directory, log } = routes;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", authorityHost);
+    const path = url.pathname;
+    const method = request.method ?? "GET";
+    const clientRequestId = headerValue(request.headers["client-request-id"]);
+    const sendError = (error: EntraError) =>
+      sendJson(
+        response,
+        error.status,
+        error.toBody({ now: new Date(routes.now()), ...optional("correlationId", clientRequestId) }),
+      );
+
+    let match = OPENID_CONFIGURATION.exec(path);
+    if (match && method === "GET") {
+      log.metadataRequests += 1;
+      const tenant = decodeURIComponent(match[1] ?? "");
+      if (!directory.isThisTenant(tenant))
+        return sendError(EntraError.tenantNotFound(tenant, "invalid_tenant"));
+      return sendJson(
+        response,
+        200,
+        openIdConfiguration(authorityHost, routes.tenantId, match[2] ? "v2" : "v1"),
+      );
+    }
+    match = KEYS.exec(path);
+    if (match && method === "GET") {
+      log.jwksRequests += 1;
+      const tenant = decodeURIComponent(match[1] ?? "");
+      if (!directory.isThisTenant(tenant) && !["common", "organizations"].includes(tenant.toLowerCase())) {
+        return sendError(EntraError.tenantNotFound(tenant, "invalid_tenant"));
+      }
+      return sendJson(response, 200, routes.signingKeys.jwks());
+    }
+    match = TOKEN.exec(path);
+    if (match) {
+      if (method !== "POST") return sendError(EntraError.methodNotAllowed(method));
+      const result = tokenEndpoint(routes.token, {
+        tenant: decodeURIComponent(match[1] ?? ""),
+        form: new URLSearchParams(await readBody(request)),
+        url: `${authorityHost}${path}`,
+        ...optional("authorization", request.headers.authorization),
+        ...optional("clientRequestId", clientRequestId),
+      });
+      log.tokenRequests.push(result.record);
+      return sendJson(response, result.status, result.body, {
+        ...optional("client-request-id", clientRequestId),
+        "x-ms-request-id": randomUUID(),
+      });
+    }
+    if (path === routes.managedIdentityPath && method === "GET") {
+      const result = managedIdentityEndpoint(routes.managedIdentity, {
+        query: url.searchParams,
+        identityHeader: headerValue(request.headers["x-identity-header"]),
+      });
+      log.managedIdentityRequests.push(result.record);
+      return sendJson(response, result.status, result.body);
+    }
+    return sendJson(response, 404, {
+      error: "not_found",
+      error_description: `The Entra ID stand-in does not serve ${method} ${path}.`,
+    });
+  }
+
+  return (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (response.headersSent) return void response.destroy();
+      sendJson(response, 500, {
+        error: "server_error",
+        error_description: `Entra ID stand-in failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    });
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
