@@ -23,9 +23,27 @@ const scenario: Scenario = {
   scope: "api://m2m-downstream/.default",
   vault: {
     certificates: [
-      { name: "app-pem", subject: "CN=app-pem", validDays: 90, contentType: "application/x-pem-file", registerOnApp: true },
-      { name: "app-pfx", subject: "CN=app-pfx", validDays: 90, contentType: "application/x-pkcs12", registerOnApp: true },
-      { name: "not-registered", subject: "CN=stranger", validDays: 90, contentType: "application/x-pem-file", registerOnApp: false },
+      {
+        name: "app-pem",
+        subject: "CN=app-pem",
+        validDays: 90,
+        contentType: "application/x-pem-file",
+        registerOnApp: true,
+      },
+      {
+        name: "app-pfx",
+        subject: "CN=app-pfx",
+        validDays: 90,
+        contentType: "application/x-pkcs12",
+        registerOnApp: true,
+      },
+      {
+        name: "not-registered",
+        subject: "CN=stranger",
+        validDays: 90,
+        contentType: "application/x-pem-file",
+        registerOnApp: false,
+      },
     ],
   },
 };
@@ -45,7 +63,11 @@ afterEach(() => standIns.entra.resetCounters());
 
 function servicesFor(settings: Record<string, string>, clock = manualClock().clock) {
   const log = recordingLogger();
-  const config = loadConfig({ ...standIns.settings, ...settings });
+  const config = loadConfig({
+    ...standIns.settings,
+    AzureWebJobsStorage: "UseDevelopmentStorage=true",
+    ...settings,
+  });
   return { ...createServices(config, { clock, logger: log.logger }), log };
 }
 
@@ -78,11 +100,17 @@ describe("token path from a Key Vault certificate", () => {
   it("acquires a token from a PKCS#12 certificate", async () => {
     const services = servicesFor({ M2M_KEYVAULT_CERTIFICATE_NAME: "app-pfx" });
     const token = await services.tokens.getToken();
-    expect(decodeTokenClaims(token.token)).toMatchObject({ roles: ["Reports.Read.All"], azp: scenario.app.clientId });
+    expect(decodeTokenClaims(token.token)).toMatchObject({
+      roles: ["Reports.Read.All"],
+      azp: scenario.app.clientId,
+    });
   });
 
   it("signs RS256 with the SHA-1 thumbprint when asked to", async () => {
-    const services = servicesFor({ M2M_KEYVAULT_CERTIFICATE_NAME: "app-pem", M2M_THUMBPRINT_ALGORITHM: "sha1" });
+    const services = servicesFor({
+      M2M_KEYVAULT_CERTIFICATE_NAME: "app-pem",
+      M2M_THUMBPRINT_ALGORITHM: "sha1",
+    });
     await services.tokens.getToken();
     expect(tokenRequests()[0]).toMatchObject({ grant: "certificate", alg: "RS256", outcome: "issued" });
   });
@@ -115,7 +143,10 @@ describe("token path from a Key Vault certificate", () => {
 
   it("reports a disabled pinned version by name, version and fix", async () => {
     const cert = await issueCertificate({ subject: "CN=disabled" });
-    const { version } = standIns.vault.importCertificate("disabled-cert", { certPem: cert.certPem, keyPem: cert.keyPem });
+    const { version } = standIns.vault.importCertificate("disabled-cert", {
+      certPem: cert.certPem,
+      keyPem: cert.keyPem,
+    });
     standIns.vault.setEnabled("disabled-cert", version, false);
     const services = servicesFor({
       M2M_KEYVAULT_CERTIFICATE_NAME: "disabled-cert",
@@ -131,7 +162,11 @@ describe("token path from a Key Vault certificate", () => {
 
   it("reports a certificate whose key is not exportable", async () => {
     const cert = await issueCertificate({ subject: "CN=hsm" });
-    standIns.vault.importCertificate("non-exportable", { certPem: cert.certPem, keyPem: cert.keyPem, exportable: false });
+    standIns.vault.importCertificate("non-exportable", {
+      certPem: cert.certPem,
+      keyPem: cert.keyPem,
+      exportable: false,
+    });
     const services = servicesFor({ M2M_KEYVAULT_CERTIFICATE_NAME: "non-exportable" });
     await expect(services.tokens.getToken()).rejects.toMatchObject({ code: "CERTIFICATE_NO_PRIVATE_KEY" });
     expect(tokenRequests()).toHaveLength(0);
@@ -139,9 +174,15 @@ describe("token path from a Key Vault certificate", () => {
 });
 
 describe("a new certificate version", () => {
-  async function newVersion(name: string, register: boolean): Promise<{ cert: IssuedCertificate; version: string }> {
+  async function newVersion(
+    name: string,
+    register: boolean,
+  ): Promise<{ cert: IssuedCertificate; version: string }> {
     const cert = await issueCertificate({ subject: `CN=${name}` });
-    const { version } = standIns.vault.importCertificate(name, { certPem: cert.certPem, keyPem: cert.keyPem });
+    const { version } = standIns.vault.importCertificate(name, {
+      certPem: cert.certPem,
+      keyPem: cert.keyPem,
+    });
     if (register) standIns.entra.addCertificate(scenario.app.clientId, { certPem: cert.certPem });
     return { cert, version };
   }
@@ -149,7 +190,10 @@ describe("a new certificate version", () => {
   it("is picked up without a restart once the refresh interval has passed", async () => {
     const v1 = await newVersion("rolling", true);
     const time = manualClock();
-    const services = servicesFor({ M2M_KEYVAULT_CERTIFICATE_NAME: "rolling", M2M_KEYVAULT_REFRESH_MINUTES: "10" }, time.clock);
+    const services = servicesFor(
+      { M2M_KEYVAULT_CERTIFICATE_NAME: "rolling", M2M_KEYVAULT_REFRESH_MINUTES: "10" },
+      time.clock,
+    );
     await services.tokens.getToken();
     expect(tokenRequests().at(-1)?.thumbprintSha256).toBe(v1.cert.thumbprintSha256);
 
@@ -167,13 +211,16 @@ describe("a new certificate version", () => {
 
   it("is loaded at once when Entra ID rejects the current one", async () => {
     const v1 = await newVersion("rejected", true);
-    const services = servicesFor({ M2M_KEYVAULT_CERTIFICATE_NAME: "rejected", M2M_KEYVAULT_REFRESH_MINUTES: "0" });
+    const services = servicesFor({
+      M2M_KEYVAULT_CERTIFICATE_NAME: "rejected",
+      M2M_KEYVAULT_REFRESH_MINUTES: "0",
+    });
     await services.tokens.getToken();
 
     const v2 = await newVersion("rejected", true);
-    const keyId = standIns.entra.getApp(scenario.app.clientId)!.keyCredentials.find(
-      (k) => k.customKeyIdentifier === v1.cert.thumbprintSha1,
-    )!.keyId;
+    const keyId = standIns.entra
+      .getApp(scenario.app.clientId)!
+      .keyCredentials.find((k) => k.customKeyIdentifier === v1.cert.thumbprintSha1)!.keyId;
     standIns.entra.removeKey(scenario.app.clientId, keyId);
 
     const token = await services.tokens.getToken({ forceRefresh: true });
@@ -184,21 +231,33 @@ describe("a new certificate version", () => {
 
 describe("other credential sources", () => {
   it("client secret", async () => {
-    const services = servicesFor({ M2M_CREDENTIAL_SOURCE: "client-secret", M2M_CLIENT_SECRET: standIns.clientSecret! });
+    const services = servicesFor({
+      M2M_CREDENTIAL_SOURCE: "client-secret",
+      M2M_CLIENT_SECRET: standIns.clientSecret!,
+    });
     const token = await services.tokens.getToken();
     expect(decodeTokenClaims(token.token)).toMatchObject({ appidacr: "1", roles: ["Reports.Read.All"] });
     expect(tokenRequests()[0]).toMatchObject({ grant: "client_secret", outcome: "issued" });
   });
 
   it("a wrong client secret names the likely mix-up", async () => {
-    const services = servicesFor({ M2M_CREDENTIAL_SOURCE: "client-secret", M2M_CLIENT_SECRET: "not-the-secret" });
-    await expect(services.tokens.getToken()).rejects.toMatchObject({ code: "CLIENT_SECRET_INVALID", aadsts: 7000215 });
+    const services = servicesFor({
+      M2M_CREDENTIAL_SOURCE: "client-secret",
+      M2M_CLIENT_SECRET: "not-the-secret",
+    });
+    await expect(services.tokens.getToken()).rejects.toMatchObject({
+      code: "CLIENT_SECRET_INVALID",
+      aadsts: 7000215,
+    });
   });
 
   it("managed identity as a federated credential: no secret, no certificate", async () => {
     const services = servicesFor({ M2M_CREDENTIAL_SOURCE: "managed-identity-federation" });
     const token = await services.tokens.getToken();
-    expect(decodeTokenClaims(token.token)).toMatchObject({ appid: scenario.app.clientId, roles: ["Reports.Read.All"] });
+    expect(decodeTokenClaims(token.token)).toMatchObject({
+      appid: scenario.app.clientId,
+      roles: ["Reports.Read.All"],
+    });
     expect(tokenRequests()[0]).toMatchObject({ grant: "federated", outcome: "issued" });
     expect(standIns.entra.managedIdentityRequests.length).toBeGreaterThan(0);
   });
