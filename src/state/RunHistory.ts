@@ -1,0 +1,26 @@
+import type { RunResult } from "../jobs/RunResult.js";
+import type { JobSummary } from "./JobSummary.js";
+
+/** A run as read back from history. */
+export interface RecordedRun extends RunResult {
+  /**
+   * RunResult fields cut to fit Table Storage's limits ("errorBodyExcerpt", "errorMessage", "skippedReason",
+   * "attempts" (oldest dropped), "json" (then read back as null)); empty when the run was stored whole.
+   */
+  truncated: readonly string[];
+}
+
+/** The history of job runs and a summary per job. Job names are matched case-insensitively. */
+export interface RunHistory {
+  /**
+   * Appends the run and updates its job's summary; returns the summary after it. Recording the same runId again
+   * changes nothing and returns the current summary. Safe to call from several instances at once.
+   */
+  record(result: RunResult): Promise<JobSummary>;
+  /** Every job that has recorded a run, by name. */
+  summaries(): Promise<JobSummary[]>;
+  /** The job's summary, or null when it has never recorded a run. */
+  summary(job: string): Promise<JobSummary | null>;
+  /** The job's last `limit` runs (at most 1000), newest first. */
+  recent(job: string, limit: number): Promise<RecordedRun[]>;
+}

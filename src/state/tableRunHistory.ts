@@ -1,0 +1,125 @@
+import { odata, type TableClient } from "@azure/data-tables";
+import { TransientError } from "../errors.js";
+import type { RunResult } from "../jobs/RunResult.js";
+import type { JobSummary } from "./JobSummary.js";
+import { nextJobSummary } from "./nextJobSummary.js";
+import type { RecordedRun, RunHistory } from "./RunHistory.js";
+import { fromRunEntity, runPartitionKey, toRunEntity } from "./runEntity.js";
+import type { StateTable } from "./StateTable.js";
+import { stateError } from "./stateError.js";
+import { storageStatus } from "./storageStatus.js";
+import { fromSummaryEntity, SUMMARY_PARTITION, toSummaryEntity } from "./summaryEntity.js";
+import { isTableKey, tableKey } from "./tableKey.js";
+
+/** The table the app keeps run history and job summaries in. */
+export const RUN_HISTORY_TABLE = "m2mRunHistory";
+/** Most runs `recent` returns. */
+export const MAX_RECENT_RUNS = 1000;
+
+/**
+ * Run history in Azure Table Storage. One table, two kinds of row:
+ * - a run: PartitionKey = job (lower case), RowKey = inverted start time + "_" + runId (newest first);
+ * - a job summary: PartitionKey = "_summary", RowKey = job (lower case).
+ *
+ * `record` writes the run row, then updates the summary optimistically: read, compute, replace if the ETag still
+ * matches (create if there is none), and on a conflict read again — at most `maxConflictRetries` times. Each
+ * conflict means another writer succeeded, so with fewer concurrent writers per job than that it always succeeds.
+ * The summary remembers the run ids it counted: a run recorded twice (or retried after a crash between the two
+ * writes) is counted once.
+ */
+export function tableRunHistory(
+  table: StateTable,
+  options: { maxConflictRetries?: number } = {},
+): RunHistory {
+  const maxAttempts = Math.max(1, options.maxConflictRetries ?? 10);
+  const fail = (error: unknown, action: string) =>
+    stateError(error, { table: table.tableName, endpoint: table.endpoint, action });
+
+  async function readSummary(client: TableClient, job: string) {
+    const rowKey = tableKey(job.toLowerCase(), "job name");
+    try {
+      const entity = await client.getEntity(SUMMARY_PARTITION, rowKey);
+      return { ...fromSummaryEntity(entity), etag: entity.etag };
+    } catch (error) {
+      if (storageStatus(error) === 404) return null;
+      throw fail(error, `reading the summary of job '${job}'`);
+    }
+  }
+
+  return {
+    async record(result: RunResult): Promise<JobSummary> {
+      const row = toRunEntity(result);
+      const client = await table.client();
+      const action = `recording run ${result.runId} of job '${result.job}'`;
+      try {
+        await client.createEntity(row);
+      } catch (error) {
+        // 409: this run's row is already there (recorded before); the summary decides whether it was counted.
+        if (storageStatus(error) !== 409) throw fail(error, action);
+      }
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const current = await readSummary(client, result.job);
+        if (current?.countedRunIds.includes(result.runId)) return current.summary;
+        const next = nextJobSummary(current?.summary ?? null, result);
+        const entity = toSummaryEntity(next, [...(current?.countedRunIds ?? []), result.runId]);
+        try {
+          if (current) await client.updateEntity(entity, "Replace", { etag: current.etag });
+          else await client.createEntity(entity);
+          return next;
+        } catch (error) {
+          const status = storageStatus(error);
+          // 412: changed since read; 409: created since read; 404: deleted since read. Read again.
+          if (status !== 412 && status !== 409 && status !== 404) throw fail(error, action);
+        }
+      }
+      throw new TransientError(
+        "STATE_CONTENDED",
+        `The summary of job '${result.job}' in table '${table.tableName}' at ${table.endpoint} changed under ` +
+          `every one of ${maxAttempts} attempts to update it while ${action}; the run row is written. ` +
+          `Too many runs of this job are being recorded at once — retry later.`,
+      );
+    },
+
+    async summaries(): Promise<JobSummary[]> {
+      const client = await table.client();
+      const found: JobSummary[] = [];
+      try {
+        const rows = client.listEntities({
+          queryOptions: { filter: odata`PartitionKey eq ${SUMMARY_PARTITION}` },
+        });
+        for await (const entity of rows) found.push(fromSummaryEntity(entity).summary);
+      } catch (error) {
+        throw fail(error, "listing job summaries");
+      }
+      return found.sort((a, b) => a.job.localeCompare(b.job));
+    },
+
+    async summary(job: string): Promise<JobSummary | null> {
+      if (!isTableKey(job.toLowerCase())) return null; // no such job could have been recorded
+      const client = await table.client();
+      return (await readSummary(client, job))?.summary ?? null;
+    },
+
+    async recent(job: string, limit: number): Promise<RecordedRun[]> {
+      const wanted = Math.min(Math.floor(limit), MAX_RECENT_RUNS);
+      if (!(wanted >= 1) || !isTableKey(job.toLowerCase())) return [];
+      const partitionKey = runPartitionKey(job);
+      const client = await table.client();
+      const runs: RecordedRun[] = [];
+      try {
+        const pages = client
+          .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })
+          .byPage({ maxPageSize: wanted });
+        for await (const page of pages) {
+          for (const entity of page) {
+            runs.push(fromRunEntity(entity));
+            if (runs.length === wanted) return runs;
+          }
+        }
+      } catch (error) {
+        throw fail(error, `listing recent runs of job '${job}'`);
+      }
+      return runs;
+    },
+  };
+}
