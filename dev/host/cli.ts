@@ -1,0 +1,103 @@
+// Runs the app's functions locally without Azure Functions Core Tools, like `func start`:
+//   tsx dev/host/cli.ts [--entry dist/index.js] [--port 7071] [--settings local.settings.json] [--no-timers]
+// Settings come from the environment, then the "Values" of local.settings.json (the environment wins, as with
+// Core Tools); the route prefix from host.json. Runs until Ctrl+C.
+import { existsSync, readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { consoleHostLogger } from "./consoleHostLogger.js";
+import { fileScheduleStatusStore } from "./fileScheduleStatusStore.js";
+import { formatFunctionList } from "./formatFunctionList.js";
+import { readLocalSettings } from "./readLocalSettings.js";
+import { readRoutePrefix } from "./readRoutePrefix.js";
+import { startLocalHost } from "./startLocalHost.js";
+
+const usage = `Usage: tsx dev/host/cli.ts [options]
+
+  --entry FILE        the app's entry (default: "main" of package.json, dist/index.js; src/index.ts works too)
+  --port N            port to listen on (default 7071; 0 takes a free one)
+  --host-key KEY      key for function-level routes (default: random, printed)
+  --master-key KEY    key for admin routes, /admin and the Event Grid webhook (default: the host key)
+  --settings FILE     app settings file (default local.settings.json, if present)
+  --no-timers         do not run timers on their schedules (invoke them with POST /admin/functions/<name>)
+  --verbose           debug logs too (the library's and the timers' schedules)`;
+
+function defaultEntry(): string {
+  if (!existsSync("package.json")) return "dist/index.js";
+  const parsed: unknown = JSON.parse(readFileSync("package.json", "utf8"));
+  const main: unknown =
+    typeof parsed === "object" && parsed !== null ? Reflect.get(parsed, "main") : undefined;
+  return typeof main === "string" ? main : "dist/index.js";
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        entry: { type: "string" },
+        port: { type: "string", default: "7071" },
+        "host-key": { type: "string" },
+        "master-key": { type: "string" },
+        settings: { type: "string" },
+        "no-timers": { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(usage);
+    return 0;
+  }
+  const port = Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port ${args.port}: expected a port number.\n\n${usage}`);
+    return 2;
+  }
+
+  const logger = consoleHostLogger({ minLevel: args.verbose ? "debug" : "information" });
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(readLocalSettings(args.settings))) {
+    if (process.env[name] === undefined) env[name] = value;
+    else if (args.verbose)
+      console.log(`Skipping '${name}' from local settings as it's already defined in the environment.`);
+  }
+  const routePrefix = readRoutePrefix();
+  const host = await startLocalHost({
+    entry: args.entry ?? defaultEntry(),
+    port,
+    env,
+    logger,
+    runTimers: !args["no-timers"],
+    scheduleStatusStore: fileScheduleStatusStore(".dev/host/schedule-status"),
+    ...(args["host-key"] ? { hostKey: args["host-key"] } : {}),
+    ...(args["master-key"] ? { masterKey: args["master-key"] } : {}),
+    ...(routePrefix !== undefined ? { routePrefix } : {}),
+  });
+
+  console.log(`\n${formatFunctionList(host)}`);
+  console.log(`Host key (x-functions-key header or ?code=): ${host.hostKey}`);
+  if (host.masterKey !== host.hostKey) console.log(`Master key: ${host.masterKey}`);
+  console.log("\nRunning. Press Ctrl+C to stop.\n");
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  console.log("Stopping...");
+  await host.stop();
+  return 0;
+}
+
+// Exit explicitly: the app may hold sockets or timers (SDK clients, token caches) that would keep node running.
+try {
+  process.exit(await main(process.argv.slice(2)));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

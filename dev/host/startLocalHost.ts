@@ -1,0 +1,175 @@
+import type { EventGridPartialEvent } from "@azure/functions";
+import { randomBytes } from "node:crypto";
+import { consoleHostLogger } from "./consoleHostLogger.js";
+import type { LocalFunction } from "./describeFunction.js";
+import type { HostLogger } from "./HostLogger.js";
+import { installFunctionsCore } from "./installFunctionsCore.js";
+import { listenHttp } from "./listenHttp.js";
+import { loadFunctionApp } from "./loadFunctionApp.js";
+import type { LocalHttpResponse } from "./LocalHttp.js";
+import {
+  LocalFunctionHost,
+  type HttpInvocation,
+  type InvocationResult,
+  type TimerInvocation,
+} from "./LocalFunctionHost.js";
+import { memoryScheduleStatusStore, type ScheduleStatusStore } from "./ScheduleStatus.js";
+
+export interface LocalHostOptions {
+  /** The app's entry: src/index.ts (under tsx or vitest) or the bundle dist/index.js. */
+  readonly entry: string;
+  /** 0 (the default) takes a free port; `func start` uses 7071. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly hostname?: string;
+  /**
+   * App settings, set in process.env before the entry loads (the worker's environment is where app settings live;
+   * the app reads some at load). Previous values come back on `stop()`.
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Opens function-level routes. Default: random, see `LocalHost.hostKey`. */
+  readonly hostKey?: string;
+  /** Opens admin-level routes, the admin API and the Event Grid webhook too. Default: the host key. */
+  readonly masterKey?: string;
+  /** `extensions.http.routePrefix` of host.json; default "api". */
+  readonly routePrefix?: string;
+  /** Default: the system clock. Used for schedules, past-due checks and trigger payloads. */
+  readonly clock?: () => Date;
+  /** Fire timers on their schedules (and `runOnStartup`, past-due runs). Default false: tests call `invokeTimer`. */
+  readonly runTimers?: boolean;
+  /** Where timers' schedule statuses are kept between runs. Default: in memory (nothing is past due at start). */
+  readonly scheduleStatusStore?: ScheduleStatusStore;
+  /** Default: the console, `func start` style. */
+  readonly logger?: HostLogger;
+  /** `functionAppDirectory` for appStart hooks; default the current directory. */
+  readonly appDirectory?: string;
+}
+
+export interface LocalHost {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  readonly url: string;
+  readonly hostKey: string;
+  readonly masterKey: string;
+  readonly routePrefix: string;
+  /** Every registered function with its trigger options. */
+  readonly functions: readonly LocalFunction[];
+  /** The full URL of an HTTP function for these route parameters (no key). */
+  functionUrl(name: string, params?: Readonly<Record<string, string>>): string;
+  /** A timer's schedule with `%SETTING%` resolved, and its next occurrence from now. */
+  timerSchedule(name: string): {
+    readonly expression: string;
+    readonly next: Date;
+    readonly useMonitor: boolean;
+  };
+  /** Sends a request to an HTTP function by name (the key is added when its route needs one) or by method and path. */
+  invokeHttp(
+    target: string | { method: string; path: string },
+    init?: HttpInvocation,
+  ): Promise<LocalHttpResponse>;
+  /** Runs a timer function now; rejects with the function's error if it throws. */
+  invokeTimer(name: string, options?: TimerInvocation): Promise<InvocationResult>;
+  /** Delivers one event to an Event Grid trigger; rejects with the function's error if it throws. */
+  invokeEventGrid(name: string, event: EventGridPartialEvent): Promise<InvocationResult>;
+  /** Stops timers (waiting for running ones), the listener and the appTerminate hooks; restores process.env. */
+  stop(): Promise<void>;
+}
+
+function applyEnv(env: Readonly<Record<string, string>>): () => void {
+  const previous = new Map(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  return () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+/**
+ * Runs the app's functions without Azure Functions Core Tools: provides `@azure/functions-core` so the library
+ * registers for real, loads the entry, serves the HTTP functions under `/<routePrefix>/<route>` with the host's
+ * keys, runs timers on their NCRONTAB schedules when asked, and invokes every function through the library's own
+ * invocation model, as the Node.js worker does.
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const logger = options.logger ?? consoleHostLogger();
+  const clock = options.clock ?? (() => new Date());
+  const hostKey = options.hostKey ?? randomBytes(24).toString("base64url");
+  const masterKey = options.masterKey ?? hostKey;
+  const routePrefix = (options.routePrefix ?? "api").replace(/^\/+|\/+$/g, "");
+  const registry = installFunctionsCore();
+  const restoreEnv = applyEnv(options.env ?? {});
+  const removeSystemLog = registry.addSystemLog((level, _category, message) => {
+    if (level !== "none") logger.log({ level, category: "system", message });
+  });
+
+  let host: LocalFunctionHost;
+  let listener: Awaited<ReturnType<typeof listenHttp>>;
+  let app: Awaited<ReturnType<typeof loadFunctionApp>>;
+  try {
+    app = await loadFunctionApp(options.entry, registry);
+    host = new LocalFunctionHost(app, {
+      routePrefix,
+      keys: { host: hostKey, master: masterKey },
+      logger,
+      clock,
+      settings: process.env,
+    });
+    await app.hooks.run("appStart", {
+      hookData: app.appLevelHookData,
+      appHookData: app.appHookData,
+      functionAppDirectory: options.appDirectory ?? process.cwd(),
+    });
+    listener = await listenHttp((request) => host.handle(request), {
+      port: options.port ?? 0,
+      hostname: options.hostname ?? "127.0.0.1",
+      onError: (error) => logger.log({ level: "error", category: "host", message: "Request failed", error }),
+    });
+  } catch (error) {
+    restoreEnv();
+    removeSystemLog();
+    throw error;
+  }
+  try {
+    if (options.runTimers) await host.startTimers(options.scheduleStatusStore ?? memoryScheduleStatusStore());
+  } catch (error) {
+    await host.stopTimers();
+    await listener.close();
+    removeSystemLog();
+    restoreEnv();
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: listener.url,
+    hostKey,
+    masterKey,
+    routePrefix,
+    functions: host.functions,
+    functionUrl: (name, params) => `${listener.url}${host.pathOf(name, params)}`,
+    timerSchedule(name) {
+      const { schedule, useMonitor } = host.timer(name);
+      return { expression: schedule.expression, next: schedule.next(clock()), useMonitor };
+    },
+    invokeHttp: (target, init = {}) => host.invokeHttp(target, init, listener.url),
+    invokeTimer: (name, timerOptions) => host.invokeTimer(name, timerOptions),
+    invokeEventGrid: (name, event) => host.invokeEventGrid(name, event),
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await host.stopTimers();
+          await listener.close();
+          await app.hooks.run("appTerminate", {
+            hookData: app.appLevelHookData,
+            appHookData: app.appHookData,
+          });
+        } finally {
+          removeSystemLog();
+          restoreEnv();
+        }
+      })();
+      return stopping;
+    },
+  };
+}
