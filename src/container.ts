@@ -7,23 +7,64 @@ import type { Logger } from "./logging/Logger.js";
 import { consoleLogger } from "./logging/consoleLogger.js";
 import { msalTokenSource } from "./tokens/msalTokenSource.js";
 import type { TokenSource } from "./tokens/TokenSource.js";
+import { ManagedIdentityCredential } from "@azure/identity";
+import { createAlertChannels } from "./alerts/createAlertChannels.js";
+import { createJobNotifier } from "./alerts/createJobNotifier.js";
+import { ALERT_TABLE, tableAlertLedger } from "./alerts/tableAlertLedger.js";
+import { createJobsService, type JobOutcomeNotifier } from "./jobs/createJobsService.js";
+import type { JobsService } from "./jobs/JobsService.js";
+import type { StorageConfig } from "./config/Config.js";
+import { LEASE_TABLE, tableLeaseStore } from "./state/tableLeaseStore.js";
+import { RUN_HISTORY_TABLE, tableRunHistory } from "./state/tableRunHistory.js";
+import { tableClientFor, type TableConnection } from "./state/tableClientFor.js";
 
 /** The app's long-lived services. The Functions worker keeps the process warm, so they are built once. */
 export interface Services {
   config: Config;
   credentials: CredentialProvider;
   tokens: TokenSource;
+  jobs: JobsService;
   clock: Clock;
   logger: Logger;
 }
 
 /** Composition root: wires the services for a configuration. */
-export function createServices(config: Config, deps: { clock?: Clock; logger?: Logger } = {}): Services {
+export function createServices(
+  config: Config,
+  deps: { clock?: Clock; logger?: Logger; notify?: JobOutcomeNotifier } = {},
+): Services {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? consoleLogger();
   const credentials = createCredentialProvider(config, { clock, logger });
   const tokens = msalTokenSource({ config, credentials, logger, clock });
-  return { config, credentials, tokens, clock, logger };
+  const storage = tableConnection(config.storage);
+  const jobs = createJobsService({
+    jobs: config.jobs,
+    tokens,
+    history: tableRunHistory(tableClientFor(storage, RUN_HISTORY_TABLE)),
+    leases: tableLeaseStore(tableClientFor(storage, LEASE_TABLE), { clock, logger }),
+    notify:
+      deps.notify ??
+      createJobNotifier({
+        channels: createAlertChannels(config.alerts),
+        ledger: tableAlertLedger(tableClientFor(storage, ALERT_TABLE), { clock }),
+        threshold: config.alerts.afterFailures,
+      }),
+    clock,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  return { config, credentials, tokens, jobs, clock, logger };
+}
+
+function tableConnection(storage: StorageConfig): TableConnection {
+  if (storage.kind === "connection-string") return storage;
+  return {
+    kind: "identity",
+    endpoint: storage.tableServiceUri,
+    credential: storage.clientId
+      ? new ManagedIdentityCredential({ clientId: storage.clientId })
+      : new ManagedIdentityCredential(),
+  };
 }
 
 let config: Config | undefined;

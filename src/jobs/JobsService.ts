@@ -6,7 +6,11 @@ import type { RunResult } from "./RunResult.js";
 /** What the job triggers need: the definitions, a way to run one, and the last outcomes. */
 export interface JobsService {
   definitions: readonly JobDefinition[];
-  run(name: string, trigger: { kind: "timer" | "manual"; isPastDue: boolean }, logger: Logger): Promise<RunResult>;
+  run(
+    name: string,
+    trigger: { kind: "timer" | "manual"; isPastDue: boolean },
+    logger: Logger,
+  ): Promise<RunResult>;
   /** Last outcome per job name (jobs that never ran are absent). */
   summaries(): Promise<ReadonlyMap<string, JobSummary>>;
 }

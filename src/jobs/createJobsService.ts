@@ -9,13 +9,13 @@ import { callDownstream } from "./downstream/callDownstream.js";
 import type { JobDefinition } from "./JobDefinition.js";
 import type { JobsService } from "./JobsService.js";
 import type { RunResult } from "./RunResult.js";
-import { runJob } from "./runJob.js";
+import { runJob, type JobStanding } from "./runJob.js";
 
 /** Hands a run's outcome to the alerting (fire after N failures, resolve on recovery). Never throws. */
 export type JobOutcomeNotifier = (
   job: JobDefinition,
   result: RunResult,
-  consecutiveFailures: number,
+  standing: JobStanding,
   logger: Logger,
 ) => Promise<void>;
 
@@ -34,7 +34,8 @@ export function createJobsService(deps: {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }): JobsService {
-  const instanceId = deps.instanceId ?? process.env.WEBSITE_INSTANCE_ID?.slice(0, 12) ?? `${hostname()}-${process.pid}`;
+  const instanceId =
+    deps.instanceId ?? process.env.WEBSITE_INSTANCE_ID?.slice(0, 12) ?? `${hostname()}-${process.pid}`;
   return {
     definitions: deps.jobs,
     run: (name, trigger, logger) =>
@@ -56,7 +57,7 @@ export function createJobsService(deps: {
           return { acquired: true, release: () => deps.leases.release(acquisition.lease) };
         },
         record: (result) => deps.history.record(result),
-        notify: (job, result, consecutiveFailures) => deps.notify(job, result, consecutiveFailures, logger),
+        notify: (job, result, standing) => deps.notify(job, result, standing, logger),
         clock: deps.clock,
         logger,
         instanceId,

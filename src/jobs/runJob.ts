@@ -20,6 +20,13 @@ export type DownstreamOutcome = Pick<
   | "durationMs"
 >;
 
+/** Where a job stands after a run: what alerting decides on. */
+export interface JobStanding {
+  consecutiveFailures: number;
+  /** Start of the last successful run: the current failure streak began after it. */
+  lastSuccessAt: string | null;
+}
+
 /** The runner's view of its collaborators: each one call wide. */
 export interface JobRunnerDeps {
   jobs: readonly JobDefinition[];
@@ -32,10 +39,10 @@ export interface JobRunnerDeps {
   ): Promise<
     { acquired: true; release(): Promise<void> } | { acquired: false; heldBy: string; expiresAt: Date }
   >;
-  /** Records the run; returns the job's consecutive failures after it. */
-  record(result: RunResult): Promise<{ consecutiveFailures: number }>;
+  /** Records the run; returns the job's standing after it. */
+  record(result: RunResult): Promise<JobStanding>;
   /** Alerts (or resolves) as the outcome calls for; never throws for a failed delivery. */
-  notify(job: JobDefinition, result: RunResult, consecutiveFailures: number): Promise<void>;
+  notify(job: JobDefinition, result: RunResult, standing: JobStanding): Promise<void>;
   clock: Clock;
   logger: Logger;
   /** Identifies this process in lease owners (several instances may run). */
@@ -149,7 +156,7 @@ export async function runJob(
     const outcome = await deps.call(job, { runId, deadlineAt: new Date(started.getTime() + job.deadlineMs) });
     const result: RunResult = { ...base, ...outcome, skippedReason: null };
     const recorded = await recordSafely(result, deps);
-    if (recorded) await deps.notify(job, result, recorded.consecutiveFailures);
+    if (recorded) await deps.notify(job, result, recorded);
     const summary = {
       job: job.name,
       runId,
@@ -183,10 +190,7 @@ export async function runJob(
 }
 
 /** Recording must not turn a run's real outcome into a storage error: log it and go on. */
-async function recordSafely(
-  result: RunResult,
-  deps: JobRunnerDeps,
-): Promise<{ consecutiveFailures: number } | null> {
+async function recordSafely(result: RunResult, deps: JobRunnerDeps): Promise<JobStanding | null> {
   try {
     return await deps.record(result);
   } catch (error) {

@@ -53,10 +53,10 @@ function deps(overrides: Partial<JobRunnerDeps> = {}) {
     },
     record: (result) => {
       recorded.push(result);
-      return Promise.resolve({ consecutiveFailures: result.status === "failed" ? 1 : 0 });
+      return Promise.resolve({ consecutiveFailures: result.status === "failed" ? 1 : 0, lastSuccessAt: null });
     },
-    notify: (_job, result, failures) => {
-      notified.push({ result, failures });
+    notify: (_job, result, standing) => {
+      notified.push({ result, failures: standing.consecutiveFailures });
       return Promise.resolve();
     },
     clock: manualClock(Date.parse("2026-11-21T10:00:00Z")).clock,
