@@ -102,7 +102,11 @@ export function tableAlertLedger(table: StateTable, deps: { clock: Clock }): Ale
       const rows = client.listEntities<Record<string, unknown>>({
         queryOptions: { filter: `PartitionKey eq '${DELIVERY}' and status eq 'pending'` },
       });
-      for await (const row of rows) {
+      // In the order they were raised: a "resolved" never overtakes the "firing" it closes.
+      const pending = [];
+      for await (const row of rows) pending.push(row);
+      pending.sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+      for (const row of pending) {
         const channel = byName.get(String(row.channel));
         if (!channel) continue; // a channel removed from the settings: its deliveries wait until it is back
         const now = deps.clock();
