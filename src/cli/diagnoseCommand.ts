@@ -43,7 +43,10 @@ export async function main(
   }
   let config;
   try {
-    config = loadConfig({ ...(options.settingsFile === false ? {} : readSettingsFile(args.settings)), ...env });
+    config = loadConfig({
+      ...(options.settingsFile === false ? {} : readSettingsFile(args.settings)),
+      ...env,
+    });
   } catch (error) {
     if (error instanceof ConfigurationError) {
       console.error(error.message);
@@ -70,4 +73,3 @@ function readSettingsFile(path: string | undefined): Env {
   const parsed = JSON.parse(readFileSync(file, "utf8")) as { Values?: Record<string, string> };
   return parsed.Values ?? {};
 }
-

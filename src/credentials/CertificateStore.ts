@@ -14,5 +14,8 @@ export interface CertificateStore {
    * The certificate's secret (key + chain) for a version, or the latest (`version` null): PEM text or
    * base64 PKCS#12, with the version it came from. One request.
    */
-  getSecret(name: string, version: string | null): Promise<{ value: string; contentType: string | null; version: string }>;
+  getSecret(
+    name: string,
+    version: string | null,
+  ): Promise<{ value: string; contentType: string | null; version: string }>;
 }

@@ -10,7 +10,10 @@ import { keyVaultCertificateStore } from "./keyVaultCertificateStore.js";
 import { keyVaultCredentialProvider } from "./keyVaultCredentialProvider.js";
 
 /** The credential provider for the configured M2M_CREDENTIAL_SOURCE. */
-export function createCredentialProvider(config: Config, deps: { clock: Clock; logger: Logger }): CredentialProvider {
+export function createCredentialProvider(
+  config: Config,
+  deps: { clock: Clock; logger: Logger },
+): CredentialProvider {
   const source = config.credential;
   switch (source.kind) {
     case "keyvault-certificate":

@@ -8,7 +8,10 @@ import type { AppCredential, CredentialProvider } from "./AppCredential.js";
  * @azure/identity caches that token, so each MSAL token request costs no extra managed identity request
  * while it is valid.
  */
-export function federatedCredentialProvider(managedIdentity: TokenCredential, audience: string): CredentialProvider {
+export function federatedCredentialProvider(
+  managedIdentity: TokenCredential,
+  audience: string,
+): CredentialProvider {
   const scope = `${audience.replace(/\/+$/, "")}/.default`;
   const credential: AppCredential = {
     id: "managed-identity-federation",

@@ -71,12 +71,17 @@ function vaultError(error: unknown, what: string, permission: string): Error {
       { cause: error },
     );
   }
-  if (status === 401 || (error instanceof Error && /CredentialUnavailable|AuthenticationError/.test(error.name))) {
+  if (
+    status === 401 ||
+    (error instanceof Error && /CredentialUnavailable|AuthenticationError/.test(error.name))
+  ) {
     return new CredentialError(
       "KEYVAULT_AUTHENTICATION_FAILED",
       `Could not authenticate to Key Vault to read ${what}: ${serviceMessage}. In Azure, enable the Function app's managed identity (and set M2M_MANAGED_IDENTITY_CLIENT_ID for a user-assigned one); on a workstation set M2M_KEYVAULT_AUTH=default-azure-credential and sign in with 'az login'.`,
       { cause: error },
     );
   }
-  return new TransientError("KEYVAULT_UNAVAILABLE", `Reading ${what} failed: ${serviceMessage}`, { cause: error });
+  return new TransientError("KEYVAULT_UNAVAILABLE", `Reading ${what} failed: ${serviceMessage}`, {
+    cause: error,
+  });
 }

@@ -58,12 +58,15 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     const previous = loaded?.version;
     loaded = { credential, version: secret.version };
     nextCheckAt = clock().getTime() + refreshMs;
-    logger.info(previous && previous !== secret.version ? "Certificate version changed" : "Certificate loaded", {
-      ...credential.summary,
-      previousVersion: previous ?? null,
-      reason,
-      durationMs: clock().getTime() - started,
-    });
+    logger.info(
+      previous && previous !== secret.version ? "Certificate version changed" : "Certificate loaded",
+      {
+        ...credential.summary,
+        previousVersion: previous ?? null,
+        reason,
+        durationMs: clock().getTime() - started,
+      },
+    );
     return credential;
   };
 
@@ -93,7 +96,8 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
   return {
     current() {
       if (!loaded) return once(() => load(pinnedVersion, "first use"));
-      const expired = loaded.credential.certificate !== null && loaded.credential.certificate.notAfter <= clock();
+      const expired =
+        loaded.credential.certificate !== null && loaded.credential.certificate.notAfter <= clock();
       if (expired && !pinnedVersion) return once(() => load(null, "the loaded certificate has expired"));
       if (pinnedVersion || refreshMs <= 0 || clock().getTime() < nextCheckAt) {
         return Promise.resolve(loaded.credential);

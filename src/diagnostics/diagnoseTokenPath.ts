@@ -3,7 +3,19 @@ import { M2mError } from "../errors.js";
 import { decodeTokenClaims } from "../tokens/decodeTokenClaims.js";
 
 /** The claims a client credentials token should carry, in the order people look at them. */
-const SHOWN_CLAIMS = ["aud", "roles", "appid", "azp", "tid", "idtyp", "iss", "oid", "exp", "iat", "ver"] as const;
+const SHOWN_CLAIMS = [
+  "aud",
+  "roles",
+  "appid",
+  "azp",
+  "tid",
+  "idtyp",
+  "iss",
+  "oid",
+  "exp",
+  "iat",
+  "ver",
+] as const;
 
 export interface DiagnosisStep {
   name: "credential" | "token" | "cached token";
@@ -31,7 +43,11 @@ export async function diagnoseTokenPath(
   options: { scope?: string; showToken?: boolean } = {},
 ): Promise<Diagnosis> {
   const steps: DiagnosisStep[] = [];
-  const timed = async <T>(name: DiagnosisStep["name"], run: () => Promise<T>, detail: (value: T) => Record<string, unknown>) => {
+  const timed = async <T>(
+    name: DiagnosisStep["name"],
+    run: () => Promise<T>,
+    detail: (value: T) => Record<string, unknown>,
+  ) => {
     const started = services.clock().getTime();
     try {
       const value = await run();
@@ -44,7 +60,11 @@ export async function diagnoseTokenPath(
   };
   const scope = options.scope ?? services.config.scope;
   try {
-    await timed("credential", () => services.credentials.current(), (credential) => credential.summary);
+    await timed(
+      "credential",
+      () => services.credentials.current(),
+      (credential) => credential.summary,
+    );
     const token = await timed(
       "token",
       () => services.tokens.getToken({ scope }),

@@ -4,17 +4,24 @@ import type { Diagnosis } from "./diagnoseTokenPath.js";
 export function formatDiagnosis(diagnosis: Diagnosis): string {
   const lines: string[] = [];
   for (const step of diagnosis.steps) {
-    lines.push(`${step.ok ? "ok  " : "FAIL"} ${step.name.padEnd(13)} ${String(step.durationMs).padStart(6)} ms`);
+    lines.push(
+      `${step.ok ? "ok  " : "FAIL"} ${step.name.padEnd(13)} ${String(step.durationMs).padStart(6)} ms`,
+    );
     for (const [key, value] of Object.entries(step.detail)) lines.push(`       ${key}: ${format(value)}`);
   }
   if (diagnosis.claims) {
     lines.push("", "Access token claims (decoded, not validated):");
     for (const [key, value] of Object.entries(diagnosis.claims)) {
-      const note = (key === "exp" || key === "iat") && typeof value === "number" ? ` (${new Date(value * 1000).toISOString()})` : "";
+      const note =
+        (key === "exp" || key === "iat") && typeof value === "number"
+          ? ` (${new Date(value * 1000).toISOString()})`
+          : "";
       lines.push(`  ${key.padEnd(6)} ${format(value)}${note}`);
     }
     if (!("roles" in diagnosis.claims)) {
-      lines.push("  roles  (none) — assign the API's app roles to this app's service principal and grant admin consent");
+      lines.push(
+        "  roles  (none) — assign the API's app roles to this app's service principal and grant admin consent",
+      );
     }
   }
   if (diagnosis.accessToken) lines.push("", "Access token:", diagnosis.accessToken);

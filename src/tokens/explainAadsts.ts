@@ -13,7 +13,13 @@ export interface AadstsExplanation {
 
 type Entry = Omit<AadstsExplanation, "aadsts">;
 
-const cert = (code: string, cause: string, fix: string): Entry => ({ code, cause, fix, certificateProblem: true, retryable: false });
+const cert = (code: string, cause: string, fix: string): Entry => ({
+  code,
+  cause,
+  fix,
+  certificateProblem: true,
+  retryable: false,
+});
 const plain = (code: string, cause: string, fix: string, retryable = false): Entry => ({
   code,
   cause,
@@ -68,14 +74,26 @@ const table: Record<number, Entry> = {
     "no application with client id {clientId} exists in tenant {tenantId}",
     "check M2M_CLIENT_ID and M2M_TENANT_ID; a multi-tenant app must be consented in this tenant",
   ),
-  90002: plain("TENANT_NOT_FOUND", "tenant {tenantId} does not exist", "check M2M_TENANT_ID and M2M_AUTHORITY_HOST (sovereign clouds have their own hosts)"),
+  90002: plain(
+    "TENANT_NOT_FOUND",
+    "tenant {tenantId} does not exist",
+    "check M2M_TENANT_ID and M2M_AUTHORITY_HOST (sovereign clouds have their own hosts)",
+  ),
   500011: plain(
     "RESOURCE_NOT_FOUND",
     "the resource in scope {scope} is not known in tenant {tenantId}",
     "check the scope's application ID URI, and that the API's service principal exists in this tenant (admin consent)",
   ),
-  70011: plain("SCOPE_INVALID", "the scope {scope} is not valid", "client credentials need exactly one scope of the form <resource>/.default"),
-  1002012: plain("SCOPE_INVALID", "the scope {scope} is not valid", "client credentials need exactly one scope of the form <resource>/.default"),
+  70011: plain(
+    "SCOPE_INVALID",
+    "the scope {scope} is not valid",
+    "client credentials need exactly one scope of the form <resource>/.default",
+  ),
+  1002012: plain(
+    "SCOPE_INVALID",
+    "the scope {scope} is not valid",
+    "client credentials need exactly one scope of the form <resource>/.default",
+  ),
   700021: cert(
     "ASSERTION_ISSUER_MISMATCH",
     "the client assertion's issuer or subject is not the client id",
@@ -86,10 +104,22 @@ const table: Record<number, Entry> = {
     "no federated identity credential on app registration {clientId} matches the managed identity token",
     "add a federated credential for the managed identity (issuer, subject = its object id, audience M2M_FEDERATION_AUDIENCE) to app registration {clientId}",
   ),
-  7000112: plain("APPLICATION_DISABLED", "application {clientId} is disabled", "enable the service principal in Enterprise applications"),
+  7000112: plain(
+    "APPLICATION_DISABLED",
+    "application {clientId} is disabled",
+    "enable the service principal in Enterprise applications",
+  ),
   50034: plain("TENANT_NOT_FOUND", "the tenant or account does not exist", "check M2M_TENANT_ID"),
-  50058: plain("NO_SESSION", "silent sign-in failed", "client credentials should not hit this; check that the flow is client credentials"),
-  90014: plain("REQUEST_MALFORMED", "a required field is missing from the request", "report a bug: the app built a token request Entra ID rejects"),
+  50058: plain(
+    "NO_SESSION",
+    "silent sign-in failed",
+    "client credentials should not hit this; check that the flow is client credentials",
+  ),
+  90014: plain(
+    "REQUEST_MALFORMED",
+    "a required field is missing from the request",
+    "report a bug: the app built a token request Entra ID rejects",
+  ),
   700082: plain("TOKEN_EXPIRED", "a refresh token expired", "not used by client credentials; check the flow"),
 };
 
@@ -113,6 +143,9 @@ export function explainAadsts(
       aadsts >= 90000 && aadsts < 100000,
     );
   const fill = (text: string) =>
-    text.replaceAll("{clientId}", context.clientId).replaceAll("{tenantId}", context.tenantId).replaceAll("{scope}", context.scope);
+    text
+      .replaceAll("{clientId}", context.clientId)
+      .replaceAll("{tenantId}", context.tenantId)
+      .replaceAll("{scope}", context.scope);
   return { ...entry, aadsts, cause: fill(entry.cause), fix: fill(entry.fix) };
 }

@@ -141,5 +141,7 @@ function toTokenError(error: unknown, scope: string, config: { clientId: string;
       { cause: error },
     );
   }
-  return new TokenError("TOKEN_REQUEST_FAILED", `Token request for ${scope} failed: ${error.message}`, { cause: error });
+  return new TokenError("TOKEN_REQUEST_FAILED", `Token request for ${scope} failed: ${error.message}`, {
+    cause: error,
+  });
 }
