@@ -16,6 +16,8 @@ export interface Scenario {
   roleAssignments: { resource: string; roles: string[] }[];
   /** The scope the app asks for by default. */
   scope: string;
+  /** Job definitions as in M2M_JOBS; "{downstream}" in a URL is replaced by the downstream stand-in's URL. */
+  jobs?: unknown[];
   vault: {
     certificates: {
       name: string;

@@ -1,0 +1,142 @@
+import { HttpRequest, InvocationContext } from "@azure/functions";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Scenario } from "../../dev/scenario.js";
+import { startStandIns, type StandIns } from "../../dev/startStandIns.js";
+import { main } from "../../src/cli/diagnoseCommand.js";
+import { loadConfig } from "../../src/config/loadConfig.js";
+import { createServices } from "../../src/container.js";
+import { diagnosticsHandler } from "../../src/functions/diagnosticsHandler.js";
+import { ConfigurationError } from "../../src/errors.js";
+import { recordingLogger } from "../support/recordingLogger.js";
+
+const scenario: Scenario = {
+  tenantId: "7a1f1c0e-1111-4222-8333-944455556666",
+  app: {
+    displayName: "m2m-functions (diagnostics test)",
+    clientId: "2c3d4e5f-1111-4222-8333-944455556666",
+    objectId: "2c3d4e5f-2222-4222-8333-944455556666",
+    clientSecret: false,
+    federatedWithManagedIdentity: false,
+  },
+  resources: [{ appIdUri: "api://m2m-downstream", roles: ["Reports.Read.All"] }],
+  roleAssignments: [{ resource: "api://m2m-downstream", roles: ["Reports.Read.All"] }],
+  scope: "api://m2m-downstream/.default",
+  vault: {
+    certificates: [
+      {
+        name: "app",
+        subject: "CN=app",
+        validDays: 90,
+        contentType: "application/x-pem-file",
+        registerOnApp: true,
+      },
+    ],
+  },
+};
+
+let standIns: StandIns;
+const savedEnv = { ...process.env };
+beforeAll(async () => {
+  standIns = await startStandIns(scenario);
+  Object.assign(process.env, standIns.managedIdentityEnv);
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await standIns?.stop();
+});
+
+const env = () => ({ ...standIns.settings, AzureWebJobsStorage: "UseDevelopmentStorage=true" });
+
+describe("m2m-diagnose", () => {
+  it("prints each step with its time and the token's claims, never the raw token", async () => {
+    const out: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((line: string) => void out.push(line));
+    try {
+      expect(await main([], env(), { settingsFile: false })).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const text = out.join("\n");
+    expect(text).toMatch(/^ok {3}credential +\d+ ms$/m);
+    expect(text).toMatch(/^ok {3}token +\d+ ms$/m);
+    expect(text).toMatch(/^ok {3}cached token +\d+ ms\n {7}fromCache: true$/m);
+    expect(text).toContain("  aud    api://m2m-downstream");
+    expect(text).toContain('  roles  ["Reports.Read.All"]');
+    expect(text).toContain(`  appid  ${scenario.app.clientId}`);
+    expect(text).toContain("  idtyp  app");
+    expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+  });
+
+  it("prints the raw token only when asked, and JSON for machines", async () => {
+    const out: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((line: string) => void out.push(line));
+    try {
+      await main(["--json", "--show-token"], env(), { settingsFile: false });
+    } finally {
+      log.mockRestore();
+    }
+    const diagnosis = JSON.parse(out.join("\n")) as {
+      ok: boolean;
+      accessToken: string;
+      claims: Record<string, unknown>;
+    };
+    expect(diagnosis.ok).toBe(true);
+    expect(diagnosis.accessToken).toMatch(/^eyJ/);
+    expect(diagnosis.claims).toMatchObject({ tid: scenario.tenantId, roles: ["Reports.Read.All"] });
+  });
+
+  it("exits 2 with every settings problem listed", async () => {
+    const errors: string[] = [];
+    const error = vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
+    try {
+      expect(await main([], { M2M_CLIENT_ID: "nope" }, { settingsFile: false })).toBe(2);
+    } finally {
+      error.mockRestore();
+    }
+    expect(errors.join("\n")).toContain('M2M_CLIENT_ID: expected application (client) id GUID; got "nope"');
+    expect(errors.join("\n")).toContain("M2M_TENANT_ID is missing");
+  });
+});
+
+describe("GET /api/diagnostics/token", () => {
+  const context = () => new InvocationContext({ functionName: "diagnostics" });
+
+  it("returns the steps and decoded claims, without the token", async () => {
+    const services = createServices(loadConfig(env()), { logger: recordingLogger().logger });
+    const response = await diagnosticsHandler(
+      new HttpRequest({ method: "GET", url: "http://localhost/api/diagnostics/token" }),
+      context(),
+      () => services,
+    );
+    expect(response.status).toBe(200);
+    expect(response.jsonBody).toMatchObject({
+      ok: true,
+      claims: { aud: "api://m2m-downstream", idtyp: "app" },
+    });
+    expect(JSON.stringify(response.jsonBody)).not.toContain("accessToken");
+  });
+
+  it("answers 502 with the error's code and fix when the token path fails", async () => {
+    const services = createServices(loadConfig({ ...env(), M2M_KEYVAULT_CERTIFICATE_NAME: "missing" }), {
+      logger: recordingLogger().logger,
+    });
+    const response = await diagnosticsHandler(
+      new HttpRequest({ method: "GET", url: "http://localhost/api/diagnostics/token" }),
+      context(),
+      () => services,
+    );
+    expect(response.status).toBe(502);
+    expect(response.jsonBody).toMatchObject({ ok: false, error: { code: "CERTIFICATE_NOT_FOUND" } });
+  });
+
+  it("answers 500 naming the invalid settings", async () => {
+    const response = await diagnosticsHandler(
+      new HttpRequest({ method: "GET", url: "http://localhost/api/diagnostics/token" }),
+      context(),
+      () => {
+        throw new ConfigurationError(["M2M_SCOPE is missing"]);
+      },
+    );
+    expect(response).toMatchObject({ status: 500, jsonBody: { error: { code: "CONFIGURATION_INVALID" } } });
+  });
+});
