@@ -1,0 +1,36 @@
+// @azure/functions is a CommonJS bundle: in an ES module, import its default export.
+import azureFunctions from "@azure/functions";
+import { systemClock } from "../clock/Clock.js";
+import { getConfig, getServices } from "../container.js";
+import { jobTimerHandler } from "./jobTimerHandler.js";
+import { listJobsHandler } from "./listJobsHandler.js";
+import { runJobHandler } from "./runJobHandler.js";
+
+const { app } = azureFunctions;
+const jobs = () => getServices().jobs;
+
+// One timer function per enabled job, so each has its own schedule, logs and telemetry. Reading the settings
+// here makes a bad job definition a start-up error that names the job and the field.
+for (const job of getConfig().jobs) {
+  if (!job.enabled) continue;
+  app.timer(`job-${job.name}`, {
+    schedule: job.schedule,
+    runOnStartup: false,
+    useMonitor: true,
+    handler: (timer, context) => jobTimerHandler(job.name, timer, context, jobs),
+  });
+}
+
+app.http("jobs-list", {
+  route: "jobs",
+  methods: ["GET"],
+  authLevel: "function",
+  handler: (request, context) => listJobsHandler(request, context, jobs, systemClock),
+});
+
+app.http("jobs-run", {
+  route: "jobs/{name}/run",
+  methods: ["POST"],
+  authLevel: "function",
+  handler: (request, context) => runJobHandler(request, context, jobs),
+});
