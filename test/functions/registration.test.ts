@@ -1,0 +1,55 @@
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalHost, type LocalHost } from "../../dev/host/startLocalHost.js";
+
+// The app's real entry, loaded the way the Functions worker loads it (the local host provides @azure/functions-core).
+const entry = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+const job = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  schedule: "%PULL_SCHEDULE%",
+  request: { url: "https://api.test/reports" },
+  ...extra,
+});
+
+let host: LocalHost;
+beforeAll(async () => {
+  host = await startLocalHost({
+    entry,
+    logger: { log: () => undefined },
+    env: {
+      M2M_TENANT_ID: "8b1f1c0e-1111-4222-8333-944455556666",
+      M2M_CLIENT_ID: "3d4e5f60-1111-4222-8333-944455556666",
+      M2M_SCOPE: "api://m2m-downstream/.default",
+      M2M_KEYVAULT_URL: "https://kv.test",
+      M2M_KEYVAULT_CERTIFICATE_NAME: "app",
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+      PULL_SCHEDULE: "0 */10 * * * *",
+      M2M_JOBS: JSON.stringify([job("report-pull"), job("paused", { enabled: false })]),
+    },
+  });
+});
+afterAll(() => host?.stop());
+
+describe("function registration", () => {
+  it("registers one timer per enabled job, with the schedule from the app setting, and the HTTP functions", () => {
+    const byName = new Map(host.functions.map((fn) => [fn.name, fn]));
+    expect([...byName.keys()].sort()).toEqual(["diagnostics", "job-report-pull", "jobs-list", "jobs-run"]);
+    expect(byName.get("job-report-pull")).toMatchObject({
+      triggerType: "timerTrigger",
+      schedule: "%PULL_SCHEDULE%",
+      runOnStartup: false,
+    });
+    expect(host.timerSchedule("job-report-pull").expression).toBe("0 */10 * * * *");
+    expect(byName.get("jobs-run")).toMatchObject({
+      route: "jobs/{name}/run",
+      methods: ["POST"],
+      authLevel: "function",
+    });
+    expect(byName.get("jobs-list")).toMatchObject({ route: "jobs", methods: ["GET"], authLevel: "function" });
+    expect(byName.get("diagnostics")).toMatchObject({ route: "diagnostics/token", authLevel: "function" });
+  });
+
+  it("requires the function key on the HTTP functions", async () => {
+    expect((await fetch(`${host.url}/api/jobs`)).status).toBe(401);
+  });
+});
