@@ -1,35 +1,80 @@
-// The README's run command: start the local stand-ins (Entra ID with a managed identity endpoint, Key Vault),
-// seed them from a scenario, point the app's settings at them and run the diagnosis, exactly as it would run
-// against Azure. Run through dev/withDevCa.ts so Node trusts the stand-ins' dev CA.
+// The README's run command: the app's main job on the embedded local default. Starts the stand-ins (Entra ID with
+// a managed identity endpoint, Key Vault, a protected downstream API, a webhook receiver) and Azurite, loads the
+// app (src/index.ts) in the local Functions host with settings pointing at them, then — exactly as on Azure —
+// shows the token the app gets and runs the scheduled jobs once through their HTTP trigger.
+// `--serve` keeps everything running with the timers on (like `func start`) until Ctrl+C.
 import { fileURLToPath } from "node:url";
-import { main as diagnose } from "../src/cli/diagnoseCommand.js";
+import { startAzurite } from "./azurite/startAzurite.js";
+import { startDownstreamStandIn } from "./downstream/startDownstreamStandIn.js";
+import { startLocalHost } from "./host/startLocalHost.js";
 import { readScenario } from "./scenario.js";
 import { startStandIns } from "./startStandIns.js";
+import { startWebhookReceiver } from "./webhooks/startWebhookReceiver.js";
 
-// Our own options; everything else goes to the diagnosis (--json, --show-token, --scope, --verbose).
 const args = process.argv.slice(2);
-const take = (name: string, fallback: string): string => {
+const option = (name: string, fallback: string): string => {
   const at = args.indexOf(name);
-  if (at === -1) return fallback;
-  const [, value] = args.splice(at, 2);
-  if (value === undefined) throw new Error(`${name} needs a value`);
-  return value;
+  return at === -1 ? fallback : (args[at + 1] ?? fallback);
 };
-const scenarioPath = take("--scenario", fileURLToPath(new URL("./scenarios/default.json", import.meta.url)));
-const mode = take("--mode", "keyvault-certificate");
+const scenarioPath = option("--scenario", fileURLToPath(new URL("./scenarios/default.json", import.meta.url)));
+const mode = option("--mode", "keyvault-certificate");
+const serve = args.includes("--serve");
 
 const scenario = await readScenario(scenarioPath);
-const standIns = await startStandIns(scenario);
-let code = 1;
+const [standIns, azurite, receiver] = await Promise.all([startStandIns(scenario), startAzurite(), startWebhookReceiver()]);
+const audience = scenario.scope.replace(/\/\.default$/, "");
+const downstream = await startDownstreamStandIn({ issuer: standIns.entra.issuer, jwksUri: standIns.entra.jwksUri, audience });
+const stopAll = () => Promise.all([standIns.stop(), azurite.stop(), receiver.stop(), downstream.stop()]);
+
+const jobs = JSON.stringify(scenario.jobs ?? []).replaceAll("{downstream}", downstream.url);
+const env: Record<string, string> = {
+  ...standIns.settings,
+  ...standIns.managedIdentityEnv,
+  M2M_CREDENTIAL_SOURCE: mode,
+  AzureWebJobsStorage: azurite.connectionString,
+  FUNCTIONS_WORKER_RUNTIME: "node",
+  M2M_JOBS: jobs,
+  M2M_ALERT_WEBHOOK_URL: `${receiver.url}/alerts`,
+  M2M_ALERT_AFTER_FAILURES: "1",
+};
+if (mode === "client-secret" && standIns.clientSecret) env.M2M_CLIENT_SECRET = standIns.clientSecret;
+
+let exitCode = 0;
+const host = await startLocalHost({ entry: fileURLToPath(new URL("../src/index.ts", import.meta.url)), env, runTimers: serve });
 try {
-  Object.assign(process.env, standIns.managedIdentityEnv);
-  const env: Record<string, string> = { ...standIns.settings, M2M_CREDENTIAL_SOURCE: mode };
-  if (mode === "client-secret" && standIns.clientSecret) env.M2M_CLIENT_SECRET = standIns.clientSecret;
-  console.log(`Stand-ins: Entra ID ${standIns.entra.authorityHost}, Key Vault ${standIns.vault.url}`);
-  console.log(`Credential source: ${mode}\n`);
-  // Only the stand-ins' settings: a developer's local.settings.json is about their own setup, not this one.
-  code = await diagnose(args, { ...process.env, ...env }, { settingsFile: false });
+  console.log(`Stand-ins: Entra ID ${standIns.entra.authorityHost}, Key Vault ${standIns.vault.url}, API ${downstream.url}`);
+  console.log(`Functions host: ${host.url} (key ${host.hostKey}); credential source: ${mode}\n`);
+  for (const fn of host.functions) console.log(`  ${fn.name}: ${fn.triggerType}${fn.route ? ` /${host.routePrefix}/${fn.route}` : ""}${fn.schedule ? ` [${fn.schedule}]` : ""}`);
+
+  const call = async (method: string, path: string) => {
+    const response = await fetch(`${host.url}/${host.routePrefix}/${path}`, { method, headers: { "x-functions-key": host.hostKey } });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  const diagnosis = await call("GET", "diagnostics/token");
+  console.log(`\nGET /api/diagnostics/token -> ${diagnosis.status}`);
+  console.log(JSON.stringify({ steps: diagnosis.body.steps, claims: diagnosis.body.claims, error: diagnosis.body.error }, null, 2));
+  if (diagnosis.status !== 200) exitCode = 1;
+
+  for (const fn of host.functions.filter((f) => f.name.startsWith("job-"))) {
+    const name = fn.name.slice("job-".length);
+    const run = await call("POST", `jobs/${name}/run`);
+    const r = run.body;
+    console.log(`\nPOST /api/jobs/${name}/run -> ${run.status}: ${String(r.status)} in ${String(r.durationMs)} ms, HTTP ${String(r.httpStatus)}, ${Array.isArray(r.attempts) ? r.attempts.length : 0} attempt(s)`);
+    if (r.errorMessage) console.log(`  ${String(r.errorCode)}: ${String(r.errorMessage)}`);
+    if (name === "report-pull" && run.status !== 200) exitCode = 1;
+  }
+  const list = await call("GET", "jobs");
+  console.log(`\nGET /api/jobs -> ${list.status}`);
+  console.log(JSON.stringify(list.body, null, 2));
+  console.log(`\nAlerts received by the webhook stand-in: ${receiver.received.length}`);
+
+  if (serve) {
+    console.log("\nServing with timers on; Ctrl+C to stop.");
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  }
 } finally {
-  await standIns.stop();
+  await host.stop();
+  await stopAll();
 }
-process.exit(code);
+process.exit(exitCode);
