@@ -4,6 +4,7 @@
 // shows the token the app gets and runs the scheduled jobs once through their HTTP trigger.
 // `--serve` keeps everything running with the timers on (like `func start`) until Ctrl+C.
 import { fileURLToPath } from "node:url";
+import type { RunResult } from "../src/jobs/RunResult.js";
 import { startAzurite } from "./azurite/startAzurite.js";
 import { startDownstreamStandIn } from "./downstream/startDownstreamStandIn.js";
 import { startLocalHost } from "./host/startLocalHost.js";
@@ -16,14 +17,25 @@ const option = (name: string, fallback: string): string => {
   const at = args.indexOf(name);
   return at === -1 ? fallback : (args[at + 1] ?? fallback);
 };
-const scenarioPath = option("--scenario", fileURLToPath(new URL("./scenarios/default.json", import.meta.url)));
+const scenarioPath = option(
+  "--scenario",
+  fileURLToPath(new URL("./scenarios/default.json", import.meta.url)),
+);
 const mode = option("--mode", "keyvault-certificate");
 const serve = args.includes("--serve");
 
 const scenario = await readScenario(scenarioPath);
-const [standIns, azurite, receiver] = await Promise.all([startStandIns(scenario), startAzurite(), startWebhookReceiver()]);
+const [standIns, azurite, receiver] = await Promise.all([
+  startStandIns(scenario),
+  startAzurite(),
+  startWebhookReceiver(),
+]);
 const audience = scenario.scope.replace(/\/\.default$/, "");
-const downstream = await startDownstreamStandIn({ issuer: standIns.entra.issuer, jwksUri: standIns.entra.jwksUri, audience });
+const downstream = await startDownstreamStandIn({
+  issuer: standIns.entra.issuer,
+  jwksUri: standIns.entra.jwksUri,
+  audience,
+});
 const stopAll = () => Promise.all([standIns.stop(), azurite.stop(), receiver.stop(), downstream.stop()]);
 
 const jobs = JSON.stringify(scenario.jobs ?? []).replaceAll("{downstream}", downstream.url);
@@ -40,28 +52,48 @@ const env: Record<string, string> = {
 if (mode === "client-secret" && standIns.clientSecret) env.M2M_CLIENT_SECRET = standIns.clientSecret;
 
 let exitCode = 0;
-const host = await startLocalHost({ entry: fileURLToPath(new URL("../src/index.ts", import.meta.url)), env, runTimers: serve });
+const host = await startLocalHost({
+  entry: fileURLToPath(new URL("../src/index.ts", import.meta.url)),
+  env,
+  runTimers: serve,
+});
 try {
-  console.log(`Stand-ins: Entra ID ${standIns.entra.authorityHost}, Key Vault ${standIns.vault.url}, API ${downstream.url}`);
+  console.log(
+    `Stand-ins: Entra ID ${standIns.entra.authorityHost}, Key Vault ${standIns.vault.url}, API ${downstream.url}`,
+  );
   console.log(`Functions host: ${host.url} (key ${host.hostKey}); credential source: ${mode}\n`);
-  for (const fn of host.functions) console.log(`  ${fn.name}: ${fn.triggerType}${fn.route ? ` /${host.routePrefix}/${fn.route}` : ""}${fn.schedule ? ` [${fn.schedule}]` : ""}`);
+  for (const fn of host.functions)
+    console.log(
+      `  ${fn.name}: ${fn.triggerType}${fn.route ? ` /${host.routePrefix}/${fn.route}` : ""}${fn.schedule ? ` [${fn.schedule}]` : ""}`,
+    );
 
   const call = async (method: string, path: string) => {
-    const response = await fetch(`${host.url}/${host.routePrefix}/${path}`, { method, headers: { "x-functions-key": host.hostKey } });
+    const response = await fetch(`${host.url}/${host.routePrefix}/${path}`, {
+      method,
+      headers: { "x-functions-key": host.hostKey },
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
   const diagnosis = await call("GET", "diagnostics/token");
   console.log(`\nGET /api/diagnostics/token -> ${diagnosis.status}`);
-  console.log(JSON.stringify({ steps: diagnosis.body.steps, claims: diagnosis.body.claims, error: diagnosis.body.error }, null, 2));
+  console.log(
+    JSON.stringify(
+      { steps: diagnosis.body.steps, claims: diagnosis.body.claims, error: diagnosis.body.error },
+      null,
+      2,
+    ),
+  );
   if (diagnosis.status !== 200) exitCode = 1;
 
   for (const fn of host.functions.filter((f) => f.name.startsWith("job-"))) {
     const name = fn.name.slice("job-".length);
     const run = await call("POST", `jobs/${name}/run`);
-    const r = run.body;
-    console.log(`\nPOST /api/jobs/${name}/run -> ${run.status}: ${String(r.status)} in ${String(r.durationMs)} ms, HTTP ${String(r.httpStatus)}, ${Array.isArray(r.attempts) ? r.attempts.length : 0} attempt(s)`);
-    if (r.errorMessage) console.log(`  ${String(r.errorCode)}: ${String(r.errorMessage)}`);
+    const r = run.body as Partial<RunResult>;
+    console.log(
+      `\nPOST /api/jobs/${name}/run -> ${run.status}: ${r.status} in ${r.durationMs} ms, HTTP ${r.httpStatus}, ${r.attempts?.length ?? 0} attempt(s)`,
+    );
+    if (r.errorMessage) console.log(`  ${r.errorCode}: ${r.errorMessage}`);
     if (name === "report-pull" && run.status !== 200) exitCode = 1;
   }
   const list = await call("GET", "jobs");
