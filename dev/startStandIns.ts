@@ -53,10 +53,15 @@ export async function startStandIns(
         subject: spec.subject,
       });
       if (spec.registerOnApp) {
-        entra.addCertificate(scenario.app.clientId, { certPem: certificate.certPem, displayName: `CN of ${spec.name}` });
+        entra.addCertificate(scenario.app.clientId, {
+          certPem: certificate.certPem,
+          displayName: `CN of ${spec.name}`,
+        });
       }
     }
-    const clientSecret = scenario.app.clientSecret ? entra.addClientSecret(scenario.app.clientId, {}).secretText : null;
+    const clientSecret = scenario.app.clientSecret
+      ? entra.addClientSecret(scenario.app.clientId, {}).secretText
+      : null;
     if (scenario.app.federatedWithManagedIdentity) {
       entra.addFederatedCredential(scenario.app.clientId, {
         issuer: entra.issuer,

@@ -18,12 +18,18 @@ const env = {
   M2M_KEYVAULT_URL: "https://bench.vault.azure.net",
   M2M_KEYVAULT_CERTIFICATE_NAME: "bench",
   AzureWebJobsStorage: "UseDevelopmentStorage=true",
-  M2M_JOBS: JSON.stringify([{ name: "bench", schedule: "0 */5 * * * *", request: { url: "https://bench.test/" } }]),
+  M2M_JOBS: JSON.stringify([
+    { name: "bench", schedule: "0 */5 * * * *", request: { url: "https://bench.test/" } },
+  ]),
 };
 
 function sample(entry) {
   const script = `const t = performance.now(); await import(${JSON.stringify(entry)}); console.log(performance.now() - t);`;
-  const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env, stdio: ["ignore", "pipe", "ignore"] });
+  const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    env,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   return Number(output.trim().split("\n").at(-1));
 }
 

@@ -16,7 +16,9 @@ await build({
   sourcemap: "linked",
   external: ["@azure/functions-core"],
   // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
-  banner: { js: "import { createRequire as __m2mCreateRequire } from 'node:module'; const require = __m2mCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __m2mCreateRequire } from 'node:module'; const require = __m2mCreateRequire(import.meta.url);",
+  },
   logLevel: "info",
   metafile: false,
 });

@@ -19,7 +19,10 @@ const RENEW_WITHIN_MS = 30 * 86_400_000;
 /** Loads the dev CA, creating it (or replacing one that expires within 30 days) when needed. */
 export async function ensureDevCa(): Promise<DevCa> {
   try {
-    const [certPem, keyPem] = await Promise.all([readFile(devCaCertPath, "utf8"), readFile(devCaKeyPath, "utf8")]);
+    const [certPem, keyPem] = await Promise.all([
+      readFile(devCaCertPath, "utf8"),
+      readFile(devCaKeyPath, "utf8"),
+    ]);
     if (new X509Certificate(certPem).validToDate.getTime() - Date.now() > RENEW_WITHIN_MS) {
       return { certPem, keyPem };
     }

@@ -46,23 +46,32 @@ export async function issueCertificate(options: IssueOptions = {}): Promise<Issu
   const extensions: x509.Extension[] = [];
   if (options.isCa) {
     extensions.push(new x509.BasicConstraintsExtension(true, 0, true));
-    extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
+    extensions.push(
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    );
   } else {
     extensions.push(new x509.BasicConstraintsExtension(false, undefined, true));
     extensions.push(
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
     );
   }
   if (options.hosts?.length) {
     extensions.push(
       new x509.SubjectAlternativeNameExtension(
-        options.hosts.map((host) => (/^[\d.]+$|:/.test(host) ? { type: "ip", value: host } : { type: "dns", value: host })),
+        options.hosts.map((host) =>
+          /^[\d.]+$|:/.test(host) ? { type: "ip", value: host } : { type: "dns", value: host },
+        ),
       ),
     );
     extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]));
   }
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
-  const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString("hex").replace(/^[89a-f]/, "1");
+  const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString("hex")
+    .replace(/^[89a-f]/, "1");
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber,
     subject,

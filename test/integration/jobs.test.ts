@@ -7,7 +7,11 @@ import {
 } from "../../dev/downstream/startDownstreamStandIn.js";
 import type { Scenario } from "../../dev/scenario.js";
 import { startStandIns, type StandIns } from "../../dev/startStandIns.js";
-import { startWebhookReceiver, verifyHmac, type WebhookReceiver } from "../../dev/webhooks/startWebhookReceiver.js";
+import {
+  startWebhookReceiver,
+  verifyHmac,
+  type WebhookReceiver,
+} from "../../dev/webhooks/startWebhookReceiver.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { createServices, type Services } from "../../src/container.js";
 import { ConfigurationError } from "../../src/errors.js";
@@ -291,7 +295,9 @@ describe("alerts", () => {
       .filter((r) => r.path === "/generic")
       .map((r) => r.json as { kind: string });
     expect(generic.map((a) => a.kind)).toEqual(["firing", "resolved"]);
-    expect(receiver.received.filter((r) => r.path === "/generic").every((r) => verifyHmac(r, "hook-secret"))).toBe(true);
+    expect(
+      receiver.received.filter((r) => r.path === "/generic").every((r) => verifyHmac(r, "hook-secret")),
+    ).toBe(true);
 
     await runNow("flaky");
     expect(receiver.received).toHaveLength(6);

@@ -53,7 +53,10 @@ function deps(overrides: Partial<JobRunnerDeps> = {}) {
     },
     record: (result) => {
       recorded.push(result);
-      return Promise.resolve({ consecutiveFailures: result.status === "failed" ? 1 : 0, lastSuccessAt: null });
+      return Promise.resolve({
+        consecutiveFailures: result.status === "failed" ? 1 : 0,
+        lastSuccessAt: null,
+      });
     },
     notify: (_job, result, standing) => {
       notified.push({ result, failures: standing.consecutiveFailures });

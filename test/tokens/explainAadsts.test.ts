@@ -28,7 +28,9 @@ describe("explainAadsts", () => {
     expect(explainAadsts(700027, context).fix).toBe(
       "upload the certificate's public key to app registration app-id (Certificates & secrets), or let the app rotate it",
     );
-    expect(explainAadsts(500011, context).cause).toBe("the resource in scope api://x/.default is not known in tenant tenant-id");
+    expect(explainAadsts(500011, context).cause).toBe(
+      "the resource in scope api://x/.default is not known in tenant tenant-id",
+    );
   });
 
   it("points unknown codes at Entra's error reference", () => {
