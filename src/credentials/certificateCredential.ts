@@ -9,7 +9,8 @@ export function certificateCredential(
   kind: "keyvault-certificate" | "certificate-file",
   certificate: CertificateCredential,
   options: Pick<Config, "thumbprintAlgorithm" | "sendX5c">,
-  extra: Record<string, unknown> = {},
+  extra: Record<string, unknown>,
+  now: Date,
 ): AppCredential {
   return {
     id: `${kind}:${certificate.thumbprintSha256}`,
@@ -21,6 +22,6 @@ export function certificateCredential(
       }),
     },
     certificate,
-    summary: { kind, ...extra, ...describeCertificate(certificate) },
+    summary: { kind, ...extra, ...describeCertificate(certificate, now) },
   };
 }

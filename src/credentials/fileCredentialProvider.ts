@@ -35,9 +35,15 @@ export function fileCredentialProvider(options: {
       ? parseCertificateMaterial({ kind: "pem", text, password }, source)
       : parseCertificateMaterial({ kind: "pkcs12", der: bytes, password }, source);
     checkCertificateCredential(certificate, options.clock());
-    const credential = certificateCredential("certificate-file", certificate, options.msal, {
-      path: options.path,
-    });
+    const credential = certificateCredential(
+      "certificate-file",
+      certificate,
+      options.msal,
+      {
+        path: options.path,
+      },
+      options.clock(),
+    );
     options.logger.info("Certificate loaded", { ...credential.summary, reason });
     return credential;
   };

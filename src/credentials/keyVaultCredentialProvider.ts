@@ -51,10 +51,16 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     const source = `Key Vault certificate '${name}' version ${secret.version} in ${options.vaultUrl}`;
     const certificate = parseKeyVaultSecret({ value: secret.value, contentType: secret.contentType }, source);
     checkCertificateCredential(certificate, clock());
-    const credential = certificateCredential("keyvault-certificate", certificate, options.msal, {
-      certificateName: name,
-      version: secret.version,
-    });
+    const credential = certificateCredential(
+      "keyvault-certificate",
+      certificate,
+      options.msal,
+      {
+        certificateName: name,
+        version: secret.version,
+      },
+      clock(),
+    );
     const previous = loaded?.version;
     loaded = { credential, version: secret.version };
     nextCheckAt = clock().getTime() + refreshMs;

@@ -1,27 +1,110 @@
-import { CredentialError } from "../../errors.js";
+import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
 import type { CertificateCredential } from "./CertificateCredential.js";
+import { certificateError, keyNotRsaError } from "./certificateError.js";
+import { certificateLabel } from "./certificateFacts.js";
+import { describeKey } from "./describeKey.js";
+import { formatRelativeDays } from "./formatRelativeDays.js";
 
-const DAY_MS = 86_400_000;
+/** Entra ID rejects smaller RSA keys for certificate credentials. */
+export const MIN_RSA_KEY_BITS = 2048;
 
-/** Checks a parsed certificate before use: key size and validity at `now`. Pure; throws CredentialError. */
+const PKCS8_PEM = /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----\n?$/;
+
+/**
+ * Checks that a credential can be used at `now`. Pure: reads only its arguments. Throws a CredentialError:
+ *
+ * - CERTIFICATE_NO_PRIVATE_KEY / CERTIFICATE_NO_CERTIFICATE: a part is missing;
+ * - CERTIFICATE_UNREADABLE: the key is not an unencrypted PKCS#8 PEM with "\n" line ends (what MSAL needs),
+ *   or a PEM does not parse;
+ * - CERTIFICATE_KEY_MISMATCH: the key does not belong to the first certificate;
+ * - CERTIFICATE_KEY_NOT_RSA / CERTIFICATE_KEY_TOO_SMALL: Entra ID takes RSA keys of 2048 bits or more;
+ * - CERTIFICATE_NOT_YET_VALID when `now` < notBefore; CERTIFICATE_EXPIRED when `now` >= notAfter (the
+ *   same instant keyVaultCredentialProvider treats as expired).
+ *
+ * Parsing already guarantees the structural points; they are checked again so a credential built any
+ * other way cannot reach MSAL unchecked.
+ */
 export function checkCertificateCredential(credential: CertificateCredential, now: Date): void {
-  if (credential.keyBits < 2048) {
-    throw new CredentialError(
+  const { source } = credential;
+  if (credential.privateKeyPem === "") {
+    throw certificateError(
+      "CERTIFICATE_NO_PRIVATE_KEY",
+      `${source} has certificate ${certificateLabel(credential)} but no private key. In Key Vault, set ` +
+        `"exportable": true in the certificate policy and create a new version.`,
+    );
+  }
+  const leafPem = credential.chainPems[0];
+  if (leafPem === undefined) {
+    throw certificateError(
+      "CERTIFICATE_NO_CERTIFICATE",
+      `${source} has a private key but no certificate. Expected the key together with its certificate.`,
+    );
+  }
+  const key = readKey(credential);
+  const leaf = readLeaf(leafPem, source);
+  const { type, bits, label } = describeKey(key);
+  if (type !== "rsa") throw keyNotRsaError(source, label);
+  if (!leaf.checkPrivateKey(key)) {
+    throw certificateError(
+      "CERTIFICATE_KEY_MISMATCH",
+      `${source}: the private key does not belong to the first certificate of the chain, ` +
+        `${certificateLabel(credential)}. Expected the certificate issued for this key first: build the ` +
+        `credential with parseCertificateMaterial.`,
+    );
+  }
+  if (bits < MIN_RSA_KEY_BITS) {
+    throw certificateError(
       "CERTIFICATE_KEY_TOO_SMALL",
-      `${credential.source} has a ${credential.keyBits}-bit RSA key; Entra ID requires at least 2048 bits. Create a new certificate with a 2048-bit (or larger) key.`,
+      `${source} has a ${bits}-bit RSA key; Entra ID requires at least ${MIN_RSA_KEY_BITS} bits. Create a new ` +
+        `certificate with a ${MIN_RSA_KEY_BITS}-bit (or larger) key.`,
     );
   }
   if (now.getTime() < credential.notBefore.getTime()) {
-    throw new CredentialError(
+    throw certificateError(
       "CERTIFICATE_NOT_YET_VALID",
-      `${credential.source} is not valid before ${credential.notBefore.toISOString()} (now ${now.toISOString()}). Wait until then, check the machine's clock, or use the previous version.`,
+      `${source} is not valid before ${credential.notBefore.toISOString()} ` +
+        `(${formatRelativeDays(credential.notBefore, now)}; now ${now.toISOString()}). Wait until then, check ` +
+        `the machine's clock, or use the previous version.`,
     );
   }
   if (now.getTime() >= credential.notAfter.getTime()) {
-    const days = Math.floor((now.getTime() - credential.notAfter.getTime()) / DAY_MS);
-    throw new CredentialError(
+    throw certificateError(
       "CERTIFICATE_EXPIRED",
-      `${credential.source} expired on ${credential.notAfter.toISOString()} (${days} day${days === 1 ? "" : "s"} ago). Renew it in Key Vault and register the new certificate on the app registration.`,
+      `${source} expired on ${credential.notAfter.toISOString()} (${formatRelativeDays(credential.notAfter, now)}). ` +
+        `Renew it in Key Vault and register the new certificate on the app registration.`,
+    );
+  }
+}
+
+function readKey(credential: CertificateCredential): KeyObject {
+  if (!PKCS8_PEM.test(credential.privateKeyPem)) {
+    throw unreadableKey(credential.source, 'is not an unencrypted PKCS#8 PEM with "\\n" line ends');
+  }
+  try {
+    return createPrivateKey(credential.privateKeyPem);
+  } catch (error) {
+    throw unreadableKey(credential.source, "does not parse", error);
+  }
+}
+
+function unreadableKey(source: string, problem: string, cause?: unknown) {
+  return certificateError(
+    "CERTIFICATE_UNREADABLE",
+    `${source}: the private key ${problem}, which MSAL needs. Build the credential with ` +
+      `parseCertificateMaterial, which normalises the key.`,
+    cause,
+  );
+}
+
+function readLeaf(pem: string, source: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (error) {
+    throw certificateError(
+      "CERTIFICATE_UNREADABLE",
+      `${source}: the first certificate of the chain does not parse (${(error as Error).message}). Build the ` +
+        `credential with parseCertificateMaterial.`,
+      error,
     );
   }
 }

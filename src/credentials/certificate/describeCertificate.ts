@@ -1,19 +1,45 @@
 import type { CertificateCredential } from "./CertificateCredential.js";
 
-/** A log-safe summary of a certificate: no key material. */
+const DAY_MS = 86_400_000;
+
+/** A log-safe description of a certificate credential: no key material. */
+export type CertificateSummary = {
+  source: string;
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  thumbprintSha1: string;
+  thumbprintSha256: string;
+  /** ISO 8601. */
+  notBefore: string;
+  /** ISO 8601. */
+  notAfter: string;
+  /** Whole days until notAfter, rounded down; negative once expired. */
+  daysLeft: number;
+  keyBits: number;
+  /** Certificates sent as x5c: the leaf and its issuers. */
+  chainLength: number;
+};
+
+/**
+ * What to log about a certificate. `now` defaults to the system clock for callers that only log; pass the
+ * app's clock where `daysLeft` matters.
+ */
 export function describeCertificate(
   credential: CertificateCredential,
-  now = new Date(),
-): Record<string, unknown> {
+  now: Date = new Date(),
+): CertificateSummary {
   return {
     source: credential.source,
     subject: credential.subject,
     issuer: credential.issuer,
+    serialNumber: credential.serialNumber,
     thumbprintSha1: credential.thumbprintSha1,
     thumbprintSha256: credential.thumbprintSha256,
     notBefore: credential.notBefore.toISOString(),
     notAfter: credential.notAfter.toISOString(),
-    daysLeft: Math.floor((credential.notAfter.getTime() - now.getTime()) / 86_400_000),
+    daysLeft: Math.floor((credential.notAfter.getTime() - now.getTime()) / DAY_MS),
+    keyBits: credential.keyBits,
     chainLength: credential.chainPems.length,
   };
 }

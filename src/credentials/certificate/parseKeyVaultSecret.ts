@@ -1,33 +1,66 @@
-import { CredentialError } from "../../errors.js";
 import type { CertificateCredential } from "./CertificateCredential.js";
+import { certificateError } from "./certificateError.js";
 import { parseCertificateMaterial } from "./parseCertificateMaterial.js";
 
+/** A Key Vault secret that backs a certificate, as the secrets API returns it. */
+export interface KeyVaultCertificateSecret {
+  value: string;
+  /** `application/x-pem-file`, `application/x-pkcs12`, or missing (then the value is sniffed). */
+  contentType: string | null | undefined;
+}
+
+const PEM = "application/x-pem-file";
+const PKCS12 = "application/x-pkcs12";
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 /**
- * Reads a Key Vault certificate's secret: `application/x-pem-file` (key + chain PEM) or
- * `application/x-pkcs12` (base64 PFX, empty password). Without a content type, the value is sniffed.
+ * Reads the secret behind a Key Vault certificate (key + chain) into a credential. PEM secrets hold key
+ * and chain in one text; PKCS#12 secrets are base64 PFX with an empty password. A missing content type
+ * (a secret set by hand) is sniffed: PEM armour, else base64 PKCS#12.
+ *
+ * Throws what `parseCertificateMaterial` throws, and CERTIFICATE_UNREADABLE for another content type or a
+ * value that does not match its content type.
  */
 export function parseKeyVaultSecret(
-  secret: { value: string; contentType: string | null },
+  secret: KeyVaultCertificateSecret,
   source: string,
 ): CertificateCredential {
-  const contentType =
-    secret.contentType?.trim().toLowerCase() ||
-    (secret.value.includes("-----BEGIN ") ? "application/x-pem-file" : "application/x-pkcs12");
-  if (contentType === "application/x-pem-file") {
-    return parseCertificateMaterial({ kind: "pem", text: secret.value }, source);
-  }
-  if (contentType === "application/x-pkcs12") {
-    const base64 = secret.value.replace(/\s/g, "");
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
-      throw new CredentialError(
+  const contentType = secret.contentType?.split(";")[0]?.trim().toLowerCase() || null;
+  const looksPem = secret.value.includes("-----BEGIN ");
+  if (contentType === PEM || (contentType === null && looksPem)) {
+    if (!looksPem && decodeBase64(secret.value) !== null) {
+      throw certificateError(
         "CERTIFICATE_UNREADABLE",
-        `${source}: the secret is marked application/x-pkcs12 but is not base64. Re-import the certificate into Key Vault.`,
+        `${source}: the secret's content type is ${PEM} but its value is base64, not PEM text (a PFX?). ` +
+          `Set the secret's content type to ${PKCS12}, or store the PEM text.`,
       );
     }
-    return parseCertificateMaterial({ kind: "pkcs12", der: Buffer.from(base64, "base64") }, source);
+    return parseCertificateMaterial({ kind: "pem", text: secret.value }, source);
   }
-  throw new CredentialError(
+  if (contentType === PKCS12 || contentType === null) {
+    const der = decodeBase64(secret.value);
+    if (der === null) {
+      throw certificateError(
+        "CERTIFICATE_UNREADABLE",
+        contentType === null
+          ? `${source}: the secret has no content type and its value is neither PEM text nor base64 PKCS#12. ` +
+              `Is M2M_KEYVAULT_CERTIFICATE_NAME the name of a certificate (not of a plain secret)?`
+          : `${source}: the secret's content type is ${PKCS12} but its value is not base64. Expected the ` +
+              `base64 of a PFX file: import the certificate into Key Vault again.`,
+      );
+    }
+    return parseCertificateMaterial({ kind: "pkcs12", der }, source);
+  }
+  throw certificateError(
     "CERTIFICATE_UNREADABLE",
-    `${source}: the secret's content type is '${secret.contentType}', expected application/x-pem-file or application/x-pkcs12. Is M2M_KEYVAULT_CERTIFICATE_NAME the name of a certificate (not of a plain secret)?`,
+    `${source}: the secret's content type is '${secret.contentType}', expected ${PEM} or ${PKCS12}. Is ` +
+      `M2M_KEYVAULT_CERTIFICATE_NAME the name of a certificate (not of a plain secret)?`,
   );
+}
+
+/** Strict base64 (whitespace allowed between characters), or null. Buffer.from alone skips bad characters. */
+function decodeBase64(value: string): Buffer | null {
+  const compact = value.replace(/\s+/g, "");
+  if (!BASE64.test(compact) || compact.length % 4 !== 0) return null;
+  return Buffer.from(compact, "base64");
 }
