@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalHost, type LocalHost } from "../../dev/host/startLocalHost.js";
+import { appSettings } from "./appSettings.js";
 
 // The app's real entry, loaded the way the Functions worker loads it (the local host provides @azure/functions-core).
 const entry = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
@@ -16,16 +17,9 @@ beforeAll(async () => {
   host = await startLocalHost({
     entry,
     logger: { log: () => undefined },
-    env: {
-      M2M_TENANT_ID: "8b1f1c0e-1111-4222-8333-944455556666",
-      M2M_CLIENT_ID: "3d4e5f60-1111-4222-8333-944455556666",
-      M2M_SCOPE: "api://m2m-downstream/.default",
-      M2M_KEYVAULT_URL: "https://kv.test",
-      M2M_KEYVAULT_CERTIFICATE_NAME: "app",
-      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+    env: appSettings([job("report-pull"), job("paused", { enabled: false })], {
       PULL_SCHEDULE: "0 */10 * * * *",
-      M2M_JOBS: JSON.stringify([job("report-pull"), job("paused", { enabled: false })]),
-    },
+    }),
   });
 });
 afterAll(() => host?.stop());

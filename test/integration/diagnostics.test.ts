@@ -1,48 +1,19 @@
 import { HttpRequest, InvocationContext } from "@azure/functions";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Scenario } from "../../dev/scenario.js";
-import { startStandIns, type StandIns } from "../../dev/startStandIns.js";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { StandIns } from "../../dev/startStandIns.js";
 import { main } from "../../src/cli/diagnoseCommand.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { createServices } from "../../src/container.js";
 import { diagnosticsHandler } from "../../src/functions/diagnosticsHandler.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { recordingLogger } from "../support/recordingLogger.js";
+import { testScenario, useStandIns } from "../support/useStandIns.js";
 
-const scenario: Scenario = {
-  tenantId: "7a1f1c0e-1111-4222-8333-944455556666",
-  app: {
-    displayName: "m2m-functions (diagnostics test)",
-    clientId: "2c3d4e5f-1111-4222-8333-944455556666",
-    objectId: "2c3d4e5f-2222-4222-8333-944455556666",
-    clientSecret: false,
-    federatedWithManagedIdentity: false,
-  },
-  resources: [{ appIdUri: "api://m2m-downstream", roles: ["Reports.Read.All"] }],
-  roleAssignments: [{ resource: "api://m2m-downstream", roles: ["Reports.Read.All"] }],
-  scope: "api://m2m-downstream/.default",
-  vault: {
-    certificates: [
-      {
-        name: "app",
-        subject: "CN=app",
-        validDays: 90,
-        contentType: "application/x-pem-file",
-        registerOnApp: true,
-      },
-    ],
-  },
-};
-
+const scenario = testScenario({ certificates: [{ name: "app" }] });
+const stand = useStandIns(scenario);
 let standIns: StandIns;
-const savedEnv = { ...process.env };
-beforeAll(async () => {
-  standIns = await startStandIns(scenario);
-  Object.assign(process.env, standIns.managedIdentityEnv);
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  await standIns?.stop();
+beforeAll(() => {
+  standIns = stand();
 });
 
 const env = () => ({ ...standIns.settings, AzureWebJobsStorage: "UseDevelopmentStorage=true" });

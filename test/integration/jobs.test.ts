@@ -5,7 +5,6 @@ import {
   startDownstreamStandIn,
   type DownstreamStandIn,
 } from "../../dev/downstream/startDownstreamStandIn.js";
-import type { Scenario } from "../../dev/scenario.js";
 import { startStandIns, type StandIns } from "../../dev/startStandIns.js";
 import {
   startWebhookReceiver,
@@ -20,31 +19,9 @@ import { listJobsHandler } from "../../src/functions/listJobsHandler.js";
 import { runJobHandler } from "../../src/functions/runJobHandler.js";
 import type { RunResult } from "../../src/jobs/RunResult.js";
 import { recordingLogger } from "../support/recordingLogger.js";
+import { testScenario } from "../support/useStandIns.js";
 
-const scenario: Scenario = {
-  tenantId: "6e2f1c0e-1111-4222-8333-944455556666",
-  app: {
-    displayName: "m2m-functions (jobs test)",
-    clientId: "1b2c3d4e-1111-4222-8333-944455556666",
-    objectId: "1b2c3d4e-2222-4222-8333-944455556666",
-    clientSecret: false,
-    federatedWithManagedIdentity: false,
-  },
-  resources: [{ appIdUri: "api://m2m-downstream", roles: ["Reports.Read.All", "Reports.Write"] }],
-  roleAssignments: [{ resource: "api://m2m-downstream", roles: ["Reports.Read.All"] }],
-  scope: "api://m2m-downstream/.default",
-  vault: {
-    certificates: [
-      {
-        name: "app",
-        subject: "CN=app",
-        validDays: 90,
-        contentType: "application/x-pem-file",
-        registerOnApp: true,
-      },
-    ],
-  },
-};
+const scenario = testScenario({ certificates: [{ name: "app" }] });
 
 let standIns: StandIns;
 let downstream: DownstreamStandIn;

@@ -1,63 +1,27 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { createServices } from "../../src/container.js";
 import { CredentialError, TokenError } from "../../src/errors.js";
 import { decodeTokenClaims } from "../../src/tokens/decodeTokenClaims.js";
 import { issueCertificate, type IssuedCertificate } from "../../dev/pki/issueCertificate.js";
-import { startStandIns, type StandIns } from "../../dev/startStandIns.js";
-import type { Scenario } from "../../dev/scenario.js";
+import type { StandIns } from "../../dev/startStandIns.js";
 import { manualClock } from "../support/manualClock.js";
 import { recordingLogger } from "../support/recordingLogger.js";
+import { testScenario, useStandIns } from "../support/useStandIns.js";
 
-const scenario: Scenario = {
-  tenantId: "5d1f1c0e-1111-4222-8333-944455556666",
-  app: {
-    displayName: "m2m-functions (test)",
-    clientId: "0a1b2c3d-1111-4222-8333-944455556666",
-    objectId: "0a1b2c3d-2222-4222-8333-944455556666",
-    clientSecret: true,
-    federatedWithManagedIdentity: true,
-  },
-  resources: [{ appIdUri: "api://m2m-downstream", roles: ["Reports.Read.All", "Reports.Write"] }],
-  roleAssignments: [{ resource: "api://m2m-downstream", roles: ["Reports.Read.All"] }],
-  scope: "api://m2m-downstream/.default",
-  vault: {
-    certificates: [
-      {
-        name: "app-pem",
-        subject: "CN=app-pem",
-        validDays: 90,
-        contentType: "application/x-pem-file",
-        registerOnApp: true,
-      },
-      {
-        name: "app-pfx",
-        subject: "CN=app-pfx",
-        validDays: 90,
-        contentType: "application/x-pkcs12",
-        registerOnApp: true,
-      },
-      {
-        name: "not-registered",
-        subject: "CN=stranger",
-        validDays: 90,
-        contentType: "application/x-pem-file",
-        registerOnApp: false,
-      },
-    ],
-  },
-};
-
-let standIns: StandIns;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  standIns = await startStandIns(scenario);
-  Object.assign(process.env, standIns.managedIdentityEnv);
+const scenario = testScenario({
+  clientSecret: true,
+  federatedWithManagedIdentity: true,
+  certificates: [
+    { name: "app-pem" },
+    { name: "app-pfx", contentType: "application/x-pkcs12" },
+    { name: "not-registered", subject: "CN=stranger", registerOnApp: false },
+  ],
 });
-afterAll(async () => {
-  process.env = savedEnv;
-  await standIns?.stop();
+const stand = useStandIns(scenario);
+let standIns: StandIns;
+beforeAll(() => {
+  standIns = stand();
 });
 afterEach(() => standIns.entra.resetCounters());
 
