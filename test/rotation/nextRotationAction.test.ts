@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { nextRotationAction, type RotationObservation } from "../../src/rotation/nextRotationAction.js";
+import type { RotationRecord } from "../../src/rotation/RotationRecord.js";
+
+const record = (overrides: Partial<RotationRecord>): RotationRecord => ({
+  certificateName: "app",
+  step: "renewing",
+  resumeStep: null,
+  startedAt: "2026-11-01T00:00:00.000Z",
+  updatedAt: "2026-11-01T00:00:00.000Z",
+  oldVersion: "v1",
+  oldThumbprintSha1: "OLD",
+  newVersion: null,
+  newThumbprintSha1: null,
+  newKeyId: null,
+  oldKeyId: "k-old",
+  switchedAt: null,
+  retireAfter: null,
+  completedAt: null,
+  attempts: 0,
+  lastError: null,
+  ...overrides,
+});
+
+const seen = (overrides: Partial<RotationObservation> = {}): RotationObservation => ({
+  now: new Date("2026-11-02T00:00:00.000Z"),
+  latest: { version: "v1", thumbprintSha1: "OLD" },
+  pendingOperation: false,
+  registeredThumbprints: ["OLD"],
+  renewable: true,
+  ...overrides,
+});
+
+describe("nextRotationAction", () => {
+  it.each([
+    ["no rotation yet", null, seen(), "start"],
+    ["renewing, nothing new in Key Vault", record({}), seen(), "create-version"],
+    [
+      "renewing, a create operation in progress",
+      record({}),
+      seen({ pendingOperation: true }),
+      "await-version",
+    ],
+    [
+      "renewing, Key Vault already has a newer version",
+      record({}),
+      seen({ latest: { version: "v2", thumbprintSha1: "NEW" } }),
+      "add-key",
+    ],
+    ["renewing, an issuer Key Vault cannot renew", record({}), seen({ renewable: false }), "manual"],
+    [
+      "manual, a person merged the new version",
+      record({ step: "manual" }),
+      seen({ latest: { version: "v2", thumbprintSha1: "NEW" } }),
+      "add-key",
+    ],
+    [
+      "registering, key not yet on the app",
+      record({ step: "registering", newThumbprintSha1: "NEW" }),
+      seen(),
+      "add-key",
+    ],
+    [
+      "registering, key already added (crash after addKey)",
+      record({ step: "registering", newThumbprintSha1: "NEW" }),
+      seen({ registeredThumbprints: ["OLD", "NEW"] }),
+      "verify",
+    ],
+    ["verifying", record({ step: "verifying", newThumbprintSha1: "NEW" }), seen(), "verify"],
+    [
+      "switched, inside the grace period",
+      record({ step: "switched", retireAfter: "2026-11-03T00:00:00.000Z" }),
+      seen({ registeredThumbprints: ["OLD", "NEW"] }),
+      "wait",
+    ],
+    [
+      "switched, grace period over",
+      record({ step: "switched", retireAfter: "2026-11-01T12:00:00.000Z" }),
+      seen({ registeredThumbprints: ["OLD", "NEW"] }),
+      "remove-key",
+    ],
+    [
+      "switched, old key already gone (crash after removeKey)",
+      record({ step: "switched", retireAfter: "2026-11-01T12:00:00.000Z" }),
+      seen({ registeredThumbprints: ["NEW"] }),
+      "done",
+    ],
+    [
+      "failed while registering: resumes there",
+      record({ step: "failed", resumeStep: "registering", newThumbprintSha1: "NEW" }),
+      seen(),
+      "add-key",
+    ],
+    ["completed", record({ step: "completed" }), seen(), "done"],
+  ] as const)("%s → %s", (_name, rec, observation, kind) => {
+    expect(nextRotationAction(rec, observation).kind).toBe(kind);
+  });
+});
