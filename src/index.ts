@@ -1,3 +1,4 @@
 // Entry point ("main" in package.json): importing the function files registers them with the host.
 import "./functions/diagnostics.js";
 import "./functions/jobs.js";
+import "./functions/keyVaultEvents.js";

@@ -27,7 +27,13 @@ afterAll(() => host?.stop());
 describe("function registration", () => {
   it("registers one timer per enabled job, with the schedule from the app setting, and the HTTP functions", () => {
     const byName = new Map(host.functions.map((fn) => [fn.name, fn]));
-    expect([...byName.keys()].sort()).toEqual(["diagnostics", "job-report-pull", "jobs-list", "jobs-run"]);
+    expect([...byName.keys()].sort()).toEqual([
+      "diagnostics",
+      "job-report-pull",
+      "jobs-list",
+      "jobs-run",
+      "keyvault-events",
+    ]);
     expect(byName.get("job-report-pull")).toMatchObject({
       triggerType: "timerTrigger",
       schedule: "%PULL_SCHEDULE%",
@@ -41,6 +47,7 @@ describe("function registration", () => {
     });
     expect(byName.get("jobs-list")).toMatchObject({ route: "jobs", methods: ["GET"], authLevel: "function" });
     expect(byName.get("diagnostics")).toMatchObject({ route: "diagnostics/token", authLevel: "function" });
+    expect(byName.get("keyvault-events")).toMatchObject({ triggerType: "eventGridTrigger" });
   });
 
   it("requires the function key on the HTTP functions", async () => {

@@ -1,0 +1,92 @@
+import type { EventGridEvent, InvocationContext } from "@azure/functions";
+import type { Services } from "../container.js";
+import { contextLogger } from "../logging/contextLogger.js";
+
+/** The `data` of Key Vault's certificate events (Event Grid schema). */
+interface KeyVaultEventData {
+  Id?: string;
+  VaultName?: string;
+  ObjectType?: string;
+  ObjectName?: string;
+  Version?: string;
+  NBF?: number | null;
+  EXP?: number | null;
+}
+
+const PREFIX = "Microsoft.KeyVault.";
+
+/**
+ * Key Vault's Event Grid events for certificates: the fast path next to the scheduled checks. A new version of the
+ * app's own certificate is loaded at once (no waiting for the refresh interval); near-expiry and expiry are logged
+ * as structured records. Events about other vaults or certificates are acknowledged and ignored.
+ */
+export async function keyVaultEventHandler(
+  event: EventGridEvent,
+  context: InvocationContext,
+  services: () => Pick<Services, "config" | "credentials" | "clock">,
+): Promise<void> {
+  const logger = contextLogger(context);
+  const data = (event.data ?? {}) as KeyVaultEventData;
+  const type = event.eventType.startsWith(PREFIX) ? event.eventType.slice(PREFIX.length) : event.eventType;
+  const facts = {
+    eventType: event.eventType,
+    eventId: event.id,
+    vault: data.VaultName ?? null,
+    certificate: data.ObjectName ?? null,
+    version: data.Version ?? null,
+    expiresOn: typeof data.EXP === "number" ? new Date(data.EXP * 1000).toISOString() : null,
+  };
+  if (data.ObjectType !== undefined && data.ObjectType !== "Certificate") {
+    logger.info("Key Vault event ignored: not about a certificate", facts);
+    return;
+  }
+  const { config, credentials, clock } = services();
+  const own =
+    config.credential.kind === "keyvault-certificate" &&
+    data.ObjectName?.toLowerCase() === config.credential.certificateName.toLowerCase() &&
+    sameVault(data, config.credential.vaultUrl);
+
+  switch (type) {
+    case "CertificateNewVersionCreated":
+      if (
+        own &&
+        config.credential.kind === "keyvault-certificate" &&
+        config.credential.certificateVersion === null
+      ) {
+        const credential = await credentials.reload(
+          `Key Vault event ${event.id}: new version ${data.Version ?? "?"}`,
+        );
+        logger.info("App certificate reloaded after a new version was created", {
+          ...facts,
+          loaded: credential.summary,
+        });
+      } else {
+        logger.info(
+          "New certificate version noted (not the app's credential, or a version is pinned)",
+          facts,
+        );
+      }
+      return;
+    case "CertificateNearExpiry":
+    case "CertificateExpired":
+      logger.warn(type === "CertificateExpired" ? "Certificate expired" : "Certificate near expiry", {
+        ...facts,
+        appCredential: own,
+        daysLeft:
+          typeof data.EXP === "number"
+            ? Math.floor((data.EXP * 1000 - clock().getTime()) / 86_400_000)
+            : null,
+      });
+      return;
+    default:
+      logger.info("Key Vault event ignored", facts);
+  }
+}
+
+/** The event's vault is the configured one: by the object id's origin, else by the vault name (first host label). */
+function sameVault(data: KeyVaultEventData, vaultUrl: string): boolean {
+  const configured = new URL(vaultUrl);
+  const id = data.Id ? URL.parse(data.Id) : null;
+  if (id) return id.origin.toLowerCase() === configured.origin.toLowerCase();
+  return data.VaultName?.toLowerCase() === configured.hostname.split(".")[0]?.toLowerCase();
+}

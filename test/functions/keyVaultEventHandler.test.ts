@@ -1,0 +1,93 @@
+import { InvocationContext, type EventGridEvent } from "@azure/functions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { issueCertificate } from "../../dev/pki/issueCertificate.js";
+import type { StandIns } from "../../dev/startStandIns.js";
+import { loadConfig } from "../../src/config/loadConfig.js";
+import { createServices, type Services } from "../../src/container.js";
+import { keyVaultEventHandler } from "../../src/functions/keyVaultEventHandler.js";
+import { recordingLogger } from "../support/recordingLogger.js";
+import { testScenario, useStandIns } from "../support/useStandIns.js";
+
+const stand = useStandIns(testScenario({ certificates: [{ name: "app" }, { name: "other" }] }));
+let standIns: StandIns;
+let services: Services;
+beforeAll(() => {
+  standIns = stand();
+  services = createServices(
+    loadConfig({
+      ...standIns.settings,
+      M2M_KEYVAULT_CERTIFICATE_NAME: "app",
+      M2M_KEYVAULT_REFRESH_MINUTES: "600",
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+    }),
+    { logger: recordingLogger().logger },
+  );
+});
+
+const event = (type: string, name: string, version: string): EventGridEvent => ({
+  id: crypto.randomUUID(),
+  topic: "/subscriptions/x/resourceGroups/y/providers/Microsoft.KeyVault/vaults/kv",
+  subject: name,
+  eventType: `Microsoft.KeyVault.${type}`,
+  eventTime: new Date().toISOString(),
+  dataVersion: "1",
+  metadataVersion: "1",
+  data: {
+    Id: `${standIns.vault.url}/certificates/${name}/${version}`,
+    VaultName: "127",
+    ObjectType: "Certificate",
+    ObjectName: name,
+    Version: version,
+    NBF: 1,
+    EXP: 1_900_000_000,
+  },
+});
+
+describe("Key Vault certificate events", () => {
+  it("loads a new version of the app's certificate at once, without waiting for the refresh interval", async () => {
+    const before = await services.credentials.current();
+    const next = await issueCertificate({ subject: "CN=app v2" });
+    const { version } = standIns.vault.importCertificate("app", {
+      certPem: next.certPem,
+      keyPem: next.keyPem,
+    });
+    expect((await services.credentials.current()).id).toBe(before.id);
+
+    const messages: string[] = [];
+    const context = new InvocationContext({
+      functionName: "keyvault-events",
+      logHandler: (_level, ...args) => void messages.push(String(args[0])),
+    });
+    await keyVaultEventHandler(
+      event("CertificateNewVersionCreated", "app", version),
+      context,
+      () => services,
+    );
+
+    expect((await services.credentials.current()).summary).toMatchObject({
+      version,
+      thumbprintSha256: next.thumbprintSha256,
+    });
+    expect(messages).toContain("App certificate reloaded after a new version was created");
+  });
+
+  it("leaves the credential alone for other certificates, and logs near-expiry", async () => {
+    const before = (await services.credentials.current()).id;
+    const messages: string[] = [];
+    const context = new InvocationContext({
+      functionName: "keyvault-events",
+      logHandler: (_level, ...args) => void messages.push(String(args[0])),
+    });
+    await keyVaultEventHandler(
+      event("CertificateNewVersionCreated", "other", "abc"),
+      context,
+      () => services,
+    );
+    await keyVaultEventHandler(event("CertificateNearExpiry", "other", "abc"), context, () => services);
+    expect((await services.credentials.current()).id).toBe(before);
+    expect(messages).toEqual([
+      "New certificate version noted (not the app's credential, or a version is pinned)",
+      "Certificate near expiry",
+    ]);
+  });
+});
