@@ -44,6 +44,8 @@ export async function main(
   let config;
   try {
     config = loadConfig({
+      // The diagnosis never touches the app's storage: don't make a workstation configure it.
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
       ...(options.settingsFile === false ? {} : readSettingsFile(args.settings)),
       ...env,
     });
