@@ -1,0 +1,213 @@
+import type { Clock } from "../clock/Clock.js";
+import { buildKeyProof } from "../graph/buildKeyProof.js";
+import type { Logger } from "../logging/Logger.js";
+import { nextRotationAction, type RotationAction } from "./nextRotationAction.js";
+import type { RotationPorts } from "./RotationPorts.js";
+import type { RotationRecord, RotationStep } from "./RotationRecord.js";
+
+export interface RotationOptions {
+  certificateName: string;
+  /** The application's object id (Graph's `iss` for proofs; not the client id). */
+  applicationObjectId: string;
+  /** How long the old key stays registered after the switch. */
+  graceMs: number;
+  /** Report what would be done; change nothing. */
+  dryRun: boolean;
+}
+
+export interface RotationReport {
+  /** Actions taken (or, in a dry run, that would be taken) in order. */
+  actions: RotationAction["kind"][];
+  record: RotationRecord | null;
+  /** Why the run stopped: waiting for Key Vault, for the grace period, for a person, done, or lost a race. */
+  stoppedAt: RotationAction["kind"] | "conflict";
+}
+
+const hex = (base64: string | null) =>
+  base64 ? Buffer.from(base64, "base64").toString("hex").toUpperCase() : "";
+
+/**
+ * Runs the rotation of one certificate as far as it can go now: renew in Key Vault, register the new key on the
+ * app registration (addKey, proof signed by the current certificate), prove the new certificate works, switch the
+ * token path to it, and after the grace period remove the old key (removeKey, proof signed by the new one).
+ * Every step is saved (ETag-guarded) before the next starts, so a crash resumes at the right step and two instances
+ * never both act: the loser of a save stops.
+ */
+export async function rotateCertificate(
+  options: RotationOptions,
+  ports: RotationPorts,
+  deps: { clock: Clock; logger: Logger },
+): Promise<RotationReport> {
+  const { certificateName: name } = options;
+  const actions: RotationAction["kind"][] = [];
+  let stored = await ports.store.get(name);
+  let record = stored?.record ?? null;
+  let etag = stored?.etag ?? null;
+
+  const save = async (next: RotationRecord): Promise<boolean> => {
+    if (options.dryRun) {
+      record = next;
+      return true;
+    }
+    const result = await ports.store.save({ ...next, updatedAt: deps.clock().toISOString() }, etag);
+    if (!result.saved) return false;
+    record = next;
+    etag = result.etag;
+    return true;
+  };
+  const step = async (to: RotationStep, changes: Partial<RotationRecord> = {}) =>
+    save({ ...record!, ...changes, step: to, resumeStep: null, attempts: 0, lastError: null });
+
+  for (let guard = 0; guard < 10; guard++) {
+    const application = await ports.graph.get(options.applicationObjectId);
+    const registered = application.keyCredentials.map((k) => hex(k.customKeyIdentifier));
+    const latest = await ports.vault.latest(name);
+    const action = nextRotationAction(record, {
+      now: deps.clock(),
+      latest,
+      pendingOperation: await ports.vault.hasPendingOperation(name),
+      registeredThumbprints: registered,
+      renewable: await ports.vault.isRenewable(name),
+    });
+    actions.push(action.kind);
+    deps.logger.info("Rotation step", {
+      certificate: name,
+      step: record?.step ?? null,
+      action: action.kind,
+      dryRun: options.dryRun,
+    });
+    const current: RotationRecord | null = record;
+    try {
+      switch (action.kind) {
+        case "start": {
+          if (!latest) throw new Error(`Key Vault has no completed version of '${name}' to rotate from`);
+          const oldKey = application.keyCredentials.find(
+            (k) => hex(k.customKeyIdentifier) === latest.thumbprintSha1,
+          );
+          const now = deps.clock().toISOString();
+          const started: RotationRecord = {
+            certificateName: name,
+            step: "renewing",
+            resumeStep: null,
+            startedAt: now,
+            updatedAt: now,
+            oldVersion: latest.version,
+            oldThumbprintSha1: latest.thumbprintSha1,
+            newVersion: null,
+            newThumbprintSha1: null,
+            newKeyId: null,
+            oldKeyId: oldKey?.keyId ?? null,
+            switchedAt: null,
+            retireAfter: null,
+            completedAt: null,
+            attempts: 0,
+            lastError: null,
+          };
+          if (!(await save(started))) return { actions, record, stoppedAt: "conflict" };
+          continue;
+        }
+        case "create-version":
+          if (!options.dryRun) await ports.vault.createVersion(name);
+          return { actions, record, stoppedAt: "create-version" };
+        case "await-version":
+        case "manual":
+          if (action.kind === "manual" && current!.step !== "manual" && !(await step("manual"))) {
+            return { actions, record, stoppedAt: "conflict" };
+          }
+          return { actions, record, stoppedAt: action.kind };
+        case "add-key": {
+          const version = latest!.version;
+          const [signer, added] = await Promise.all([
+            ports.vault.load(name, current!.oldVersion),
+            ports.vault.load(name, version),
+          ]);
+          let keyId =
+            application.keyCredentials.find((k) => hex(k.customKeyIdentifier) === added.thumbprintSha1)
+              ?.keyId ?? null;
+          if (!keyId && !options.dryRun) {
+            const der = Buffer.from(
+              added.chainPems[0]!.replace(/-----[A-Z ]+-----|\s/g, ""),
+              "base64",
+            ).toString("base64");
+            const proof = buildKeyProof(signer, options.applicationObjectId, deps.clock());
+            keyId = (await ports.graph.addKey(options.applicationObjectId, der, `${name} ${version}`, proof))
+              .keyId;
+          }
+          if (
+            !(await step("verifying", {
+              newVersion: version,
+              newThumbprintSha1: added.thumbprintSha1,
+              newKeyId: keyId,
+            }))
+          ) {
+            return { actions, record, stoppedAt: "conflict" };
+          }
+          continue;
+        }
+        case "verify": {
+          if (!options.dryRun) {
+            await ports.verify(await ports.vault.load(name, current!.newVersion!));
+            await ports.switchTo(current!.newVersion!);
+          }
+          const now = deps.clock();
+          if (
+            !(await step("switched", {
+              switchedAt: now.toISOString(),
+              retireAfter: new Date(now.getTime() + options.graceMs).toISOString(),
+            }))
+          ) {
+            return { actions, record, stoppedAt: "conflict" };
+          }
+          continue;
+        }
+        case "wait":
+          return { actions, record, stoppedAt: "wait" };
+        case "remove-key": {
+          const oldKeyId =
+            current!.oldKeyId ??
+            application.keyCredentials.find((k) => hex(k.customKeyIdentifier) === current!.oldThumbprintSha1)
+              ?.keyId ??
+            null;
+          if (options.dryRun) return { actions, record, stoppedAt: "remove-key" };
+          if (oldKeyId) {
+            const signer = await ports.vault.load(name, current!.newVersion!);
+            await ports.graph.removeKey(
+              options.applicationObjectId,
+              oldKeyId,
+              buildKeyProof(signer, options.applicationObjectId, deps.clock()),
+            );
+          }
+          continue; // the next observation sees the old key gone → done
+        }
+        case "done":
+          if (current && current.step !== "completed") {
+            if (!(await step("completed", { completedAt: deps.clock().toISOString() }))) {
+              return { actions, record, stoppedAt: "conflict" };
+            }
+          }
+          return { actions, record, stoppedAt: "done" };
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.logger.error("Rotation step failed; the next run resumes it", {
+        certificate: name,
+        action: action.kind,
+        error: message,
+      });
+      if (current) {
+        await save({
+          ...current,
+          step: "failed",
+          resumeStep:
+            current.step === "failed"
+              ? current.resumeStep
+              : (current.step as Exclude<RotationStep, "failed">),
+          attempts: current.attempts + 1,
+          lastError: message,
+        });
+      }
+      throw error;
+    }
+  }
+  throw new Error(`Rotation of '${name}' did not settle within 10 steps (last: ${record?.step ?? "none"})`);
+}
