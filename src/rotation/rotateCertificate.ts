@@ -40,7 +40,7 @@ export async function rotateCertificate(
 ): Promise<RotationReport> {
   const { certificateName: name } = options;
   const actions: RotationAction["kind"][] = [];
-  let stored = await ports.store.get(name);
+  const stored = await ports.store.get(name);
   let record = stored?.record ?? null;
   let etag = stored?.etag ?? null;
 
@@ -198,10 +198,7 @@ export async function rotateCertificate(
         await save({
           ...current,
           step: "failed",
-          resumeStep:
-            current.step === "failed"
-              ? current.resumeStep
-              : (current.step as Exclude<RotationStep, "failed">),
+          resumeStep: current.step === "failed" ? current.resumeStep : current.step,
           attempts: current.attempts + 1,
           lastError: message,
         });
