@@ -1,0 +1,80 @@
+import { ManagedIdentityCredential } from "@azure/identity";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
+import type { StandIns } from "../../dev/startStandIns.js";
+import { keyVaultRenewableCertificate } from "../../src/rotation/keyVaultRenewableCertificate.js";
+import type { RotationRecord } from "../../src/rotation/RotationRecord.js";
+import { tableRotationStore } from "../../src/rotation/tableRotationStore.js";
+import { tableClientFor } from "../../src/state/tableClientFor.js";
+import { freshTableName } from "../state/freshTableName.js";
+import { testScenario, useStandIns } from "../support/useStandIns.js";
+
+const stand = useStandIns(testScenario({ certificates: [{ name: "app" }] }));
+let standIns: StandIns;
+let azurite: Azurite;
+beforeAll(async () => {
+  standIns = stand();
+  azurite = await startAzurite();
+});
+afterAll(() => azurite?.stop());
+
+const record: RotationRecord = {
+  certificateName: "app",
+  step: "renewing",
+  resumeStep: null,
+  startedAt: "2026-11-21T10:00:00.000Z",
+  updatedAt: "2026-11-21T10:00:00.000Z",
+  oldVersion: "v1",
+  oldThumbprintSha1: "OLD",
+  newVersion: null,
+  newThumbprintSha1: null,
+  newKeyId: null,
+  oldKeyId: null,
+  switchedAt: null,
+  retireAfter: null,
+  completedAt: null,
+  attempts: 0,
+  lastError: null,
+};
+
+describe("tableRotationStore", () => {
+  it("saves and reads back a record; of two racing writers exactly one wins", async () => {
+    const store = tableRotationStore(
+      tableClientFor(
+        { kind: "connection-string", connectionString: azurite.connectionString },
+        freshTableName(),
+      ),
+    );
+    expect(await store.get("app")).toBeNull();
+    const created = await store.save(record, null);
+    if (!created.saved) throw new Error("expected the first save to succeed");
+    const outcomes = await Promise.all([
+      store.save({ ...record, step: "registering" }, created.etag),
+      store.save({ ...record, step: "manual" }, created.etag),
+    ]);
+    expect(outcomes.filter((o) => o.saved)).toHaveLength(1);
+    expect(await store.save({ ...record }, null)).toEqual({ saved: false });
+    expect(["registering", "manual"]).toContain((await store.get("App"))?.record.step);
+  });
+});
+
+describe("keyVaultRenewableCertificate", () => {
+  it("finds the latest version, renews a Self-issued certificate with its policy, and loads versions with their key", async () => {
+    const vault = keyVaultRenewableCertificate(
+      standIns.vault.url,
+      new ManagedIdentityCredential(),
+      () => new Date(),
+    );
+    const before = await vault.latest("app");
+    expect(before?.thumbprintSha1).toMatch(/^[0-9A-F]{40}$/);
+    expect(await vault.isRenewable("app")).toBe(true);
+    expect(await vault.hasPendingOperation("app")).toBe(false);
+
+    await vault.createVersion("app");
+    const after = await vault.latest("app");
+    expect(after?.version).not.toBe(before?.version);
+    const loaded = await vault.load("app", after!.version);
+    expect(loaded.thumbprintSha1).toBe(after!.thumbprintSha1);
+    expect(loaded.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+  });
+});
