@@ -54,4 +54,13 @@ export interface Config {
   maxBodyBytes: number;
   storage: StorageConfig;
   alerts: AlertConfig;
+  rotation: RotationConfig;
+}
+
+/** Renewal and key rotation of the app's own Key Vault certificate. */
+export interface RotationConfig {
+  /** Microsoft Graph root, no trailing slash, without /v1.0. */
+  graphUrl: string;
+  graceMs: number;
+  dryRun: boolean;
 }

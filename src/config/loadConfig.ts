@@ -175,6 +175,20 @@ export function loadConfig(
 
   const storage = readStorage(env, managedIdentityClientId, problems);
 
+  let graphUrl = "https://graph.microsoft.com";
+  const graphValue = read(settings.graphUrl);
+  if (graphValue !== undefined) {
+    const url = URL.parse(graphValue);
+    if (url && url.protocol === "https:")
+      graphUrl = `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/v1\.0$/, "")}`;
+    else invalid(settings.graphUrl, graphValue);
+  }
+  const rotation = {
+    graphUrl,
+    graceMs: wholeNumber(settings.rotationGraceHours, 24, 0, 24 * 90) * 3_600_000,
+    dryRun: oneOf(settings.rotationDryRun, ["true", "false"] as const, "false") === "true",
+  };
+
   let jobs: readonly JobDefinition[] = [];
   const jobsJson = read(settings.jobs);
   const jobsFile = read(settings.jobsFile);
@@ -231,6 +245,7 @@ export function loadConfig(
     maxBodyBytes,
     storage,
     alerts,
+    rotation,
   });
 }
 

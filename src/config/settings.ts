@@ -173,4 +173,22 @@ export const settings = {
     required: "no",
     secret: true,
   },
+  graphUrl: {
+    name: "M2M_GRAPH_URL",
+    form: "Microsoft Graph root URL (default https://graph.microsoft.com; sovereign clouds have their own)",
+    required: "no",
+    secret: false,
+  },
+  rotationGraceHours: {
+    name: "M2M_ROTATION_GRACE_HOURS",
+    form: "whole hours the old key stays registered after switching to the new certificate (default 24)",
+    required: "no",
+    secret: false,
+  },
+  rotationDryRun: {
+    name: "M2M_ROTATION_DRY_RUN",
+    form: "true | false: report what renewal and rotation would do, change nothing (default false)",
+    required: "no",
+    secret: false,
+  },
 } as const satisfies Record<string, SettingDoc>;

@@ -54,6 +54,7 @@ describe("loadConfig", () => {
         webhookSecret: null,
         afterFailures: 3,
       },
+      rotation: { graphUrl: "https://graph.microsoft.com", graceMs: 86_400_000, dryRun: false },
     });
   });
 
