@@ -30,6 +30,8 @@ export interface GraphApplication {
 /** The slice of Microsoft Graph the app uses to see and roll its own keys. No Graph permission is needed for that. */
 export interface GraphApplications {
   get(objectId: string): Promise<GraphApplication>;
+  /** The application with this client id (appId): how the app finds its own object id. */
+  getByAppId(appId: string): Promise<GraphApplication>;
   /** Registers a certificate (base64 DER); `proof` is signed by a currently valid registered certificate. */
   addKey(
     objectId: string,

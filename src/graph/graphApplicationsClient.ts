@@ -70,6 +70,12 @@ export function graphApplicationsClient(options: {
         `/applications/${encodeURIComponent(objectId)}?$select=id,appId,displayName,keyCredentials,passwordCredentials`,
       )) as GraphApplication;
     },
+    async getByAppId(appId) {
+      return (await call(
+        "GET",
+        `/applications(appId='${encodeURIComponent(appId)}')?$select=id,appId,displayName,keyCredentials,passwordCredentials`,
+      )) as GraphApplication;
+    },
     async addKey(objectId, certificateDerBase64, displayName, proof) {
       return (await call("POST", `/applications/${encodeURIComponent(objectId)}/addKey`, {
         keyCredential: {

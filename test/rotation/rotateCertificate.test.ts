@@ -61,6 +61,7 @@ function world(first: IssuedCertificate) {
         keyCredentials: keys.map(({ pem: _pem, ...k }) => k),
         passwordCredentials: [],
       }),
+    getByAppId: () => Promise.reject(new Error("not used")),
     addKey: (_id, der, _name, proof) => {
       checkProof(proof);
       const pem = `-----BEGIN CERTIFICATE-----\n${der}\n-----END CERTIFICATE-----\n`;
