@@ -9,6 +9,11 @@ import { msalTokenSource } from "./tokens/msalTokenSource.js";
 import type { TokenSource } from "./tokens/TokenSource.js";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { createAlertChannels } from "./alerts/createAlertChannels.js";
+import { createAzureCredential } from "./credentials/createAzureCredential.js";
+import { graphApplicationsClient } from "./graph/graphApplicationsClient.js";
+import { createRotationService, type RotationService } from "./rotation/createRotationService.js";
+import { keyVaultRenewableCertificate } from "./rotation/keyVaultRenewableCertificate.js";
+import { ROTATION_TABLE, tableRotationStore } from "./rotation/tableRotationStore.js";
 import { createJobNotifier } from "./alerts/createJobNotifier.js";
 import { ALERT_TABLE, tableAlertLedger } from "./alerts/tableAlertLedger.js";
 import { createJobsService, type JobOutcomeNotifier } from "./jobs/createJobsService.js";
@@ -24,6 +29,7 @@ export interface Services {
   credentials: CredentialProvider;
   tokens: TokenSource;
   jobs: JobsService;
+  rotation: RotationService;
   clock: Clock;
   logger: Logger;
 }
@@ -38,11 +44,12 @@ export function createServices(
   const credentials = createCredentialProvider(config, { clock, logger });
   const tokens = msalTokenSource({ config, credentials, logger, clock });
   const storage = tableConnection(config.storage);
+  const leases = tableLeaseStore(tableClientFor(storage, LEASE_TABLE), { clock, logger });
   const jobs = createJobsService({
     jobs: config.jobs,
     tokens,
     history: tableRunHistory(tableClientFor(storage, RUN_HISTORY_TABLE)),
-    leases: tableLeaseStore(tableClientFor(storage, LEASE_TABLE), { clock, logger }),
+    leases,
     notify:
       deps.notify ??
       createJobNotifier({
@@ -53,7 +60,24 @@ export function createServices(
     clock,
     maxBodyBytes: config.maxBodyBytes,
   });
-  return { config, credentials, tokens, jobs, clock, logger };
+  const source = config.credential;
+  const rotation = createRotationService({
+    config,
+    credentials,
+    leases,
+    store: tableRotationStore(tableClientFor(storage, ROTATION_TABLE)),
+    vault:
+      source.kind === "keyvault-certificate"
+        ? keyVaultRenewableCertificate(
+            source.vaultUrl,
+            createAzureCredential(config, source.vaultAuth),
+            clock,
+          )
+        : null,
+    graph: graphApplicationsClient({ graphUrl: config.rotation.graphUrl, tokens }),
+    clock,
+  });
+  return { config, credentials, tokens, jobs, rotation, clock, logger };
 }
 
 function tableConnection(storage: StorageConfig): TableConnection {

@@ -2,3 +2,4 @@
 import "./functions/diagnostics.js";
 import "./functions/jobs.js";
 import "./functions/keyVaultEvents.js";
+import "./functions/certificates.js";
