@@ -1,245 +1,360 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { issueServerTls } from "../pki/serverTls.js";
-import { jwksVerifier, TokenRejected } from "./jwksVerifier.js";
+import { bearerChallenge } from "./bearerChallenge.js";
+import { createBearerVerifier } from "./createBearerVerifier.js";
+import { createFaultQueue, type FaultScript } from "./createFaultQueue.js";
+import { defaultRoutes } from "./defaultRoutes.js";
+import type { DownstreamOutcome, DownstreamRequest } from "./DownstreamRequest.js";
+import type { Fault } from "./Fault.js";
+import { mergeHeaders } from "./mergeHeaders.js";
+import { missingRoleMessage } from "./missingRoleMessage.js";
+import { BodyTooLargeError, readRequestBody } from "./readRequestBody.js";
+import { redactHeaders } from "./redactHeaders.js";
+import type { Route } from "./Route.js";
+import { routeKey } from "./routeKey.js";
+import { sendLargeBody } from "./sendLargeBody.js";
 
-/** One scripted misbehaviour, consumed by the next matching request. */
-export type Fault =
-  | { kind: "status"; status: number; body?: string; headers?: Record<string, string> }
-  | { kind: "throttle"; retryAfter: string }
-  | { kind: "latency"; ms: number }
-  | { kind: "reset" }
-  | { kind: "unauthorized" }
-  | { kind: "hang" };
+export type { DownstreamOutcome, DownstreamRequest } from "./DownstreamRequest.js";
+export type { Fault, FaultKind } from "./Fault.js";
+export type { FaultScript } from "./createFaultQueue.js";
+export type { Route } from "./Route.js";
 
-export interface Route {
-  method: string;
-  path: string;
-  requiredRoles: string[];
-  status?: number;
-  json?: unknown;
-}
-
-export interface DownstreamRequest {
-  at: Date;
-  method: string;
-  path: string;
-  /** Authorization shown as "Bearer <redacted>". */
-  headers: Record<string, string>;
-  traceparent: string | null;
-  clientRequestId: string | null;
-  appid: string | null;
-  roles: string[];
-  status: number;
-  outcome: string;
+export interface DownstreamStandInOptions {
+  /** The `iss` every accepted token must carry, e.g. `https://127.0.0.1:PORT/<tenant>/v2.0`. */
+  issuer: string;
+  /** Where the issuer's signing keys are (HTTPS). Fetched on first use and again once for an unknown `kid`. */
+  jwksUri: string;
+  /** The `aud` every accepted token must carry: the API's Application ID URI, e.g. `api://m2m-downstream`. */
+  audience: string;
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** Tolerated clock difference for `exp` and `nbf`. Default 60. */
+  clockToleranceSeconds?: number;
+  /** Milliseconds since the epoch; drives token lifetime checks and `at`. Default Date.now. */
+  now?: () => number;
+  /** Default: {@link defaultRoutes} (GET /reports, POST /reports/sync). `GET /large` is always served. */
+  routes?: Route[];
+  /** Faults scripted from the start, by route key ("GET /reports"). */
+  faults?: Record<string, Fault[]>;
 }
 
 export interface DownstreamStandIn {
+  /** `https://127.0.0.1:<port>`, no trailing slash. */
   url: string;
-  readonly requests: readonly DownstreamRequest[];
-  faults: { enqueue(route: string, ...faults: Fault[]): void; clear(): void };
+  /** Every request received, oldest first; an entry is completed when its answer is sent. */
+  readonly requests: DownstreamRequest[];
   resetRequests(): void;
+  /** Faults for the next requests, per route: `faults.enqueue("GET /reports", { kind: "throttle", retryAfter: "2" })`. */
+  faults: FaultScript;
+  /** How many times the issuer's JWKS was fetched. */
+  readonly jwksFetches: number;
+  /** Closes the server and every open connection (hanging requests included). */
   stop(): Promise<void>;
 }
 
-const defaultRoutes: Route[] = [
-  {
-    method: "GET",
-    path: "/reports",
-    requiredRoles: ["Reports.Read.All"],
-    json: {
-      reports: [
-        { id: 1, name: "daily" },
-        { id: 2, name: "weekly" },
-      ],
-    },
-  },
-  {
-    method: "POST",
-    path: "/reports/sync",
-    requiredRoles: ["Reports.Write"],
-    status: 202,
-    json: { sync: "started" },
-  },
-];
+const LARGE_PATH = "/large";
+const MAX_LARGE_BYTES = 256 * 1024 * 1024;
+/** `{"data":""}`: the smallest JSON body /large can send. */
+const MIN_JSON_LARGE_BYTES = 11;
 
 /**
- * A downstream API protected by Entra ID: validates bearer tokens like a real API (JWKS signature, iss, aud,
- * exp/nbf, required app roles) and misbehaves on request — latency, 429 with Retry-After, 5xx, connection reset,
- * a 401 once, a hang — so retries, timeouts and token refresh can be exercised over real HTTPS.
+ * Starts a local API protected by Entra ID over HTTPS (trusted through the dev CA): it validates bearer tokens
+ * against the issuer's JWKS, enforces app roles per route, answers with Azure's correlation headers, records
+ * every request, and misbehaves on demand (status, throttling, latency, resets, hangs, a stray 401).
  */
-export async function startDownstreamStandIn(options: {
-  issuer: string;
-  jwksUri: string;
-  audience: string;
-  port?: number;
-  clockToleranceSeconds?: number;
-  now?: () => number;
-  routes?: Route[];
-  faults?: Record<string, Fault[]>;
-}): Promise<DownstreamStandIn> {
-  const routes = options.routes ?? defaultRoutes;
-  const verify = jwksVerifier({
+export async function startDownstreamStandIn(options: DownstreamStandInOptions): Promise<DownstreamStandIn> {
+  const now = options.now ?? Date.now;
+  const routes = options.routes ?? defaultRoutes();
+  const faults = createFaultQueue(options.faults);
+  const verifier = createBearerVerifier({
     issuer: options.issuer,
     jwksUri: options.jwksUri,
     audience: options.audience,
-    toleranceSeconds: options.clockToleranceSeconds ?? 60,
-    now: options.now ?? Date.now,
+    clockToleranceSeconds: options.clockToleranceSeconds ?? 60,
+    now,
   });
-  const queues = new Map<string, Fault[]>(
-    Object.entries(options.faults ?? {}).map(([k, v]) => [k.toUpperCase(), [...v]]),
-  );
-  const requests: DownstreamRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let requests: DownstreamRequest[] = [];
 
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? "/", "https://localhost");
-    const method = (request.method ?? "GET").toUpperCase();
-    const headers = Object.fromEntries(
-      Object.entries(request.headers).map(([k, v]) => [
-        k,
-        k === "authorization" ? "Bearer <redacted>" : String(v),
-      ]),
-    );
-    const clientRequestId = request.headers["x-ms-client-request-id"]?.toString() ?? null;
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const parsed = new URL(req.url ?? "/", "https://127.0.0.1");
+    const requestId = randomUUID();
+    const clientRequestId = single(req.headers["x-ms-client-request-id"]);
     const record: DownstreamRequest = {
-      at: new Date(),
+      at: new Date(now()),
       method,
-      path: url.pathname,
-      headers,
-      traceparent: request.headers.traceparent?.toString() ?? null,
+      path: parsed.pathname,
+      query: parsed.search,
+      headers: redactHeaders(req.headers),
+      body: "",
+      traceparent: single(req.headers.traceparent),
       clientRequestId,
+      requestId,
       appid: null,
       roles: [],
-      status: 0,
-      outcome: "",
+      status: null,
+      outcome: "pending",
+      fault: null,
+      errorCode: null,
     };
     requests.push(record);
-    for await (const _chunk of request) {
-      // drain the body
-    }
-    const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
-      record.status = status;
-      const text = typeof body === "string" ? body : JSON.stringify(body);
-      response.writeHead(status, {
-        "content-type": typeof body === "string" ? "text/plain" : "application/json",
-        "x-ms-request-id": randomUUID(),
-        ...(clientRequestId ? { "x-ms-client-request-id": clientRequestId } : {}),
-        ...extra,
-      });
-      response.end(text);
-    };
+    res.on("close", () => {
+      if (record.outcome === "pending") record.outcome = "client_closed";
+    });
+    const correlation: Record<string, string> = { "x-ms-request-id": requestId };
+    if (clientRequestId) correlation["x-ms-client-request-id"] = clientRequestId;
 
-    const fault = queues.get(`${method} ${url.pathname}`.toUpperCase())?.shift();
+    const answer = (
+      status: number,
+      outcome: DownstreamOutcome,
+      content: { json?: unknown; text?: string; headers?: Record<string, string> } = {},
+    ): void => {
+      if (res.destroyed || res.headersSent) return;
+      record.status = status;
+      record.outcome = outcome;
+      record.errorCode = errorCodeOf(content.json);
+      const text = content.text ?? (content.json === undefined ? undefined : JSON.stringify(content.json));
+      if (text === undefined || status === 204 || status === 304 || method === "HEAD") {
+        res.writeHead(status, mergeHeaders(correlation, content.headers ?? {})).end();
+        return;
+      }
+      const contentType =
+        content.text === undefined ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
+      const headers = mergeHeaders({ "Content-Type": contentType }, correlation, content.headers ?? {}, {
+        "Content-Length": String(Buffer.byteLength(text)),
+      });
+      res.writeHead(status, headers).end(text);
+    };
+    const error = (code: string, message: string) => ({
+      error: {
+        code,
+        message,
+        innerError: {
+          date: new Date(now()).toISOString(),
+          "request-id": requestId,
+          "client-request-id": clientRequestId,
+        },
+      },
+    });
+
+    const fault = faults.take(routeKey(method, parsed.pathname));
+    record.fault = fault?.kind ?? null;
     if (fault?.kind === "reset") {
-      record.outcome = "reset";
-      request.socket.destroy();
+      record.outcome = "fault";
+      req.socket.destroy();
       return;
     }
     if (fault?.kind === "hang") {
-      record.outcome = "hang";
-      return; // never answers; the client gives up
+      // Nothing is answered: the client's timeout (or stop()) ends the exchange.
+      record.outcome = "fault";
+      return;
     }
-    if (fault?.kind === "latency") await new Promise((resolve) => setTimeout(resolve, fault.ms));
+
+    try {
+      record.body = await readRequestBody(req);
+    } catch (cause) {
+      if (!(cause instanceof BodyTooLargeError)) throw cause;
+      answer(413, "payload_too_large", {
+        json: error("PayloadTooLarge", cause.message),
+        headers: { Connection: "close" },
+      });
+      return;
+    }
+    if (fault?.kind === "latency") await delay(fault.ms);
     if (fault?.kind === "status") {
-      record.outcome = `fault ${fault.status}`;
-      return send(
-        fault.status,
-        fault.body ?? { error: { code: "InjectedFault", message: `Injected ${fault.status}` } },
-        fault.headers,
-      );
+      const reason = STATUS_CODES[fault.status] ?? "Unknown";
+      const body =
+        fault.body === undefined
+          ? { json: error(reason.replace(/[^A-Za-z]/g, ""), `Injected fault: ${fault.status} ${reason}.`) }
+          : typeof fault.body === "string"
+            ? { text: fault.body }
+            : { json: fault.body };
+      answer(fault.status, "fault", { ...body, headers: fault.headers ?? {} });
+      return;
     }
     if (fault?.kind === "throttle") {
-      record.outcome = "throttled";
-      return send(
-        429,
-        { error: { code: "TooManyRequests", message: "Rate limit exceeded" } },
-        { "retry-after": fault.retryAfter },
-      );
+      const after = /^\d+$/.test(fault.retryAfter.trim())
+        ? `${fault.retryAfter.trim()} seconds`
+        : fault.retryAfter;
+      answer(429, "fault", {
+        json: error("TooManyRequests", `Rate limit is exceeded. Try again in ${after}.`),
+        headers: { "Retry-After": fault.retryAfter },
+      });
+      return;
     }
-
-    const authorization = request.headers.authorization ?? "";
-    const bearer = /^Bearer (.+)$/i.exec(authorization)?.[1];
-    const challenge = (error: string, description: string) =>
-      `Bearer error="${error}", error_description="${description.replaceAll('"', "'")}"`;
-    if (!bearer) {
-      record.outcome = "no token";
-      return send(
-        401,
-        { error: { code: "MissingToken", message: "No bearer token" } },
-        { "www-authenticate": 'Bearer realm="m2m-downstream"' },
-      );
-    }
-    let claims;
-    try {
-      claims = await verify(bearer);
-    } catch (error) {
-      const rejected =
-        error instanceof TokenRejected ? error : new TokenRejected("InvalidToken", String(error));
-      record.outcome = rejected.code;
-      return send(
-        401,
-        { error: { code: rejected.code, message: rejected.message } },
-        { "www-authenticate": challenge("invalid_token", rejected.message) },
-      );
-    }
-    record.appid = typeof claims.appid === "string" ? claims.appid : null;
-    record.roles = Array.isArray(claims.roles) ? claims.roles.map(String) : [];
     if (fault?.kind === "unauthorized") {
-      record.outcome = "unauthorized (injected)";
-      return send(
-        401,
-        { error: { code: "InvalidToken", message: "Signature key rolled over" } },
-        { "www-authenticate": challenge("invalid_token", "The signing key was rolled over") },
-      );
+      const message =
+        "The token was refused by an injected 'unauthorized' fault, as right after a signing key rollover; a new request will be accepted.";
+      answer(401, "fault", {
+        json: error("InvalidAuthenticationToken", message),
+        headers: { "WWW-Authenticate": bearerChallenge({ error: "invalid_token", description: message }) },
+      });
+      return;
     }
 
-    if (method === "GET" && url.pathname === "/large") {
-      const bytes = Math.min(Number(url.searchParams.get("bytes") ?? 1024), 50 * 1024 * 1024);
-      record.outcome = "ok";
-      return send(200, "x".repeat(bytes));
+    const isLarge = parsed.pathname === LARGE_PATH;
+    const route = routes.find((r) => r.method.toUpperCase() === method && r.path === parsed.pathname);
+    if (!route && !(isLarge && method === "GET")) {
+      const allowed = routes.filter((r) => r.path === parsed.pathname).map((r) => r.method.toUpperCase());
+      if (isLarge) allowed.push("GET");
+      if (allowed.length) {
+        answer(405, "method_not_allowed", {
+          json: error(
+            "MethodNotAllowed",
+            `${method} is not allowed on ${parsed.pathname}; use ${allowed.join(", ")}.`,
+          ),
+          headers: { Allow: allowed.join(", ") },
+        });
+      } else {
+        const known = [
+          ...routes.map((r) => `${r.method.toUpperCase()} ${r.path}`),
+          `GET ${LARGE_PATH}?bytes=N`,
+        ];
+        answer(404, "not_found", {
+          json: error(
+            "NotFound",
+            `No route ${method} ${parsed.pathname}. This API serves: ${known.join(", ")}.`,
+          ),
+        });
+      }
+      return;
     }
-    const route = routes.find((r) => r.method === method && r.path === url.pathname);
-    if (!route) {
-      record.outcome = "not found";
-      return send(404, { error: { code: "NotFound", message: `No route ${method} ${url.pathname}` } });
+
+    const check = await verifier.verify(single(req.headers.authorization) ?? undefined);
+    if (check.outcome === "missing") {
+      answer(401, "missing_token", {
+        json: error("MissingToken", check.message),
+        headers: { "WWW-Authenticate": bearerChallenge() },
+      });
+      return;
     }
-    const missing = route.requiredRoles.filter((role) => !record.roles.includes(role));
-    if (missing.length > 0) {
-      record.outcome = "missing role";
-      return send(403, {
-        error: {
-          code: "MissingRole",
-          message: `The token's roles claim lacks ${missing.join(", ")} (has: ${record.roles.length ? record.roles.join(", ") : "none"}). Assign the app role to the client's service principal and grant admin consent.`,
+    if (check.outcome === "invalid") {
+      answer(401, "invalid_token", {
+        json: error(check.code, check.message),
+        headers: {
+          "WWW-Authenticate": bearerChallenge({ error: "invalid_token", description: check.message }),
         },
       });
+      return;
     }
-    record.outcome = "ok";
-    return send(route.status ?? 200, route.json ?? { ok: true });
-  };
+    record.appid = check.appid;
+    record.roles = check.roles;
 
-  const server = createServer(await issueServerTls(), (request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500).end(String(error));
+    if (route) {
+      const required = route.requiredRoles;
+      if (required.length && !required.some((role) => check.roles.includes(role))) {
+        const message = missingRoleMessage({
+          requiredRoles: required,
+          roles: check.roles,
+          audience: options.audience,
+          appid: check.appid,
+        });
+        answer(403, "forbidden", {
+          json: error("MissingRole", message),
+          headers: {
+            "WWW-Authenticate": bearerChallenge({ error: "insufficient_scope", description: message }),
+          },
+        });
+        return;
+      }
+      answer(route.status ?? 200, "ok", { json: route.json ?? {} });
+      return;
+    }
+
+    const bytesParam = parsed.searchParams.get("bytes") ?? "";
+    const json = parsed.searchParams.get("type") === "json";
+    const bytes = /^\d+$/.test(bytesParam) ? Number(bytesParam) : NaN;
+    if (!(bytes <= MAX_LARGE_BYTES) || (json && bytes < MIN_JSON_LARGE_BYTES)) {
+      answer(400, "bad_request", {
+        json: error(
+          "BadRequest",
+          `bytes must be a whole number from ${json ? MIN_JSON_LARGE_BYTES : 0} to ${MAX_LARGE_BYTES}, got '${bytesParam}'. Use ${LARGE_PATH}?bytes=N[&type=json][&chunked=true].`,
+        ),
+      });
+      return;
+    }
+    record.status = 200;
+    record.outcome = "ok";
+    const chunked = ["1", "true"].includes(parsed.searchParams.get("chunked") ?? "");
+    await sendLargeBody(res, { bytes, json, chunked, headers: correlation });
+  }
+
+  const tls = await issueServerTls();
+  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    handle(req, res).catch((cause: unknown) => {
+      // A stand-in bug: say so loudly rather than leave the client waiting.
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const message = `Downstream stand-in failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+      res.writeHead(500, { "Content-Type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify({ error: { code: "InternalServerError", message } }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let stopped: Promise<void> | null = null;
+
   return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    faults: {
-      enqueue(route, ...faults) {
-        const key = route.toUpperCase();
-        queues.set(key, [...(queues.get(key) ?? []), ...faults]);
-      },
-      clear: () => queues.clear(),
+    url,
+    get requests() {
+      return requests;
     },
-    resetRequests: () => void requests.splice(0),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
+    resetRequests() {
+      requests = [];
+    },
+    faults: {
+      enqueue: (key, ...scripted) => faults.enqueue(key, ...scripted),
+      clear: (key) => faults.clear(key),
+      pending: (key) => faults.pending(key),
+    },
+    get jwksFetches() {
+      return verifier.jwksFetches;
+    },
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
         server.close(() => resolve());
-      }),
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
   };
+}
+
+function single(value: string | string[] | undefined): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first?.trim() ? first : null;
+}
+
+function errorCodeOf(body: unknown): string | null {
+  if (!isRecord(body)) return null;
+  if (typeof body.error === "string") return body.error;
+  return isRecord(body.error) && typeof body.error.code === "string" ? body.error.code : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,98 +1,178 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { BodyTooLargeError, readRequestBody } from "../downstream/readRequestBody.js";
+import { mergeHeaders } from "../downstream/mergeHeaders.js";
+import { redactHeaders } from "../downstream/redactHeaders.js";
 import { issueServerTls } from "../pki/serverTls.js";
+import { parseWebhookBody } from "./parseWebhookBody.js";
+import type { ReceivedWebhook } from "./ReceivedWebhook.js";
+import { webhookAnswer } from "./webhookAnswer.js";
 
-export interface ReceivedWebhook {
-  at: Date;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  json: unknown;
-  /** The status the receiver answered. */
-  status: number;
+export type { ReceivedWebhook } from "./ReceivedWebhook.js";
+export { checkHmac, type HmacCheck, type VerifyHmacOptions } from "./checkHmac.js";
+export { verifyHmac } from "./verifyHmac.js";
+
+export interface WebhookReceiverOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** Milliseconds since the epoch, for `at`. Default Date.now. */
+  now?: () => number;
 }
 
 export interface WebhookReceiver {
+  /** `https://127.0.0.1:<port>`, no trailing slash. Post to `${url}/teams/…`, `${url}/slack/…` or any other path. */
   url: string;
-  /** Requests that were accepted (2xx). */
-  readonly received: readonly ReceivedWebhook[];
-  /** Every request, refused ones included. */
-  readonly attempts: readonly ReceivedWebhook[];
-  failNext(count: number, status?: number): void;
+  /** Deliveries the receiver accepted (answered 2xx), oldest first: what reached the channel. */
+  readonly received: ReceivedWebhook[];
+  /** Every request, oldest first, failed and refused ones included, each with the status it got. */
+  readonly attempts: ReceivedWebhook[];
+  /** The next `count` requests are answered `status` (default 500), with `headers` (e.g. Retry-After). */
+  failNext(count: number, status?: number, headers?: Record<string, string>): void;
+  /** Resolves once at least `count` deliveries were accepted; rejects after `timeoutMs` (default 2000). */
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
+  /** Forgets what was received and any failures still scheduled. */
   reset(): void;
+  /** Closes the server and every open connection. */
   stop(): Promise<void>;
 }
 
+const MAX_BODY_BYTES = 1_000_000;
+
 /**
- * Records webhook deliveries and answers like the real services: `/teams/...` 202 (Workflows), `/slack/...` 200 "ok"
- * (400 invalid_payload for bad JSON), anything else 200. `failNext` refuses the next deliveries.
+ * Starts an HTTPS webhook receiver (trusted through the dev CA) that records every delivery and answers as
+ * Teams Workflows, Slack incoming webhooks or a generic receiver do, failing on demand to exercise retries.
  */
-export async function startWebhookReceiver(options: { port?: number } = {}): Promise<WebhookReceiver> {
-  const received: ReceivedWebhook[] = [];
-  const attempts: ReceivedWebhook[] = [];
-  let failures: { count: number; status: number } = { count: 0, status: 500 };
-  const server = createServer(await issueServerTls(), (request, response) => {
+export async function startWebhookReceiver(options: WebhookReceiverOptions = {}): Promise<WebhookReceiver> {
+  const now = options.now ?? Date.now;
+  let received: ReceivedWebhook[] = [];
+  let attempts: ReceivedWebhook[] = [];
+  let failures: { remaining: number; status: number; headers: Record<string, string> } = {
+    remaining: 0,
+    status: 500,
+    headers: {},
+  };
+  const waiters = new Set<() => void>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const parsed = new URL(req.url ?? "/", "https://127.0.0.1");
+    const headers = redactHeaders(req.headers);
     let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      const path = new URL(request.url ?? "/", "https://localhost").pathname;
-      let json: unknown = null;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        json = null;
-      }
-      const entry: ReceivedWebhook = {
-        at: new Date(),
-        path,
-        headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
-        body,
-        json,
-        status: 0,
+    let tooLarge = false;
+    try {
+      body = await readRequestBody(req, MAX_BODY_BYTES);
+    } catch (cause) {
+      if (!(cause instanceof BodyTooLargeError)) throw cause;
+      tooLarge = true;
+    }
+    const json = parseWebhookBody(body, headers["content-type"]);
+    let answer: { status: number; headers: Record<string, string>; body: string };
+    if (failures.remaining > 0) {
+      failures.remaining -= 1;
+      answer = {
+        status: failures.status,
+        headers: mergeHeaders({ "Content-Type": "application/json; charset=utf-8" }, failures.headers),
+        body: JSON.stringify({
+          error: { code: "InjectedFailure", message: `failNext: answered ${failures.status}` },
+        }),
       };
-      attempts.push(entry);
-      const answer = (status: number, text: string) => {
-        entry.status = status;
-        response.writeHead(status, { "content-type": "text/plain" }).end(text);
-      };
-      if (failures.count > 0) {
-        failures.count -= 1;
-        return answer(failures.status, "temporarily unavailable");
+    } else if (method !== "POST") {
+      answer = { status: 405, headers: { Allow: "POST" }, body: "" };
+    } else if (tooLarge) {
+      answer = { status: 413, headers: { Connection: "close" }, body: `body over ${MAX_BODY_BYTES} bytes` };
+    } else {
+      answer = webhookAnswer(parsed.pathname, json, body);
+    }
+    const entry: ReceivedWebhook = {
+      at: new Date(now()),
+      method,
+      path: parsed.pathname,
+      query: parsed.search,
+      headers,
+      body,
+      json,
+      status: answer.status,
+    };
+    attempts.push(entry);
+    if (answer.status >= 200 && answer.status < 300) received.push(entry);
+    for (const wake of [...waiters]) wake();
+    res.writeHead(
+      answer.status,
+      // A 204 carries no Content-Length (RFC 9110 §8.6).
+      answer.status === 204
+        ? answer.headers
+        : mergeHeaders(answer.headers, { "Content-Length": String(Buffer.byteLength(answer.body)) }),
+    );
+    res.end(answer.body);
+  }
+
+  const tls = await issueServerTls();
+  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    handle(req, res).catch((cause: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
       }
-      if (path.startsWith("/slack/") && json === null) return answer(400, "invalid_payload");
-      received.push(entry);
-      if (path.startsWith("/teams/")) return answer(202, "");
-      return answer(200, path.startsWith("/slack/") ? "ok" : "");
+      res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+      res.end(`Webhook receiver failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let stopped: Promise<void> | null = null;
+
   return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    attempts,
-    failNext(count, status = 500) {
-      failures = { count, status };
+    url,
+    get received() {
+      return received;
+    },
+    get attempts() {
+      return attempts;
+    },
+    failNext(count, status = 500, headers = {}) {
+      failures = { remaining: count, status, headers };
+    },
+    waitFor(count, timeoutMs = 2000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (received.length < count) return;
+          cleanup();
+          resolve(received);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new Error(
+              `waited ${timeoutMs} ms for ${count} accepted webhook delivery(ies), got ${received.length} (of ${attempts.length} requests)`,
+            ),
+          );
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
     },
     reset() {
-      received.splice(0);
-      attempts.splice(0);
-      failures = { count: 0, status: 500 };
+      received = [];
+      attempts = [];
+      failures = { remaining: 0, status: 500, headers: {} };
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-      }),
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
   };
-}
-
-/** Checks a generic-webhook delivery's `X-M2M-Signature` (HMAC-SHA256 over "<timestamp>.<body>"). */
-export function verifyHmac(delivery: Pick<ReceivedWebhook, "headers" | "body">, secret: string): boolean {
-  const signature = delivery.headers["x-m2m-signature"] ?? "";
-  const timestamp = delivery.headers["x-m2m-timestamp"] ?? "";
-  const expected = `sha256=${createHmac("sha256", secret).update(`${timestamp}.${delivery.body}`).digest("hex")}`;
-  return (
-    signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
-  );
 }
