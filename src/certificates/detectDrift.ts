@@ -11,6 +11,7 @@ export interface KnownCertificate {
   thumbprintSha1: string;
   /** For messages: the Key Vault certificate's name (and version), e.g. "app-cert". */
   name: string;
+  /** The certificate's own end; for the certificate in use it tells an ended registration from an expired certificate. */
   notAfter: Date | null;
 }
 
@@ -75,14 +76,14 @@ export function detectDrift(input: DriftInput): DriftFinding[] {
   for (const entry of keys) {
     const end = parseDate(entry.key.endDateTime);
     if (end !== null && now.getTime() >= end.getTime()) {
-      const ours = entry.thumbprint !== null && entry.thumbprint === inUseThumbprint;
+      const ours = inUse !== null && entry.thumbprint !== null && entry.thumbprint === inUseThumbprint;
       findings.push({
         code: "REGISTERED_EXPIRED",
         severity: ours ? "critical" : "warning",
         thumbprintSha1: entry.thumbprint,
         keyIds: [entry.key.keyId],
         message: ours
-          ? `The registration of certificate '${inUse!.name}' (SHA-1 ${entry.thumbprint}) on ${where} ended at ${end.toISOString()}: Entra ID refuses assertions signed with it (AADSTS700027, key expired). Renew the certificate in Key Vault and register the new one; addKey needs a proof signed by a certificate that is still valid, so if none is left, upload the new certificate in the portal.`
+          ? ownExpiredMessage(inUse, entry.thumbprint ?? "", where, end, now)
           : `The registered ${describeKey(entry.key, entry.thumbprint)} on ${where} expired at ${end.toISOString()} and can no longer be used. Remove it from the app registration (removeKey, or Certificates & secrets > Delete) to keep the list honest.`,
       });
     } else if (entry.thumbprint === null || !knownThumbprints.has(entry.thumbprint)) {
@@ -130,6 +131,22 @@ export function detectDrift(input: DriftInput): DriftFinding[] {
     }
   }
   return findings;
+}
+
+/** The registration of the certificate in use has ended: renew, or re-register a certificate that is still valid. */
+function ownExpiredMessage(
+  inUse: KnownCertificate,
+  thumbprint: string,
+  where: string,
+  end: Date,
+  now: Date,
+): string {
+  const what = `The registration of certificate '${inUse.name}' (SHA-1 ${thumbprint}) on ${where} ended at ${end.toISOString()}`;
+  const refused = "Entra ID refuses assertions signed with it (AADSTS700027, key expired)";
+  if (inUse.notAfter !== null && inUse.notAfter.getTime() > now.getTime()) {
+    return `${what}, before the certificate itself (valid until ${inUse.notAfter.toISOString()}): ${refused}. Register it again with its own end date (Certificates & secrets > Upload certificate, or addKey with a proof signed by another registered certificate that is still valid).`;
+  }
+  return `${what}: ${refused}. Renew the certificate in Key Vault and register the new one; addKey needs a proof signed by a certificate that is still valid, so if none is left, upload the new certificate in the portal.`;
 }
 
 function parseDate(value: string | null): Date | null {

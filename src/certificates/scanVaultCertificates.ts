@@ -29,8 +29,8 @@ export interface ScanOptions {
   /** Waits before resuming; a parameter so tests do not wait. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /**
-   * How often in a row one page may fail after the SDK's own retries (which already honour Retry-After) before
-   * the scan gives up. Each time the scan resumes from the last complete page. Default 3.
+   * How often the scan may fail after the SDK's own retries (which already honour Retry-After) before it gets past
+   * the page that failed; then it gives up. Each time it resumes as described on the function. Default 3.
    */
   maxResumesPerPage?: number;
 }
@@ -44,9 +44,12 @@ const MAX_WAIT_MS = 60_000;
  * Lists the certificates of one vault page by page: N certificates cost ceil(N/25) list requests and no
  * per-certificate GET. Each entry is the latest completed version (pending creates are left out).
  *
- * Throttling: the SDK retries a 429 itself, honouring Retry-After. Should it give up, the scan waits (Retry-After,
- * else 1 s, 2 s, 4 s...) and resumes from the continuation token of the last complete page — nothing listed is
- * lost or counted twice. On vaults of more than one page it logs each page (page number, certificates so far).
+ * Throttling: the SDK retries a 429 itself (3 times), honouring Retry-After. Should it give up, the scan waits
+ * (Retry-After, else 1 s, 2 s, 4 s...) and resumes from the last page that carried a continuation token, or from
+ * the start when none did — @azure/keyvault-certificates 4.10 maps its pages into new arrays that drop the token,
+ * so with the real client a resume lists again from page 1. Either way the result is rebuilt from the resume point:
+ * nothing is lost or counted twice. On vaults of more than one page it logs each page (page number, certificates
+ * listed so far).
  *
  * Throws CredentialError (KEYVAULT_AUTHENTICATION_FAILED, KEYVAULT_FORBIDDEN) when the identity may not list, and
  * TransientError (KEYVAULT_THROTTLED, KEYVAULT_UNAVAILABLE) when the vault keeps failing.
@@ -74,27 +77,27 @@ export async function scanVaultCertificates(
     found: 0,
   };
   let failuresInARow = 0;
+  let failingPage = 0;
   let resumes = 0;
 
   for (;;) {
     try {
-      const pages = client
-        .listPropertiesOfCertificates(signal ? { abortSignal: signal } : {})
-        .byPage({
-          maxPageSize: PAGE_SIZE,
-          ...(checkpoint.token ? { continuationToken: checkpoint.token } : {}),
-        });
+      const pages = client.listPropertiesOfCertificates(signal ? { abortSignal: signal } : {}).byPage({
+        maxPageSize: PAGE_SIZE,
+        ...(checkpoint.token ? { continuationToken: checkpoint.token } : {}),
+      });
       for await (const items of pages) {
         page += 1;
         listed += items.length;
-        failuresInARow = 0;
+        // Only getting past the page that failed ends a streak: a restart re-lists the pages before it.
+        if (page > failingPage) failuresInARow = 0;
         for (const item of items) {
           const certificate = toScanned(url, item);
           if (certificate && matches(certificate.tags)) found.push(certificate);
         }
         const token = continuationTokenOf(items);
         if (token !== undefined) checkpoint = { token, page, listed, found: found.length };
-        if (page > 1 || token !== undefined) {
+        if (page > 1 || token !== undefined || items.length >= PAGE_SIZE) {
           log.info("Vault scan progress", { vaultUrl: url, page, listed, matched: found.length });
         }
       }
@@ -103,10 +106,11 @@ export async function scanVaultCertificates(
       if (signal?.aborted) throw error;
       const failedPage = page + 1;
       failuresInARow += 1;
+      failingPage = Math.max(failingPage, failedPage);
       if (!isRetryable(error) || failuresInARow > maxResumes) throw scanError(error, url, failedPage);
       resumes += 1;
       const waitMs = retryAfterMs(error) ?? Math.min(1000 * 2 ** (failuresInARow - 1), MAX_WAIT_MS);
-      log.warn("Vault scan interrupted; resuming from the last complete page", {
+      log.warn("Vault scan interrupted; resuming", {
         vaultUrl: url,
         page: failedPage,
         resumeAtPage: checkpoint.page + 1,
@@ -157,7 +161,7 @@ function tagMatcher(filter: string | undefined): (tags: Readonly<Record<string, 
   return (tags) => tags[name] === value;
 }
 
-/** The SDK's pages are arrays carrying the next page's link as `continuationToken`. */
+/** Pages of core-paging iterators carry the next page's link as `continuationToken` (when not mapped away). */
 function continuationTokenOf(page: object): string | undefined {
   return "continuationToken" in page && typeof page.continuationToken === "string" && page.continuationToken
     ? page.continuationToken
