@@ -1,3 +1,4 @@
+import type { ExpiryPolicy } from "../certificates/ExpiryPolicy.js";
 import type { JobDefinition } from "../jobs/JobDefinition.js";
 
 /** Where the app's credential for Entra ID comes from. */
@@ -55,6 +56,8 @@ export interface Config {
   storage: StorageConfig;
   alerts: AlertConfig;
   rotation: RotationConfig;
+  /** When certificates (and client secrets) are due for warnings, critical alerts and reminders. */
+  expiry: ExpiryPolicy;
 }
 
 /** Renewal and key rotation of the app's own Key Vault certificate. */

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { ConfigurationError } from "../errors.js";
 import type { JobDefinition } from "../jobs/JobDefinition.js";
 import { parseJobs } from "../jobs/parseJobs.js";
+import { parseExpiryPolicy } from "../certificates/parseExpiryPolicy.js";
 import type { Config, CredentialConfig, StorageConfig } from "./Config.js";
 import { settings, type SettingDoc } from "./settings.js";
 
@@ -174,6 +175,8 @@ export function loadConfig(
   };
 
   const storage = readStorage(env, managedIdentityClientId, problems);
+  const expiry = parseExpiryPolicy(env);
+  problems.push(...expiry.problems);
 
   let graphUrl = "https://graph.microsoft.com";
   const graphValue = read(settings.graphUrl);
@@ -246,6 +249,7 @@ export function loadConfig(
     storage,
     alerts,
     rotation,
+    expiry: expiry.policy,
   });
 }
 

@@ -1,3 +1,5 @@
+import { expiryPolicySettings } from "../certificates/parseExpiryPolicy.js";
+
 /**
  * Every app setting the app reads, with its documentation. README.md and local.settings.example.json list
  * the same names (a test keeps them in step).
@@ -11,6 +13,7 @@ export interface SettingDoc {
 }
 
 export const settings = {
+  ...expiryPolicySettings,
   tenantId: {
     name: "M2M_TENANT_ID",
     form: "directory (tenant) id GUID or verified domain",

@@ -55,6 +55,7 @@ describe("loadConfig", () => {
         afterFailures: 3,
       },
       rotation: { graphUrl: "https://graph.microsoft.com", graceMs: 86_400_000, dryRun: false },
+      expiry: { warningDays: 30, criticalDays: 7, reminderDays: [30, 14, 7, 3, 1] },
     });
   });
 
