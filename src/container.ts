@@ -9,6 +9,7 @@ import { msalTokenSource } from "./tokens/msalTokenSource.js";
 import type { TokenSource } from "./tokens/TokenSource.js";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { createAlertChannels } from "./alerts/createAlertChannels.js";
+import { createInventoryService, type InventoryService } from "./certificates/createInventoryService.js";
 import { createAzureCredential } from "./credentials/createAzureCredential.js";
 import { graphApplicationsClient } from "./graph/graphApplicationsClient.js";
 import { createRotationService, type RotationService } from "./rotation/createRotationService.js";
@@ -30,6 +31,7 @@ export interface Services {
   tokens: TokenSource;
   jobs: JobsService;
   rotation: RotationService;
+  inventory: InventoryService;
   clock: Clock;
   logger: Logger;
 }
@@ -61,23 +63,24 @@ export function createServices(
     maxBodyBytes: config.maxBodyBytes,
   });
   const source = config.credential;
+  const vaultCredential =
+    source.kind === "keyvault-certificate" ? createAzureCredential(config, source.vaultAuth) : null;
+  const graph = graphApplicationsClient({ graphUrl: config.rotation.graphUrl, tokens });
+  const rotations = tableRotationStore(tableClientFor(storage, ROTATION_TABLE));
   const rotation = createRotationService({
     config,
     credentials,
     leases,
-    store: tableRotationStore(tableClientFor(storage, ROTATION_TABLE)),
+    store: rotations,
     vault:
-      source.kind === "keyvault-certificate"
-        ? keyVaultRenewableCertificate(
-            source.vaultUrl,
-            createAzureCredential(config, source.vaultAuth),
-            clock,
-          )
+      source.kind === "keyvault-certificate" && vaultCredential
+        ? keyVaultRenewableCertificate(source.vaultUrl, vaultCredential, clock)
         : null,
-    graph: graphApplicationsClient({ graphUrl: config.rotation.graphUrl, tokens }),
+    graph,
     clock,
   });
-  return { config, credentials, tokens, jobs, rotation, clock, logger };
+  const inventory = createInventoryService({ config, credentials, vaultCredential, graph, rotations, clock });
+  return { config, credentials, tokens, jobs, rotation, inventory, clock, logger };
 }
 
 function tableConnection(storage: StorageConfig): TableConnection {

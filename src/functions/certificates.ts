@@ -1,6 +1,7 @@
 // @azure/functions is a CommonJS bundle: in an ES module, import its default export.
 import azureFunctions from "@azure/functions";
 import { getServices } from "../container.js";
+import { listCertificatesHandler } from "./listCertificatesHandler.js";
 import { renewCertificateHandler } from "./renewCertificateHandler.js";
 
 azureFunctions.app.http("certificates-renew", {
@@ -8,4 +9,11 @@ azureFunctions.app.http("certificates-renew", {
   methods: ["POST"],
   authLevel: "function",
   handler: (request, context) => renewCertificateHandler(request, context, () => getServices().rotation),
+});
+
+azureFunctions.app.http("certificates-list", {
+  route: "certificates",
+  methods: ["GET"],
+  authLevel: "function",
+  handler: (request, context) => listCertificatesHandler(request, context, () => getServices().inventory),
 });
