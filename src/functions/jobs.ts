@@ -4,6 +4,7 @@ import { systemClock } from "../clock/Clock.js";
 import { getConfig, getServices } from "../container.js";
 import { jobTimerHandler } from "./jobTimerHandler.js";
 import { listJobsHandler } from "./listJobsHandler.js";
+import { listRunsHandler } from "./listRunsHandler.js";
 import { runJobHandler } from "./runJobHandler.js";
 
 const { app } = azureFunctions;
@@ -33,4 +34,11 @@ app.http("jobs-run", {
   methods: ["POST"],
   authLevel: "function",
   handler: (request, context) => runJobHandler(request, context, jobs),
+});
+
+app.http("jobs-runs", {
+  route: "jobs/{name}/runs",
+  methods: ["GET"],
+  authLevel: "function",
+  handler: (request, context) => listRunsHandler(request, context, jobs),
 });

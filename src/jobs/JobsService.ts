@@ -1,5 +1,6 @@
 import type { Logger } from "../logging/Logger.js";
 import type { JobSummary } from "../state/JobSummary.js";
+import type { RecordedRun } from "../state/RunHistory.js";
 import type { JobDefinition } from "./JobDefinition.js";
 import type { RunResult } from "./RunResult.js";
 
@@ -13,4 +14,6 @@ export interface JobsService {
   ): Promise<RunResult>;
   /** Last outcome per job name (jobs that never ran are absent). */
   summaries(): Promise<ReadonlyMap<string, JobSummary>>;
+  /** The job's last runs, newest first (at most `limit`). */
+  recentRuns(name: string, limit: number): Promise<RecordedRun[]>;
 }

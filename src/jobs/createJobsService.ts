@@ -62,6 +62,7 @@ export function createJobsService(deps: {
         logger,
         instanceId,
       }),
+    recentRuns: (name, limit) => deps.history.recent(name, limit),
     summaries: async () => new Map((await deps.history.summaries()).map((summary) => [summary.job, summary])),
   };
 }

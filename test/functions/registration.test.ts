@@ -34,6 +34,7 @@ describe("function registration", () => {
       "job-report-pull",
       "jobs-list",
       "jobs-run",
+      "jobs-runs",
       "keyvault-events",
     ]);
     expect(byName.get("job-report-pull")).toMatchObject({

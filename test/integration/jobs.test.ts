@@ -16,6 +16,7 @@ import { createServices, type Services } from "../../src/container.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { jobTimerHandler } from "../../src/functions/jobTimerHandler.js";
 import { listJobsHandler } from "../../src/functions/listJobsHandler.js";
+import { listRunsHandler } from "../../src/functions/listRunsHandler.js";
 import { runJobHandler } from "../../src/functions/runJobHandler.js";
 import type { RunResult } from "../../src/jobs/RunResult.js";
 import { recordingLogger } from "../support/recordingLogger.js";
@@ -162,6 +163,34 @@ describe("scheduled jobs against a protected API", () => {
       lastOutcome: { lastStatus: "succeeded" },
     });
     expect(jobs.find((j) => j.name === "paused")).toMatchObject({ enabled: false, nextRun: null });
+  });
+
+  it("lists a job's recent runs, newest first, and names the known jobs for an unknown one", async () => {
+    const response = await listRunsHandler(
+      new HttpRequest({
+        method: "GET",
+        url: "http://localhost/api/jobs/report-pull/runs?limit=2",
+        params: { name: "report-pull" },
+        query: { limit: "2" },
+      }),
+      context("jobs-runs"),
+      () => services.jobs,
+    );
+    const body = response.jsonBody as { job: string; runs: RunResult[] };
+    expect(body.job).toBe("report-pull");
+    expect(body.runs.length).toBeGreaterThanOrEqual(1);
+    expect(body.runs.length).toBeLessThanOrEqual(2);
+    expect(body.runs[0]).toMatchObject({ job: "report-pull", status: "succeeded" });
+    const unknown = await listRunsHandler(
+      new HttpRequest({
+        method: "GET",
+        url: "http://localhost/api/jobs/nope/runs",
+        params: { name: "nope" },
+      }),
+      context("jobs-runs"),
+      () => services.jobs,
+    );
+    expect(unknown.status).toBe(404);
   });
 
   it("retries a 503 and succeeds", async () => {
