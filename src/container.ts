@@ -56,8 +56,9 @@ export function createServices(
       deps.notify ??
       createJobNotifier({
         channels: createAlertChannels(config.alerts),
-        ledger: tableAlertLedger(tableClientFor(storage, ALERT_TABLE), { clock }),
+        ledger: tableAlertLedger(tableClientFor(storage, ALERT_TABLE), { clock, logger }),
         threshold: config.alerts.afterFailures,
+        clock,
       }),
     clock,
     maxBodyBytes: config.maxBodyBytes,

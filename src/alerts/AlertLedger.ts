@@ -4,35 +4,81 @@ import type { Alert, AlertChannel } from "./Alert.js";
 export interface AlertState {
   subject: string;
   status: "ok" | "firing";
-  /** The escalation step last alerted ("failures>=3", "14 days"), or null when ok. */
+  /** The escalation step last alerted on ("failures>=3", "14 days"); null when ok. */
   step: string | null;
+  /** When the subject entered this status (ISO 8601); null for a subject the ledger has never seen. */
   since: string | null;
-  /** The episode being alerted on (dedupe key prefix), or null when ok. */
-  episode: string | null;
+  /** dedupeKey of the last alert enqueued for the subject; null when none ever was. */
+  lastAlertKey: string | null;
+}
+
+/** A state as read from the ledger. Pass it back as `expected` to change it. */
+export interface StoredAlertState extends AlertState {
+  /** What the stored row must still be for a transition to apply (its ETag); null when no row exists yet. */
+  readonly version: string | null;
+}
+
+export type TransitionResult =
+  /** This call moved the subject and enqueued the alert on every channel. */
+  | { applied: true; state: StoredAlertState }
+  /** The subject had moved on (another instance got there first, or the alert was enqueued before): nothing written. */
+  | { applied: false; current: StoredAlertState };
+
+/** One delivery that did not go through on this call. */
+export interface DeliveryFailure {
+  dedupeKey: string;
+  channel: string;
+  /** The channel's error message (never a webhook URL's secret parts). */
+  error: string;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  /** True when this was the last attempt allowed: the delivery is not tried again. */
+  gaveUp: boolean;
 }
 
 export interface DeliveryReport {
-  sent: number;
-  failed: { dedupeKey: string; channel: string; error: string }[];
+  sent: { dedupeKey: string; channel: string }[];
+  failed: DeliveryFailure[];
 }
 
+export interface DeliverOptions {
+  /** Default: the ledger's clock. Claims are dated with it and compared against it. */
+  now?: Date;
+  /** Attempts per delivery before it is given up. Default DEFAULT_MAX_DELIVERY_ATTEMPTS. */
+  maxAttempts?: number;
+  /** Stops sending (an alert cut off is retried on the next run). */
+  signal?: AbortSignal;
+}
+
+/** With runs every few minutes, about an hour of retrying; with a daily job, two weeks. */
+export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 15;
+
 /**
- * The alert ledger: per-subject state and a delivery row per alert and channel. Two instances deciding the same
- * alert enqueue it once; every delivery is sent once (claims are ETag-guarded) and retried on later runs until it
- * goes through.
+ * Alert state per subject and one delivery per alert and channel, shared by every instance of the app (jobs and
+ * certificates alike). Deciding is the caller's (a pure policy); the ledger makes the decision stick once and gets
+ * the message out.
  */
 export interface AlertLedger {
-  getState(subject: string): Promise<AlertState | null>;
+  /** The subject's state; a subject never seen reads as ok, with `since`, `lastAlertKey` and `version` null. */
+  getState(subject: string): Promise<StoredAlertState>;
+
   /**
-   * Moves the subject from `expected` (null = no state yet) to `next` and enqueues `alert` on every channel.
-   * Returns false when another instance moved it first (nothing enqueued twice).
+   * Moves `subject` from `expected` to `next` and, when `alert` is given, enqueues it once per channel, in one atomic
+   * step: of several instances racing from the same expected state exactly one applies; an alert whose dedupeKey
+   * was enqueued before is never enqueued again. With an alert, `next.lastAlertKey` must be its dedupeKey.
    */
   transition(
-    expected: AlertState | null,
+    subject: string,
+    expected: StoredAlertState,
     next: AlertState,
-    alert: Alert,
+    alert: Alert | null,
     channels: readonly AlertChannel[],
-  ): Promise<boolean>;
-  /** Sends every pending delivery, this run's and earlier ones'. Failures are reported, never thrown. */
-  deliverPending(channels: readonly AlertChannel[]): Promise<DeliveryReport>;
+  ): Promise<TransitionResult>;
+
+  /**
+   * Sends every delivery not yet sent — this run's and earlier runs' — on the given channels, each at most once
+   * across instances (claimed before sending; a claim left by a crashed instance expires). Channel failures are
+   * reported, never thrown; throws only when the ledger itself cannot be read.
+   */
+  deliverPending(channels: readonly AlertChannel[], options?: DeliverOptions): Promise<DeliveryReport>;
 }

@@ -1,16 +1,42 @@
-import type { AlertConfig } from "../config/Config.js";
+import type { Clock } from "../clock/Clock.js";
 import type { AlertChannel } from "./Alert.js";
+import type { FetchLike } from "./ChannelHttpOptions.js";
 import { slackChannel } from "./slackChannel.js";
 import { teamsChannel } from "./teamsChannel.js";
 import { webhookChannel } from "./webhookChannel.js";
 
-/** Every configured channel; alerts go to all of them. */
-export function createAlertChannels(config: AlertConfig, fetchImpl?: typeof fetch): AlertChannel[] {
-  const extra = fetchImpl ? { fetch: fetchImpl } : {};
+/** The alert settings (as Config.alerts holds them) and how the channels talk HTTP. */
+export interface AlertChannelOptions {
+  teamsWebhookUrl: string | null;
+  slackWebhookUrl: string | null;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+  clock?: Clock;
+}
+
+/**
+ * Every configured channel, named "teams", "slack" and "webhook" (the names the ledger tracks deliveries by).
+ * None configured = an empty list: states are still kept, nobody is told.
+ */
+export function createAlertChannels(options: AlertChannelOptions): AlertChannel[] {
+  const http = {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
   const channels: AlertChannel[] = [];
-  if (config.teamsWebhookUrl) channels.push(teamsChannel({ webhookUrl: config.teamsWebhookUrl, ...extra }));
-  if (config.slackWebhookUrl) channels.push(slackChannel({ webhookUrl: config.slackWebhookUrl, ...extra }));
-  if (config.webhookUrl)
-    channels.push(webhookChannel({ url: config.webhookUrl, secret: config.webhookSecret, ...extra }));
+  if (options.teamsWebhookUrl) channels.push(teamsChannel({ webhookUrl: options.teamsWebhookUrl, ...http }));
+  if (options.slackWebhookUrl) channels.push(slackChannel({ webhookUrl: options.slackWebhookUrl, ...http }));
+  if (options.webhookUrl) {
+    channels.push(
+      webhookChannel({
+        url: options.webhookUrl,
+        secret: options.webhookSecret,
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...http,
+      }),
+    );
+  }
   return channels;
 }

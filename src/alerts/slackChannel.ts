@@ -1,51 +1,32 @@
-import type { Alert, AlertChannel } from "./Alert.js";
-import { postJson } from "./postJson.js";
+import type { AlertChannel } from "./Alert.js";
+import type { ChannelHttpOptions } from "./ChannelHttpOptions.js";
+import { checkChannelName } from "./checkChannelName.js";
+import { postAlert } from "./postAlert.js";
+import { slackMessage } from "./slackMessage.js";
 
-/** Slack through an incoming webhook: Block Kit with a plain-text fallback. Slack answers 200 "ok". */
-export function slackChannel(options: {
-  webhookUrl: string;
-  name?: string;
-  fetch?: typeof fetch;
-}): AlertChannel {
-  const name = options.name ?? "slack";
+/**
+ * Slack through an incoming webhook. Slack answers 200 with the body `ok` when it posts the message, and an error
+ * word otherwise (`invalid_payload`, `no_service`, `channel_is_archived`, ...), which the error quotes.
+ */
+export function slackChannel(
+  options: { name?: string; webhookUrl: string } & ChannelHttpOptions,
+): AlertChannel {
+  const name = checkChannelName(options.name ?? "slack");
   return {
     name,
     send: (alert, signal) =>
-      postJson(name, options.webhookUrl, JSON.stringify(slackMessage(alert)), {
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        ...(signal ? { signal } : {}),
-        accept: (status, text) => status === 200 && text.trim() === "ok",
-      }),
-  };
-}
-
-/** The incoming-webhook payload for an alert. */
-export function slackMessage(alert: Alert) {
-  const icon =
-    alert.kind === "resolved"
-      ? ":white_check_mark:"
-      : alert.severity === "critical"
-        ? ":red_circle:"
-        : alert.severity === "warning"
-          ? ":large_orange_circle:"
-          : ":information_source:";
-  const title = `${alert.kind === "resolved" ? "Resolved" : alert.severity.toUpperCase()}: ${alert.title}`;
-  return {
-    text: `${title} — ${alert.text}`,
-    blocks: [
-      { type: "header", text: { type: "plain_text", text: title.slice(0, 150), emoji: true } },
-      { type: "section", text: { type: "mrkdwn", text: `${icon} ${alert.text}` } },
-      ...(alert.facts.length
-        ? [
-            {
-              type: "section",
-              fields: alert.facts
-                .slice(0, 10)
-                .map((f) => ({ type: "mrkdwn", text: `*${f.name}*\n${f.value}` })),
-            },
-          ]
-        : []),
-      { type: "context", elements: [{ type: "mrkdwn", text: `${alert.occurredAt} · ${alert.dedupeKey}` }] },
-    ],
+      postAlert(
+        {
+          channel: name,
+          url: options.webhookUrl,
+          body: JSON.stringify(slackMessage(alert)),
+          accepted: (status, body) => status === 200 && body.trim() === "ok",
+          hint:
+            "Slack's answer names the problem: no_service or invalid_token means the webhook was removed — create " +
+            "a new one and set M2M_ALERT_SLACK_WEBHOOK_URL; channel_is_archived means the channel is gone.",
+        },
+        options,
+        signal,
+      ),
   };
 }

@@ -1,170 +1,320 @@
-import { createHash } from "node:crypto";
-import type { TableClient } from "@azure/data-tables";
-import type { Clock } from "../clock/Clock.js";
+import { randomUUID } from "node:crypto";
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import { systemClock, type Clock } from "../clock/Clock.js";
+import { M2mError } from "../errors.js";
+import { silentLogger, type Logger } from "../logging/Logger.js";
 import type { StateTable } from "../state/StateTable.js";
 import { stateError } from "../state/stateError.js";
 import { storageStatus } from "../state/storageStatus.js";
-import type { Alert } from "./Alert.js";
-import type { AlertLedger, AlertState, DeliveryReport } from "./AlertLedger.js";
+import type { Alert, AlertChannel } from "./Alert.js";
+import {
+  DEFAULT_MAX_DELIVERY_ATTEMPTS,
+  type AlertLedger,
+  type AlertState,
+  type DeliveryReport,
+  type StoredAlertState,
+} from "./AlertLedger.js";
+import { fromAlertStateEntity, STATE_ROW, toAlertStateEntity } from "./alertStateEntity.js";
+import { checkChannelName } from "./checkChannelName.js";
+import { fromDeliveryEntity, newDeliveryEntity, toDeliveryEntity, type Delivery } from "./deliveryEntity.js";
+import { ledgerKey } from "./ledgerKey.js";
 
+/** The table the app keeps alert states and deliveries in. */
 export const ALERT_TABLE = "m2mAlerts";
-const STATE = "state";
-const DELIVERY = "delivery";
-/** A claim older than this is assumed to belong to a crashed sender: the delivery is tried again. */
-const CLAIM_MS = 2 * 60_000;
-/** After this many failed attempts a delivery is given up (and logged by the caller each time before). */
-const MAX_ATTEMPTS = 50;
+/**
+ * How long a claimed delivery is left to its sender. Far above a channel's timeout (10 s by default): a claim this old
+ * belongs to an instance that died while sending, and the delivery is tried again.
+ */
+export const DEFAULT_CLAIM_TIMEOUT_MS = 120_000;
+/** Table Storage runs at most 100 operations in one transaction: the state row and one row per channel. */
+const MAX_CHANNELS = 99;
+/** Characters of a channel's error kept on the delivery row. */
+const LAST_ERROR_CHARS = 1000;
 
-const key = (value: string) => createHash("sha256").update(value).digest("hex").slice(0, 40);
+export interface TableAlertLedgerOptions {
+  /** For deliveries when the caller passes no `now`. Default: the system clock. */
+  clock?: Clock;
+  logger?: Logger;
+  claimTimeoutMs?: number;
+  /** Names this process on the claims it writes (diagnostics only). Default: a random id. */
+  instanceId?: string;
+}
 
 /**
- * The ledger in Azure Table Storage. Order of writes in `transition`: first the delivery rows (createEntity: a 409
- * means another instance already enqueued the same alert), then the state row, conditional on its ETag. A crash
- * between the two leaves the deliveries enqueued and the state unchanged: the next run makes the same decision with
- * the same dedupe key, finds the rows already there, and moves the state — the alert is still sent once.
+ * The alert ledger in Azure Table Storage: one table, one partition per subject (PartitionKey = the subject's
+ * ledgerKey), holding
+ * - the state row: RowKey "state" — status, step, since, lastAlertKey;
+ * - a delivery row per alert and channel: RowKey `delivery|<ledgerKey(dedupeKey)>|<channel>` — status
+ *   (pending/sent/failed), attempts, lastError, sentAt, claimedBy/claimedUntil and the alert as JSON.
+ *
+ * `transition` writes the delivery rows (create: they must not exist) and the state row (replace on the expected
+ * ETag, or create when there was none) in one entity group transaction: all or nothing. So there is no crash window
+ * between enqueueing and moving the state, and no orphan delivery for a transition that lost a race. Of two
+ * instances racing, the second finds the state changed (412), the row already created (409), or the alert already
+ * enqueued (409), and nothing of its attempt is written.
+ *
+ * `deliverPending` lists the deliveries not sent and not given up (a scan of the table filtered on the server: alerts
+ * are few, and sent rows are small), claims each with a conditional replace (a claimed row is skipped by other
+ * instances until the claim expires), sends it, then marks it sent or failed.
  */
-export function tableAlertLedger(table: StateTable, deps: { clock: Clock }): AlertLedger {
+export function tableAlertLedger(table: StateTable, options: TableAlertLedgerOptions = {}): AlertLedger {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS;
+  const instanceId = options.instanceId ?? randomUUID();
   const fail = (error: unknown, action: string) =>
     stateError(error, { table: table.tableName, endpoint: table.endpoint, action });
 
-  async function readState(client: TableClient, subject: string) {
+  async function readState(client: TableClient, subject: string): Promise<StoredAlertState> {
     try {
-      const entity = await client.getEntity<Record<string, unknown>>(STATE, key(subject));
-      const state: AlertState = {
-        subject,
-        status: entity.status === "firing" ? "firing" : "ok",
-        step: typeof entity.step === "string" ? entity.step : null,
-        since: typeof entity.since === "string" ? entity.since : null,
-        episode: typeof entity.episode === "string" ? entity.episode : null,
-      };
-      return { state, etag: entity.etag };
+      const entity = await client.getEntity<Record<string, unknown>>(
+        ledgerKey(subject, "alert subject"),
+        STATE_ROW,
+      );
+      return fromAlertStateEntity(subject, entity);
     } catch (error) {
-      if (storageStatus(error) === 404) return null;
+      if (storageStatus(error) === 404) {
+        return { subject, status: "ok", step: null, since: null, lastAlertKey: null, version: null };
+      }
       throw fail(error, `reading the alert state of '${subject}'`);
     }
   }
 
-  const stateRow = (state: AlertState) => ({
-    partitionKey: STATE,
-    rowKey: key(state.subject),
-    subject: state.subject,
-    status: state.status,
-    step: state.step ?? "",
-    since: state.since ?? "",
-    episode: state.episode ?? "",
-  });
+  async function deliver(
+    client: TableClient,
+    channel: AlertChannel,
+    delivery: Delivery,
+    context: {
+      now: () => Date;
+      maxAttempts: number;
+      signal: AbortSignal | undefined;
+      report: DeliveryReport;
+    },
+  ): Promise<void> {
+    const { report } = context;
+    const { etag: listedEtag, ...row } = delivery;
+    const attempts = row.attempts + 1;
+    const where = `delivery of '${row.dedupeKey}' to '${row.channel}'`;
+
+    // Claim: only one instance gets past this for the row as listed.
+    let claimEtag: string;
+    try {
+      const claimedAt = context.now();
+      const claimed = await client.updateEntity(
+        toDeliveryEntity({
+          ...row,
+          attempts,
+          claimedBy: instanceId,
+          claimedUntil: new Date(claimedAt.getTime() + claimTimeoutMs).toISOString(),
+        }),
+        "Replace",
+        { etag: listedEtag },
+      );
+      if (!claimed.etag) throw new Error("Table Storage answered the claim without an ETag");
+      claimEtag = claimed.etag;
+    } catch (error) {
+      const status = storageStatus(error);
+      if (status === 412 || status === 404) return; // another instance claimed (or sent) it since it was listed
+      report.failed.push({
+        dedupeKey: row.dedupeKey,
+        channel: row.channel,
+        error: fail(error, `claiming the ${where}`).message,
+        attempts: row.attempts,
+        gaveUp: false,
+      });
+      return;
+    }
+
+    try {
+      if (!row.alert) {
+        throw new M2mError(
+          "ALERT_DELIVERY_UNREADABLE",
+          `The stored alert of the ${where} cannot be read (row '${row.rowKey}' in table '${table.tableName}'); ` +
+            `it is given up after ${context.maxAttempts} attempts.`,
+        );
+      }
+      await channel.send(row.alert, context.signal);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      report.failed.push({
+        dedupeKey: row.dedupeKey,
+        channel: row.channel,
+        error: message,
+        attempts,
+        gaveUp: attempts >= context.maxAttempts,
+      });
+      const failed = {
+        ...row,
+        status: "failed" as const,
+        attempts,
+        lastError: message.length > LAST_ERROR_CHARS ? `${message.slice(0, LAST_ERROR_CHARS)}…` : message,
+        claimedBy: null,
+        claimedUntil: null,
+      };
+      await client
+        .updateEntity(toDeliveryEntity(failed), "Replace", { etag: claimEtag })
+        .catch((e: unknown) => {
+          // 412: the claim expired and another instance took the row over — it is that instance's now.
+          if (storageStatus(e) !== 412) {
+            logger.warn(
+              "Could not record a failed alert delivery; it is tried again when its claim expires",
+              {
+                dedupeKey: row.dedupeKey,
+                channel: row.channel,
+                error: fail(e, `recording the failed ${where}`).message,
+              },
+            );
+          }
+        });
+      return;
+    }
+
+    report.sent.push({ dedupeKey: row.dedupeKey, channel: row.channel });
+    const sent = {
+      ...row,
+      status: "sent" as const,
+      attempts,
+      sentAt: context.now().toISOString(),
+      claimedBy: null,
+      claimedUntil: null,
+    };
+    try {
+      // Unconditional: the message went out, whoever claimed the row since. A later update on an older claim gets 412.
+      await client.updateEntity(toDeliveryEntity(sent), "Replace", { etag: "*" });
+    } catch (error) {
+      logger.warn(
+        "An alert was sent but could not be marked sent; it may be sent again when its claim expires",
+        {
+          dedupeKey: row.dedupeKey,
+          channel: row.channel,
+          error: fail(error, `marking the ${where} sent`).message,
+        },
+      );
+    }
+  }
 
   return {
     async getState(subject) {
       const client = await table.client();
-      return (await readState(client, subject))?.state ?? null;
+      return readState(client, subject);
     },
 
-    async transition(expected, next, alert, channels) {
+    async transition(subject, expected, next, alert, channels) {
+      checkTransition(subject, expected, next, alert, channels);
+      const partitionKey = ledgerKey(subject, "alert subject");
+      const actions: TransactionAction[] = [];
+      if (alert)
+        for (const channel of channels)
+          actions.push(["create", newDeliveryEntity(partitionKey, alert, channel.name)]);
+      const stateRow = toAlertStateEntity(partitionKey, next);
+      actions.push(
+        expected.version === null
+          ? ["create", stateRow]
+          : ["update", stateRow, "Replace", { etag: expected.version }],
+      );
+
       const client = await table.client();
-      const current = await readState(client, next.subject);
-      const same = (a: AlertState | null, b: AlertState | null) =>
-        (a?.status ?? "ok") === (b?.status ?? "ok") && (a?.episode ?? null) === (b?.episode ?? null);
-      if (!same(current?.state ?? null, expected)) return false;
-      for (const channel of channels) {
-        try {
-          await client.createEntity({
-            partitionKey: DELIVERY,
-            rowKey: key(`${alert.dedupeKey}\n${channel.name}`),
-            dedupeKey: alert.dedupeKey,
-            channel: channel.name,
-            alert: JSON.stringify(alert),
-            status: "pending",
-            attempts: 0,
-            claimedUntil: "",
-            lastError: "",
-            createdAt: deps.clock().toISOString(),
-          });
-        } catch (error) {
-          if (storageStatus(error) !== 409) throw fail(error, `enqueueing alert '${alert.dedupeKey}'`);
-        }
-      }
       try {
-        if (current) await client.updateEntity(stateRow(next), "Replace", { etag: current.etag });
-        else await client.createEntity(stateRow(next));
-        return true;
+        const response = await client.submitTransaction(actions);
+        const etag = response.subResponses.at(-1)?.etag;
+        return { applied: true, state: etag ? { ...next, version: etag } : await readState(client, subject) };
       } catch (error) {
         const status = storageStatus(error);
-        if (status === 412 || status === 409) return false;
-        throw fail(error, `updating the alert state of '${next.subject}'`);
+        // 412: the state changed since it was read; 409: the state row was created, or this alert enqueued, since;
+        // 404: the state row was deleted since. Either way another writer decided first.
+        if (status === 412 || status === 409 || status === 404) {
+          return { applied: false, current: await readState(client, subject) };
+        }
+        throw fail(
+          error,
+          `moving '${subject}' from ${expected.status} to ${next.status}` +
+            (alert ? ` and enqueueing alert '${alert.dedupeKey}'` : ""),
+        );
       }
     },
 
-    async deliverPending(channels) {
-      const report: DeliveryReport = { sent: 0, failed: [] };
-      const client = await table.client();
+    async deliverPending(channels, deliverOptions = {}) {
+      const now = () => deliverOptions.now ?? clock();
+      const maxAttempts = deliverOptions.maxAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS;
+      const report: DeliveryReport = { sent: [], failed: [] };
       const byName = new Map(channels.map((channel) => [channel.name, channel]));
-      const rows = client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: `PartitionKey eq '${DELIVERY}' and status eq 'pending'` },
-      });
-      // In the order they were raised: a "resolved" never overtakes the "firing" it closes.
-      const pending = [];
-      for await (const row of rows) pending.push(row);
-      pending.sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
-      for (const row of pending) {
-        const channel = byName.get(String(row.channel));
-        if (!channel) continue; // a channel removed from the settings: its deliveries wait until it is back
-        const now = deps.clock();
-        if (typeof row.claimedUntil === "string" && row.claimedUntil && new Date(row.claimedUntil) > now)
-          continue;
-        const attempts = Number(row.attempts ?? 0) + 1;
-        let claimEtag: string;
-        try {
-          const claimed = await client.updateEntity(
-            {
-              partitionKey: DELIVERY,
-              rowKey: row.rowKey!,
-              claimedUntil: new Date(now.getTime() + CLAIM_MS).toISOString(),
-              attempts,
-            },
-            "Merge",
-            { etag: row.etag },
-          );
-          claimEtag = claimed.etag!;
-        } catch (error) {
-          if (storageStatus(error) === 412) continue; // another instance claimed it
-          throw fail(error, "claiming an alert delivery");
+      const client = await table.client();
+
+      const due = new Map<string, Delivery[]>();
+      const waiting = new Set<string>();
+      try {
+        const rows = client.listEntities<Record<string, unknown>>({
+          queryOptions: {
+            filter: odata`kind eq ${"delivery"} and status ne ${"sent"} and attempts lt ${maxAttempts}`,
+          },
+        });
+        const listedAt = now().getTime();
+        for await (const entity of rows) {
+          const delivery = fromDeliveryEntity(entity);
+          if (!byName.has(delivery.channel)) {
+            waiting.add(delivery.channel);
+            continue;
+          }
+          if (delivery.claimedUntil !== null && Date.parse(delivery.claimedUntil) > listedAt) continue;
+          const queue = due.get(delivery.channel) ?? [];
+          queue.push(delivery);
+          due.set(delivery.channel, queue);
         }
-        const dedupeKey = String(row.dedupeKey);
-        try {
-          await channel.send(JSON.parse(String(row.alert)) as Alert);
-          await client.updateEntity(
-            {
-              partitionKey: DELIVERY,
-              rowKey: row.rowKey!,
-              status: "sent",
-              sentAt: deps.clock().toISOString(),
-              claimedUntil: "",
-              lastError: "",
-            },
-            "Merge",
-            { etag: claimEtag },
-          );
-          report.sent += 1;
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          report.failed.push({ dedupeKey, channel: channel.name, error: message });
-          await client
-            .updateEntity(
-              {
-                partitionKey: DELIVERY,
-                rowKey: row.rowKey!,
-                status: attempts >= MAX_ATTEMPTS ? "abandoned" : "pending",
-                claimedUntil: "",
-                lastError: message.slice(0, 1000),
-              },
-              "Merge",
-              { etag: claimEtag },
-            )
-            .catch(() => undefined); // the claim expires on its own; the delivery is retried then
-        }
+      } catch (error) {
+        throw fail(error, "listing the alert deliveries to send");
       }
+      if (waiting.size > 0) {
+        logger.warn("Some alert deliveries wait for channels that are not configured now; they are kept", {
+          channels: [...waiting].sort(),
+        });
+      }
+
+      // Channels work in parallel; each sends in the order alerts were raised, so a "resolved" never overtakes the
+      // "firing" it closes on the same channel.
+      await Promise.all(
+        [...due].map(async ([name, queue]) => {
+          queue.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.rowKey.localeCompare(b.rowKey));
+          for (const delivery of queue) {
+            if (deliverOptions.signal?.aborted) return;
+            await deliver(client, byName.get(name)!, delivery, {
+              now,
+              maxAttempts,
+              signal: deliverOptions.signal,
+              report,
+            });
+          }
+        }),
+      );
       return report;
     },
   };
+}
+
+function checkTransition(
+  subject: string,
+  expected: StoredAlertState,
+  next: AlertState,
+  alert: Alert | null,
+  channels: readonly AlertChannel[],
+): void {
+  const problems: string[] = [];
+  if (expected.subject !== subject) problems.push(`the expected state is of '${expected.subject}'`);
+  if (next.subject !== subject) problems.push(`the next state is of '${next.subject}'`);
+  if (alert && alert.subject !== subject) problems.push(`the alert is about '${alert.subject}'`);
+  if (alert && next.lastAlertKey !== alert.dedupeKey) {
+    problems.push(
+      `the next state's lastAlertKey '${next.lastAlertKey}' is not the alert's '${alert.dedupeKey}'`,
+    );
+  }
+  if (alert && channels.length > MAX_CHANNELS)
+    problems.push(`${channels.length} channels (at most ${MAX_CHANNELS})`);
+  const names = channels.map((channel) => checkChannelName(channel.name));
+  const repeated = names.filter((name, i) => names.indexOf(name) !== i);
+  if (repeated.length > 0) problems.push(`channel names repeat (${[...new Set(repeated)].join(", ")})`);
+  if (problems.length > 0) {
+    throw new M2mError(
+      "ALERT_TRANSITION_INVALID",
+      `Cannot move '${subject}': ${problems.join("; ")}. This is a bug in the caller.`,
+    );
+  }
 }

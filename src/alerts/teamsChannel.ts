@@ -1,62 +1,32 @@
-import type { Alert, AlertChannel } from "./Alert.js";
-import { postJson } from "./postJson.js";
-
-const COLOR = { info: "Good", warning: "Warning", critical: "Attention" } as const;
+import type { AlertChannel } from "./Alert.js";
+import type { ChannelHttpOptions } from "./ChannelHttpOptions.js";
+import { checkChannelName } from "./checkChannelName.js";
+import { postAlert } from "./postAlert.js";
+import { teamsMessage } from "./teamsMessage.js";
 
 /**
- * Microsoft Teams through a Workflows webhook ("Post to a channel when a webhook request is received"): a message
- * with one Adaptive Card attachment. The workflow answers 202 Accepted.
+ * Microsoft Teams through a Workflows (Power Automate) webhook — the replacement for the retired Office 365
+ * connectors. The workflow answers 202 Accepted when it takes the message (any 2xx is taken as success).
  */
-export function teamsChannel(options: {
-  webhookUrl: string;
-  name?: string;
-  fetch?: typeof fetch;
-}): AlertChannel {
-  const name = options.name ?? "teams";
+export function teamsChannel(
+  options: { name?: string; webhookUrl: string } & ChannelHttpOptions,
+): AlertChannel {
+  const name = checkChannelName(options.name ?? "teams");
   return {
     name,
     send: (alert, signal) =>
-      postJson(name, options.webhookUrl, JSON.stringify(teamsMessage(alert)), {
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        ...(signal ? { signal } : {}),
-      }),
-  };
-}
-
-/** The Workflows webhook payload for an alert. */
-export function teamsMessage(alert: Alert) {
-  const resolved = alert.kind === "resolved";
-  return {
-    type: "message",
-    attachments: [
-      {
-        contentType: "application/vnd.microsoft.card.adaptive",
-        contentUrl: null,
-        content: {
-          $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
-          type: "AdaptiveCard",
-          version: "1.4",
-          body: [
-            {
-              type: "TextBlock",
-              size: "Medium",
-              weight: "Bolder",
-              wrap: true,
-              color: resolved ? "Good" : COLOR[alert.severity],
-              text: `${resolved ? "✅ Resolved" : alert.severity === "critical" ? "🔴 Critical" : alert.severity === "warning" ? "🟠 Warning" : "ℹ️ Info"}: ${alert.title}`,
-            },
-            { type: "TextBlock", wrap: true, text: alert.text },
-            { type: "FactSet", facts: alert.facts.map((fact) => ({ title: fact.name, value: fact.value })) },
-            {
-              type: "TextBlock",
-              isSubtle: true,
-              size: "Small",
-              wrap: true,
-              text: `${alert.occurredAt} · ${alert.dedupeKey}`,
-            },
-          ],
+      postAlert(
+        {
+          channel: name,
+          url: options.webhookUrl,
+          body: JSON.stringify(teamsMessage(alert)),
+          accepted: (status) => status >= 200 && status < 300,
+          hint:
+            "Check that the workflow behind M2M_ALERT_TEAMS_WEBHOOK_URL still exists and is turned on, that its " +
+            "trigger allows 'Anyone' to call it, and that it posts attachments[0].content as an Adaptive Card.",
         },
-      },
-    ],
+        options,
+        signal,
+      ),
   };
 }

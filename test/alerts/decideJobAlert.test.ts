@@ -1,110 +1,216 @@
 import { describe, expect, it } from "vitest";
 import type { AlertState } from "../../src/alerts/AlertLedger.js";
-import { decideJobAlert } from "../../src/alerts/decideJobAlert.js";
-import type { RunResult } from "../../src/jobs/RunResult.js";
+import { decideJobAlert, type JobRunFacts } from "../../src/alerts/decideJobAlert.js";
 
-const run = (status: "succeeded" | "failed"): RunResult => ({
-  runId: "run-9",
-  job: "sync",
-  trigger: "timer",
-  status,
-  startedAt: "2026-11-21T10:00:00.000Z",
-  durationMs: 12,
-  attempts: [
-    { attempt: 1, status: status === "failed" ? 503 : 200, durationMs: 12, error: null, retryAfterMs: null },
-  ],
-  httpStatus: status === "failed" ? 503 : 200,
-  bytes: 0,
-  json: null,
-  errorBodyExcerpt: null,
-  errorCode: status === "failed" ? "HTTP_STATUS" : null,
-  errorMessage: status === "failed" ? "The API answered 503." : null,
-  correlation: { traceparent: "00-a-b-01", clientRequestId: "client-1", requestId: "server-1" },
-  isPastDue: false,
-  skippedReason: null,
-});
+const NOW = new Date("2030-01-01T10:05:00.000Z");
+const LAST_SUCCESS = "2030-01-01T09:00:00.000Z";
 
+const ok: AlertState = {
+  subject: "job:report-sync",
+  status: "ok",
+  step: null,
+  since: null,
+  lastAlertKey: null,
+};
 const firing: AlertState = {
-  subject: "job:sync",
+  subject: "job:report-sync",
   status: "firing",
   step: "failures>=3",
-  since: "2026-11-21T09:50:00.000Z",
-  episode: "job:sync:failing-since:2026-11-21T09:00:00.000Z",
+  since: "2030-01-01T09:45:00.000Z",
+  lastAlertKey: `job:report-sync:firing:after:${LAST_SUCCESS}`,
 };
 
-describe("decideJobAlert", () => {
+function run(status: JobRunFacts["status"]): JobRunFacts {
+  const failed = status === "failed";
+  return {
+    runId: "run-42",
+    status,
+    startedAt: "2030-01-01T10:04:58.000Z",
+    httpStatus: failed ? 503 : 200,
+    attempts: [
+      {
+        attempt: 1,
+        status: failed ? 503 : 200,
+        durationMs: 120,
+        error: failed ? "HTTP 503" : null,
+        retryAfterMs: null,
+      },
+    ],
+    errorCode: failed ? "HTTP_STATUS" : null,
+    errorMessage: failed ? "The API answered HTTP 503 Service Unavailable after 4 attempts." : null,
+    correlation: { traceparent: "00-abc-def-01", clientRequestId: "client-req-1", requestId: "ms-req-1" },
+  };
+}
+
+const decide = (state: AlertState, status: JobRunFacts["status"], consecutiveFailures: number) =>
+  decideJobAlert({
+    job: "report-sync",
+    state,
+    run: run(status),
+    consecutiveFailures,
+    lastSuccessAt: LAST_SUCCESS,
+    threshold: 3,
+    now: NOW,
+  });
+
+describe("decideJobAlert (threshold 3)", () => {
   it.each([
-    ["below the threshold", null, "failed", 2, "none"],
-    ["at the threshold", null, "failed", 3, "fire"],
-    ["above the threshold while already firing", firing, "failed", 4, "none"],
+    ["a failure below the threshold while ok", ok, "failed", 2, "none"],
+    ["the failure that reaches the threshold while ok", ok, "failed", 3, "fire"],
+    [
+      "a failure past the threshold while ok (the state was lost or the threshold lowered)",
+      ok,
+      "failed",
+      5,
+      "fire",
+    ],
+    ["a failure at the threshold while already firing", firing, "failed", 3, "none"],
+    ["a failure above the threshold while firing", firing, "failed", 4, "none"],
     ["a success while firing", firing, "succeeded", 0, "resolve"],
-    ["a success while all is well", null, "succeeded", 0, "none"],
-  ] as const)("%s: %s", (_name, state, status, failures, action) => {
-    const decision = decideJobAlert({
-      job: "sync",
-      state,
-      result: run(status),
-      consecutiveFailures: failures,
-      lastSuccessAt: "2026-11-21T09:00:00.000Z",
-      threshold: 3,
+    ["a success while ok", ok, "succeeded", 0, "none"],
+    ["a skipped run while firing", firing, "skipped", 4, "none"],
+    ["a skipped run while ok at the threshold", ok, "skipped", 3, "none"],
+  ] as const)("%s → %s", (_, state, status, failures, action) => {
+    expect(decide(state, status, failures).action).toBe(action);
+  });
+
+  it("says why it does nothing", () => {
+    expect(decide(ok, "failed", 2)).toEqual({ action: "none", reason: "2 of 3 consecutive failures" });
+    expect(decide(firing, "failed", 4)).toEqual({
+      action: "none",
+      reason: "already alerted (failures>=3) since 2030-01-01T09:45:00.000Z",
     });
-    expect(decision.action).toBe(action);
   });
 
-  it("keys the alert by the failure streak, so deciding twice gives the same alert", () => {
-    const decide = (runId: string) =>
-      decideJobAlert({
-        job: "sync",
-        state: null,
-        result: { ...run("failed"), runId },
-        consecutiveFailures: 3,
-        lastSuccessAt: "2026-11-21T09:00:00.000Z",
-        threshold: 3,
-      });
-    const first = decide("run-3");
-    const again = decide("run-4");
-    expect(first.action === "fire" && first.alert.dedupeKey).toBe(
-      "job:sync:failing-since:2026-11-21T09:00:00.000Z:firing",
-    );
-    expect(again.action === "fire" && again.alert.dedupeKey).toBe(
-      first.action === "fire" && first.alert.dedupeKey,
-    );
+  it("fires one critical alert with the run's facts and moves the job to firing", () => {
+    expect(decide(ok, "failed", 3)).toEqual({
+      action: "fire",
+      alert: {
+        subject: "job:report-sync",
+        kind: "firing",
+        severity: "critical",
+        title: "Job 'report-sync' has failed 3 runs in a row",
+        text:
+          "The API answered HTTP 503 Service Unavailable after 4 attempts. The last success was the run at " +
+          "2030-01-01T09:00:00.000Z. The job keeps running on its schedule; this alert is sent once, and a " +
+          '"recovered" message follows when a run succeeds. Find the run in the logs by the correlation ids below.',
+        facts: [
+          { name: "Job", value: "report-sync" },
+          { name: "Status", value: "failed" },
+          { name: "HTTP status", value: "503" },
+          { name: "Attempts", value: "1" },
+          { name: "Error code", value: "HTTP_STATUS" },
+          { name: "Consecutive failures", value: "3" },
+          { name: "Run id", value: "run-42" },
+          { name: "Started", value: "2030-01-01T10:04:58.000Z" },
+          { name: "x-ms-client-request-id", value: "client-req-1" },
+          { name: "x-ms-request-id", value: "ms-req-1" },
+        ],
+        dedupeKey: "job:report-sync:firing:after:2030-01-01T09:00:00.000Z",
+        occurredAt: "2030-01-01T10:05:00.000Z",
+      },
+      next: {
+        subject: "job:report-sync",
+        status: "firing",
+        step: "failures>=3",
+        since: "2030-01-01T10:05:00.000Z",
+        lastAlertKey: "job:report-sync:firing:after:2030-01-01T09:00:00.000Z",
+      },
+    });
   });
 
-  it("says what failed, how often and the correlation ids", () => {
+  it("gives the same dedupe key to every decision about the same failure streak, whatever the run or time", () => {
+    const first = decide(ok, "failed", 3);
+    const later = decideJobAlert({
+      job: "report-sync",
+      state: ok,
+      run: { ...run("failed"), runId: "run-43" },
+      consecutiveFailures: 4,
+      lastSuccessAt: LAST_SUCCESS,
+      threshold: 3,
+      now: new Date("2030-01-01T10:10:00.000Z"),
+    });
+    const nextStreak = decideJobAlert({
+      job: "report-sync",
+      state: ok,
+      run: run("failed"),
+      consecutiveFailures: 3,
+      lastSuccessAt: "2030-01-01T11:00:00.000Z",
+      threshold: 3,
+      now: NOW,
+    });
+
+    expect(first.action === "fire" && later.action === "fire" && nextStreak.action === "fire").toBe(true);
+    if (first.action !== "fire" || later.action !== "fire" || nextStreak.action !== "fire") return;
+    expect(later.alert.dedupeKey).toBe(first.alert.dedupeKey);
+    expect(nextStreak.alert.dedupeKey).toBe("job:report-sync:firing:after:2030-01-01T11:00:00.000Z");
+  });
+
+  it("names a job that never succeeded in the key and the text", () => {
     const decision = decideJobAlert({
-      job: "sync",
-      state: null,
-      result: run("failed"),
+      job: "report-sync",
+      state: ok,
+      run: run("failed"),
       consecutiveFailures: 3,
       lastSuccessAt: null,
       threshold: 3,
+      now: NOW,
     });
-    if (decision.action !== "fire") throw new Error("expected fire");
-    expect(decision.alert).toMatchObject({
-      kind: "firing",
-      severity: "critical",
-      title: "Job 'sync' failed 3 times in a row",
+
+    expect(decision).toMatchObject({
+      alert: {
+        dedupeKey: "job:report-sync:firing:after:none",
+        text: expect.stringContaining("No run of this job has succeeded yet.") as unknown,
+      },
     });
-    expect(decision.alert.text).toMatch(/^The API answered 503\./);
-    expect(decision.alert.facts).toEqual(
-      expect.arrayContaining([
-        { name: "Error", value: "HTTP_STATUS" },
-        { name: "x-ms-client-request-id", value: "client-1" },
-        { name: "x-ms-request-id", value: "server-1" },
-      ]),
-    );
   });
 
-  it("resolves with a key tied to the episode it closes", () => {
-    const decision = decideJobAlert({
-      job: "sync",
-      state: firing,
-      result: run("succeeded"),
-      consecutiveFailures: 0,
-      lastSuccessAt: null,
-      threshold: 3,
+  it("resolves once with a 'recovered' message keyed by the episode, and moves the job to ok", () => {
+    expect(decide(firing, "succeeded", 0)).toEqual({
+      action: "resolve",
+      alert: {
+        subject: "job:report-sync",
+        kind: "resolved",
+        severity: "info",
+        title: "Job 'report-sync' recovered",
+        text:
+          "The run at 2030-01-01T10:04:58.000Z succeeded (HTTP 200). The job had been failing since " +
+          "2030-01-01T09:45:00.000Z (alerted at failures>=3).",
+        facts: [
+          { name: "Job", value: "report-sync" },
+          { name: "Status", value: "succeeded" },
+          { name: "HTTP status", value: "200" },
+          { name: "Attempts", value: "1" },
+          { name: "Consecutive failures", value: "0" },
+          { name: "Run id", value: "run-42" },
+          { name: "Started", value: "2030-01-01T10:04:58.000Z" },
+          { name: "x-ms-client-request-id", value: "client-req-1" },
+          { name: "x-ms-request-id", value: "ms-req-1" },
+        ],
+        dedupeKey: "job:report-sync:resolved:2030-01-01T09:45:00.000Z",
+        occurredAt: "2030-01-01T10:05:00.000Z",
+      },
+      next: {
+        subject: "job:report-sync",
+        status: "ok",
+        step: null,
+        since: "2030-01-01T10:05:00.000Z",
+        lastAlertKey: "job:report-sync:resolved:2030-01-01T09:45:00.000Z",
+      },
     });
-    expect(decision.action === "resolve" && decision.alert.dedupeKey).toBe(`${firing.episode}:resolved`);
+  });
+
+  it("treats a threshold below 1 as 1: the first failure alerts", () => {
+    const decision = decideJobAlert({
+      job: "report-sync",
+      state: ok,
+      run: run("failed"),
+      consecutiveFailures: 1,
+      lastSuccessAt: null,
+      threshold: 0,
+      now: NOW,
+    });
+
+    expect(decision).toMatchObject({ action: "fire", next: { step: "failures>=1" } });
   });
 });

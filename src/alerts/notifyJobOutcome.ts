@@ -1,0 +1,92 @@
+import type { Clock } from "../clock/Clock.js";
+import type { Logger } from "../logging/Logger.js";
+import type { AlertChannel } from "./Alert.js";
+import type { AlertLedger, DeliveryReport } from "./AlertLedger.js";
+import { decideJobAlert, type JobRunFacts } from "./decideJobAlert.js";
+import { jobAlertSubject } from "./jobAlertSubject.js";
+
+export interface JobOutcome {
+  job: string;
+  run: JobRunFacts;
+  consecutiveFailures: number;
+  lastSuccessAt: string | null;
+}
+
+export interface JobNotifierDeps {
+  ledger: AlertLedger;
+  channels: readonly AlertChannel[];
+  /** Consecutive failed runs before a job alerts (M2M_ALERT_AFTER_FAILURES). */
+  threshold: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What happened, for logs and tests. */
+export interface JobNotification {
+  action: "fire" | "resolve" | "none";
+  /** This call moved the state (false when nothing was to move, or another instance moved it first). */
+  applied: boolean;
+  /** Null when nothing was attempted (no channel) or the ledger failed before sending. */
+  delivery: DeliveryReport | null;
+  /** The ledger could not be read or written (logged, not thrown). */
+  error: Error | null;
+}
+
+/**
+ * After a run is recorded: read the job's alert state, decide (pure), record the decision in the ledger (once,
+ * however many instances decide it), then send everything pending — this run's alert and any delivery that failed
+ * before. Never throws: an alerting problem is logged and must not hide the job's own outcome.
+ */
+export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDeps): Promise<JobNotification> {
+  const { ledger, channels, logger } = deps;
+  const subject = jobAlertSubject(outcome.job);
+  let action: JobNotification["action"] = "none";
+  let applied = false;
+  try {
+    const state = await ledger.getState(subject);
+    const decision = decideJobAlert({
+      job: outcome.job,
+      state,
+      run: outcome.run,
+      consecutiveFailures: outcome.consecutiveFailures,
+      lastSuccessAt: outcome.lastSuccessAt,
+      threshold: deps.threshold,
+      now: deps.clock(),
+    });
+    action = decision.action;
+    if (decision.action !== "none") {
+      const result = await ledger.transition(subject, state, decision.next, decision.alert, channels);
+      applied = result.applied;
+      const properties = { job: outcome.job, runId: outcome.run.runId, dedupeKey: decision.alert.dedupeKey };
+      if (!result.applied)
+        logger.info("Alert state already moved by another run; nothing enqueued", properties);
+      else if (decision.action === "fire") logger.warn(`Alert raised: ${decision.alert.title}`, properties);
+      else logger.info(`Alert resolved: ${decision.alert.title}`, properties);
+    }
+
+    const delivery = await ledger.deliverPending(channels);
+    for (const sent of delivery.sent) logger.info("Alert delivered", { job: outcome.job, ...sent });
+    for (const failure of delivery.failed) {
+      logger.error(
+        failure.gaveUp
+          ? `Alert delivery failed for the last time (${failure.attempts} attempts); it is given up`
+          : "Alert delivery failed; it is retried on the next run",
+        { job: outcome.job, ...failure },
+      );
+    }
+    return { action, applied, delivery, error: null };
+  } catch (error) {
+    logger.error("Alerting failed; pending alerts are retried on the next run", {
+      job: outcome.job,
+      runId: outcome.run.runId,
+      action,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return {
+      action,
+      applied,
+      delivery: null,
+      error: error instanceof Error ? error : new Error(String(error)),
+    };
+  }
+}
