@@ -200,12 +200,18 @@ export class Directory {
     return record && structuredClone(record.app);
   }
 
-  /** The application whose object id (Graph's `id`) is `objectId`. */
+  /** The application whose object id (Graph's `id`) is `objectId`, compared without regard to case (a GUID). */
   findAppByObjectId(objectId: string): AppRegistration | undefined {
+    const wanted = objectId.toLowerCase();
     for (const record of this.apps.values()) {
-      if (record.app.objectId === objectId) return structuredClone(record.app);
+      if (record.app.objectId.toLowerCase() === wanted) return structuredClone(record.app);
     }
     return undefined;
+  }
+
+  /** Changes an application's display name (Graph: PATCH `displayName`). */
+  renameApp(clientId: string, displayName: string): void {
+    this.requireApp(clientId).app.displayName = displayName;
   }
 
   /** Registers a certificate's public key on an application (Graph: `keyCredentials` / `addKey`). */
@@ -327,6 +333,24 @@ export class Directory {
       }
     }
     return undefined;
+  }
+
+  /** Every certificate registered on the application, with its public key, in registration order. */
+  registeredCertificates(clientId: string): RegisteredCertificate[] {
+    const record = this.apps.get(clientId);
+    if (!record) return [];
+    return record.app.keyCredentials.flatMap((credential) => {
+      const registered = record.certificates.get(credential.keyId);
+      if (!registered) return [];
+      return [
+        {
+          credential: structuredClone(credential),
+          publicKey: registered.publicKey,
+          thumbprintSha1: credential.customKeyIdentifier,
+          thumbprintSha256: registered.thumbprintSha256,
+        },
+      ];
+    });
   }
 
   /** Checks a client secret: valid (matches a current secret), expired (matches only expired ones) or invalid. */

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Directory } from "./Directory.js";
 import { EntraError } from "./EntraError.js";
+import { graphEndpoint, type GraphContext, type GraphRequestRecord } from "./graphEndpoint.js";
 import {
   managedIdentityEndpoint,
   type ManagedIdentityContext,
@@ -19,6 +20,7 @@ export interface RequestLog {
   managedIdentityRequests: ManagedIdentityRequestRecord[];
   metadataRequests: number;
   jwksRequests: number;
+  graphRequests: GraphRequestRecord[];
 }
 
 export interface EntraRoutes {
@@ -29,6 +31,8 @@ export interface EntraRoutes {
   now: () => number;
   token: TokenEndpointContext;
   managedIdentity: ManagedIdentityContext;
+  /** Microsoft Graph's `applications`, served under `/v1.0`. */
+  graph: GraphContext;
   /** The path of IDENTITY_ENDPOINT. */
   managedIdentityPath: string;
   log: RequestLog;
@@ -39,8 +43,8 @@ const KEYS = /^\/([^/]+)\/discovery\/(v2\.0\/)?keys$/;
 const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 
 /**
- * Routes the stand-in's requests: the discovery documents (v2.0 and v1), the JWKS, the v2.0 token endpoint and
- * the managed identity endpoint. Anything else is a 404 that names the request.
+ * Routes the stand-in's requests: the discovery documents (v2.0 and v1), the JWKS, the v2.0 token endpoint, the
+ * managed identity endpoint and Microsoft Graph (`/v1.0/...`). Anything else is a 404 that names the request.
  */
 export function createRequestHandler(
   routes: EntraRoutes,
@@ -103,6 +107,19 @@ export function createRequestHandler(
       });
       log.managedIdentityRequests.push(result.record);
       return sendJson(response, result.status, result.body);
+    }
+    if (path === "/v1.0" || path.startsWith("/v1.0/")) {
+      const result = graphEndpoint(routes.graph, {
+        method,
+        path,
+        query: url.searchParams,
+        body: method === "GET" || method === "HEAD" ? "" : await readBody(request),
+        ...optional("authorization", request.headers.authorization),
+        ...optional("clientRequestId", clientRequestId),
+      });
+      log.graphRequests.push(result.record);
+      if (result.body === null) return void response.writeHead(result.status, result.headers).end();
+      return sendJson(response, result.status, result.body, result.headers);
     }
     return sendJson(response, 404, {
       error: "not_found",

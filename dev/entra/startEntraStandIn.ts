@@ -14,6 +14,7 @@ import {
   type ServicePrincipal,
 } from "./Directory.js";
 import { createRequestHandler, type RequestLog } from "./createRequestHandler.js";
+import type { GraphRequestRecord } from "./graphEndpoint.js";
 import type { ManagedIdentityRequestRecord } from "./managedIdentityEndpoint.js";
 import { openIdConfiguration, type OpenIdConfiguration } from "./openIdConfiguration.js";
 import { ReplayLedger } from "./ReplayLedger.js";
@@ -22,6 +23,7 @@ import type { TokenRequestRecord } from "./tokenEndpoint.js";
 
 export type { TokenRequestRecord } from "./tokenEndpoint.js";
 export type { ManagedIdentityRequestRecord } from "./managedIdentityEndpoint.js";
+export type { GraphRequestRecord } from "./graphEndpoint.js";
 
 export interface EntraStandInOptions {
   /** 0 (default) picks a free port. The server listens on 127.0.0.1. */
@@ -32,7 +34,7 @@ export interface EntraStandInOptions {
   tokenLifetimeSeconds?: number;
   /** Lifetime of managed identity tokens (default 86400, as App Service's). */
   managedIdentityTokenLifetimeSeconds?: number;
-  /** Tolerated clock difference for client assertions' `nbf` and `exp` (default 30). */
+  /** Tolerated clock difference for client assertions' and Graph key proofs' `nbf` and `exp` (default 30). */
   clockToleranceSeconds?: number;
   /** The tenant id (a GUID, generated when absent). */
   tenantId?: string;
@@ -62,6 +64,11 @@ export interface EntraStandIn {
   readonly issuer: string;
   readonly jwksUri: string;
   readonly tokenEndpoint: string;
+  /**
+   * `${authorityHost}/v1.0`: Microsoft Graph's `applications` (get, addKey, removeKey, PATCH keyCredentials) on this
+   * directory. Callers use a token of this stand-in for the scope `https://graph.microsoft.com/.default`.
+   */
+  readonly graphBaseUrl: string;
   /** The v2.0 discovery document, for MSAL's `authorityMetadata` (as JSON). */
   readonly metadata: OpenIdConfiguration;
   /** The tenant's directory, for other stand-ins (Graph) that read or change applications. */
@@ -112,6 +119,8 @@ export interface EntraStandIn {
   /** Token endpoint requests since start or the last resetCounters(), oldest first. */
   readonly tokenRequests: readonly TokenRequestRecord[];
   readonly managedIdentityRequests: readonly ManagedIdentityRequestRecord[];
+  /** Graph requests, oldest first, with the caller's appid and the status. */
+  readonly graphRequests: readonly GraphRequestRecord[];
   /** Requests for a discovery document (v1 or v2). */
   readonly metadataRequests: number;
   readonly jwksRequests: number;
@@ -133,6 +142,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     managedIdentityRequests: [],
     metadataRequests: 0,
     jwksRequests: 0,
+    graphRequests: [],
   };
 
   // The routes need the port, known once the server listens; nothing can connect before that.
@@ -152,6 +162,8 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
   const authorityHost = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const metadata = openIdConfiguration(authorityHost, tenantId, "v2");
   const common = { tenantId, directory, signingKeys, now, issuer: metadata.issuer };
+  const graphBaseUrl = `${authorityHost}/v1.0`;
+  const clockToleranceSeconds = options.clockToleranceSeconds ?? 30;
   handler = createRequestHandler({
     authorityHost,
     tenantId,
@@ -162,7 +174,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
       ...common,
       authorityHost,
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
-      clockToleranceSeconds: options.clockToleranceSeconds ?? 30,
+      clockToleranceSeconds,
       replayLedger: options.rejectReplayedAssertions ? new ReplayLedger() : null,
     },
     managedIdentity: {
@@ -171,6 +183,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
       systemAssigned,
       tokenLifetimeSeconds: options.managedIdentityTokenLifetimeSeconds ?? 86_400,
     },
+    graph: { ...common, graphBaseUrl, clockToleranceSeconds },
     managedIdentityPath: MANAGED_IDENTITY_PATH,
     log,
   });
@@ -183,6 +196,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     issuer: metadata.issuer,
     jwksUri: metadata.jwks_uri,
     tokenEndpoint: metadata.token_endpoint,
+    graphBaseUrl,
     metadata,
     directory,
     managedIdentity: {
@@ -209,6 +223,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     rotateSigningKey: () => signingKeys.rotate(),
     tokenRequests: log.tokenRequests,
     managedIdentityRequests: log.managedIdentityRequests,
+    graphRequests: log.graphRequests,
     get metadataRequests() {
       return log.metadataRequests;
     },
@@ -218,6 +233,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     resetCounters() {
       log.tokenRequests.length = 0;
       log.managedIdentityRequests.length = 0;
+      log.graphRequests.length = 0;
       log.metadataRequests = 0;
       log.jwksRequests = 0;
     },

@@ -1,0 +1,142 @@
+/** The JSON body Microsoft Graph answers a failed request with. */
+export interface GraphErrorBody {
+  error: {
+    code: string;
+    message: string;
+    innerError: {
+      /** UTC, seconds precision, no zone designator: "2020-11-15T01:32:03", as Graph writes it. */
+      date: string;
+      "request-id": string;
+      "client-request-id": string;
+    };
+  };
+}
+
+/**
+ * A Microsoft Graph error of the stand-in. The static factories carry Graph's code and wording where it was found
+ * in Graph's documentation or public error reports; where Graph's message says nothing useful (a failed proof of
+ * possession is only "Access Token missing or malformed."), the stand-in appends what was wrong.
+ */
+export class GraphError extends Error {
+  override name = "GraphError";
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Extra response headers, e.g. the bearer challenge of a 401. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  toBody(options: { now: Date; requestId: string; clientRequestId: string }): GraphErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        innerError: {
+          date: options.now.toISOString().slice(0, 19),
+          "request-id": options.requestId,
+          "client-request-id": options.clientRequestId,
+        },
+      },
+    };
+  }
+
+  // --- authentication of the caller (the bearer token) ---
+
+  /** No bearer token at all: Graph's wording. */
+  static tokenMissing(): GraphError {
+    return new GraphError(401, "InvalidAuthenticationToken", "Access token is empty.", BEARER_CHALLENGE);
+  }
+
+  /**
+   * A bearer token Graph refuses. `detail` starts with Graph's sentence where known ("Lifetime validation failed,
+   * the token is expired.", "Access token validation failure. Invalid audience.").
+   */
+  static tokenInvalid(detail: string): GraphError {
+    return new GraphError(401, "InvalidAuthenticationToken", detail, BEARER_CHALLENGE);
+  }
+
+  // --- authorization ---
+
+  static insufficientPrivileges(): GraphError {
+    return new GraphError(
+      403,
+      "Authorization_RequestDenied",
+      "Insufficient privileges to complete the operation.",
+    );
+  }
+
+  // --- the request ---
+
+  /** Graph's wording for an object that does not exist. */
+  static resourceNotFound(id: string): GraphError {
+    return new GraphError(
+      404,
+      "Request_ResourceNotFound",
+      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    );
+  }
+
+  /** A path Graph has no segment for: Graph's wording, then what the stand-in serves. */
+  static segmentNotFound(segment: string): GraphError {
+    return new GraphError(
+      400,
+      "BadRequest",
+      `Resource not found for the segment '${segment}'. (The Graph stand-in serves GET and PATCH /v1.0/applications/{id} or /v1.0/applications(appId='{appId}'), and POST .../addKey and .../removeKey.)`,
+    );
+  }
+
+  /** Stand-in wording. */
+  static methodNotAllowed(method: string, path: string, allowed: string[]): GraphError {
+    return new GraphError(
+      405,
+      "Request_BadRequest",
+      `The HTTP method '${method}' is not allowed on '${path}'; use ${allowed.join(", ")}.`,
+      { Allow: allowed.join(", ") },
+    );
+  }
+
+  /** A body that is not JSON: Graph's wording. */
+  static unreadableJson(): GraphError {
+    return new GraphError(
+      400,
+      "BadRequest",
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    );
+  }
+
+  /** `$select` of a property the application type does not have: Graph's wording, then what the stand-in models. */
+  static unknownProperty(name: string, modelled: readonly string[]): GraphError {
+    return new GraphError(
+      400,
+      "BadRequest",
+      `Could not find a property named '${name}' on type 'microsoft.graph.application'. (The stand-in models ${modelled.join(", ")}.)`,
+    );
+  }
+
+  /** A directory validation error (Graph's `Request_BadRequest`); `message` says what is wrong. */
+  static badRequest(message: string): GraphError {
+    return new GraphError(400, "Request_BadRequest", message);
+  }
+
+  /**
+   * A proof of possession for addKey/removeKey that Graph refuses. Graph answers 401 with only "Access Token missing
+   * or malformed." whatever the reason; the stand-in says which check failed.
+   */
+  static proofInvalid(reason: string): GraphError {
+    return new GraphError(
+      401,
+      "Authentication_MissingOrMalformed",
+      `Access Token missing or malformed. Proof of possession failed: ${reason}`,
+    );
+  }
+}
+
+/** What Graph sends with a 401 for a bad bearer token. */
+const BEARER_CHALLENGE = {
+  "WWW-Authenticate":
+    'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+};

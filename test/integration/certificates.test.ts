@@ -1,0 +1,100 @@
+import { HttpRequest, InvocationContext } from "@azure/functions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
+import type { StandIns } from "../../dev/startStandIns.js";
+import type { CertificateInventory } from "../../src/certificates/createInventoryService.js";
+import { loadConfig } from "../../src/config/loadConfig.js";
+import { createServices, type Services } from "../../src/container.js";
+import { listCertificatesHandler } from "../../src/functions/listCertificatesHandler.js";
+import { renewCertificateHandler } from "../../src/functions/renewCertificateHandler.js";
+import type { RotationReport } from "../../src/rotation/rotateCertificate.js";
+import { acquireWithCertificate } from "../../src/tokens/acquireWithCertificate.js";
+import { recordingLogger } from "../support/recordingLogger.js";
+import { testScenario, useStandIns } from "../support/useStandIns.js";
+
+const scenario = testScenario({
+  certificates: [{ name: "app" }, { name: "partner-api", registerOnApp: false }],
+});
+const stand = useStandIns(scenario);
+let standIns: StandIns;
+let azurite: Azurite;
+let services: Services;
+
+beforeAll(async () => {
+  standIns = stand();
+  azurite = await startAzurite();
+  services = createServices(
+    loadConfig({
+      ...standIns.settings,
+      M2M_KEYVAULT_CERTIFICATE_NAME: "app",
+      AzureWebJobsStorage: azurite.connectionString,
+      M2M_GRAPH_URL: standIns.entra.authorityHost,
+      M2M_ROTATION_GRACE_HOURS: "0",
+    }),
+    { logger: recordingLogger().logger },
+  );
+});
+afterAll(() => azurite?.stop());
+
+const context = (name: string) => new InvocationContext({ functionName: name, logHandler: () => undefined });
+const renew = async (name: string) => {
+  const response = await renewCertificateHandler(
+    new HttpRequest({
+      method: "POST",
+      url: `http://localhost/api/certificates/${name}/renew`,
+      params: { name },
+    }),
+    context("certificates-renew"),
+    () => services.rotation,
+  );
+  return {
+    status: response.status,
+    body: response.jsonBody as RotationReport & { error?: { code: string; message: string } },
+  };
+};
+const inventory = async () =>
+  (
+    await listCertificatesHandler(
+      new HttpRequest({ method: "GET", url: "http://localhost/api/certificates" }),
+      context("certificates-list"),
+      () => services.inventory,
+    )
+  ).jsonBody as CertificateInventory;
+
+describe("certificate inventory and rotation, end to end", () => {
+  it("lists the vault's certificates with days left, state and whether the app registration knows them", async () => {
+    const listed = await inventory();
+    expect(listed.graphError).toBeNull();
+    const byName = new Map(listed.items.map((item) => [item.name, item]));
+    expect(byName.get("app")).toMatchObject({ state: "valid", inUse: true, registration: "registered" });
+    expect(byName.get("app")?.daysLeft).toBeGreaterThanOrEqual(89);
+    expect(byName.get("partner-api")).toMatchObject({ inUse: false, registration: "not-registered" });
+  });
+
+  it("renews in Key Vault, registers the new key with a proof, switches to it, and retires the old key", async () => {
+    const oldCertificate = (await services.credentials.current()).certificate!;
+
+    const first = await renew("app");
+    expect(first.status).toBe(200);
+    expect(first.body.actions).toEqual(["start", "create-version"]);
+
+    // With no grace period the rest happens in one run (the grace wait itself is covered by the unit tests).
+    const second = await renew("app");
+    expect(second.body).toMatchObject({
+      actions: ["add-key", "verify", "remove-key", "done"],
+      stoppedAt: "done",
+    });
+    const current = (await services.credentials.current()).certificate!;
+    expect(current.thumbprintSha256).not.toBe(oldCertificate.thumbprintSha256);
+    expect(
+      standIns.entra.getApp(scenario.app.clientId)!.keyCredentials.map((k) => k.customKeyIdentifier),
+    ).toEqual([current.thumbprintSha1]);
+
+    // The old certificate is refused now; the new one works.
+    await expect(acquireWithCertificate(services.config, oldCertificate)).rejects.toMatchObject({
+      aadsts: 700027,
+    });
+    await acquireWithCertificate(services.config, current);
+    expect((await inventory()).rotation).toMatchObject({ step: "completed" });
+  });
+});
