@@ -8,7 +8,7 @@ import { formatRelativeDays } from "./formatRelativeDays.js";
 /** Entra ID rejects smaller RSA keys for certificate credentials. */
 export const MIN_RSA_KEY_BITS = 2048;
 
-const PKCS8_PEM = /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----\n?$/;
+const PKCS8_PEM = /^-{5}BEGIN PRIVATE KEY-{5}\n[A-Za-z0-9+/=\n]+-{5}END PRIVATE KEY-{5}\n?$/;
 
 /**
  * Checks that a credential can be used at `now`. Pure: reads only its arguments. Throws a CredentialError:

@@ -23,8 +23,8 @@ export function readPemMaterial(text: string, password: string | undefined, sour
   if (blocks.length === 0) {
     throw certificateError(
       "CERTIFICATE_UNREADABLE",
-      `${source} is not PEM: no "-----BEGIN ...-----" block found. Expected "-----BEGIN PRIVATE KEY-----" and ` +
-        `"-----BEGIN CERTIFICATE-----" blocks, or a PFX file.`,
+      `${source} is not PEM: no "-----BEGIN ...-----" block found. Expected a private key ("BEGIN PRIVATE KEY") and ` +
+        `certificate ("BEGIN CERTIFICATE") blocks, or a PFX file.`,
     );
   }
   const parts: MaterialParts = { form: "PEM", privateKeys: [], certificates: [] };

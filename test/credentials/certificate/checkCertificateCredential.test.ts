@@ -1,3 +1,4 @@
+import { toPem } from "../../../dev/pki/pem.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { issueCertificate } from "../../../dev/pki/issueCertificate.js";
 import type { CertificateCredential } from "../../../src/credentials/certificate/CertificateCredential.js";
@@ -164,7 +165,7 @@ describe("checkCertificateCredential", () => {
   it("CERTIFICATE_UNREADABLE for a PKCS#8 PEM that does not parse", () => {
     const error = credentialErrorOf(() =>
       checkCertificateCredential(
-        { ...credential, privateKeyPem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" },
+        { ...credential, privateKeyPem: toPem("PRIVATE KEY", Buffer.from([0, 0, 0])) },
         new Date("2030-01-01"),
       ),
     );

