@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { ConfigurationError } from "../errors.js";
 import type { JobDefinition } from "../jobs/JobDefinition.js";
 import { parseJobs } from "../jobs/parseJobs.js";
+import { ncrontabProblem } from "../jobs/nextOccurrence.js";
 import { parseExpiryPolicy } from "../certificates/parseExpiryPolicy.js";
 import type { Config, CredentialConfig, StorageConfig } from "./Config.js";
 import { settings, type SettingDoc } from "./settings.js";
@@ -175,6 +176,10 @@ export function loadConfig(
   };
 
   const storage = readStorage(env, managedIdentityClientId, problems);
+  const checkSchedule = read(settings.certificateCheckSchedule);
+  const scheduleProblem = checkSchedule === undefined ? null : ncrontabProblem(checkSchedule);
+  if (checkSchedule !== undefined && scheduleProblem)
+    invalid(settings.certificateCheckSchedule, checkSchedule, scheduleProblem);
   const expiry = parseExpiryPolicy(env);
   problems.push(...expiry.problems);
 

@@ -176,6 +176,12 @@ export const settings = {
     required: "no",
     secret: true,
   },
+  certificateCheckSchedule: {
+    name: "M2M_CERT_CHECK_SCHEDULE",
+    form: "six-field NCRONTAB for the certificate check (default 0 0 6 * * *, daily at 06:00 UTC)",
+    required: "no",
+    secret: false,
+  },
   graphUrl: {
     name: "M2M_GRAPH_URL",
     form: "Microsoft Graph root URL (default https://graph.microsoft.com; sovereign clouds have their own)",

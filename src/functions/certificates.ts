@@ -1,6 +1,7 @@
 // @azure/functions is a CommonJS bundle: in an ES module, import its default export.
 import azureFunctions from "@azure/functions";
 import { getServices } from "../container.js";
+import { checkCertificatesHandler } from "./checkCertificatesHandler.js";
 import { listCertificatesHandler } from "./listCertificatesHandler.js";
 import { renewCertificateHandler } from "./renewCertificateHandler.js";
 
@@ -16,4 +17,12 @@ azureFunctions.app.http("certificates-list", {
   methods: ["GET"],
   authLevel: "function",
   handler: (request, context) => listCertificatesHandler(request, context, () => getServices().inventory),
+});
+
+// The schedule is an app setting reference, resolved by the host (default set in local settings and README).
+azureFunctions.app.timer("certificates-check", {
+  schedule: process.env.M2M_CERT_CHECK_SCHEDULE?.trim() ? "%M2M_CERT_CHECK_SCHEDULE%" : "0 0 6 * * *",
+  runOnStartup: false,
+  useMonitor: true,
+  handler: (timer, context) => checkCertificatesHandler(timer, context, () => getServices().inventory),
 });

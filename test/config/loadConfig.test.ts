@@ -213,4 +213,10 @@ describe("loadConfig", () => {
       "M2M_ALERT_SLACK_WEBHOOK_URL: expected https URL of a Slack incoming webhook; got <redacted>",
     ]);
   });
+
+  it("checks the certificate check schedule", () => {
+    expect(problemsOf({ ...base, M2M_CERT_CHECK_SCHEDULE: "daily" })).toEqual([
+      'M2M_CERT_CHECK_SCHEDULE: expected six-field NCRONTAB for the certificate check (default 0 0 6 * * *, daily at 06:00 UTC) (NCRONTAB needs six fields ({second} {minute} {hour} {day} {month} {day-of-week}); got 1); got "daily"',
+    ]);
+  });
 });

@@ -28,6 +28,7 @@ describe("function registration", () => {
   it("registers one timer per enabled job, with the schedule from the app setting, and the HTTP functions", () => {
     const byName = new Map(host.functions.map((fn) => [fn.name, fn]));
     expect([...byName.keys()].sort()).toEqual([
+      "certificates-check",
       "certificates-list",
       "certificates-renew",
       "diagnostics",

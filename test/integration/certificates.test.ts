@@ -5,6 +5,7 @@ import type { StandIns } from "../../dev/startStandIns.js";
 import type { CertificateInventory } from "../../src/certificates/createInventoryService.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { createServices, type Services } from "../../src/container.js";
+import { checkCertificatesHandler } from "../../src/functions/checkCertificatesHandler.js";
 import { listCertificatesHandler } from "../../src/functions/listCertificatesHandler.js";
 import { renewCertificateHandler } from "../../src/functions/renewCertificateHandler.js";
 import type { RotationReport } from "../../src/rotation/rotateCertificate.js";
@@ -69,6 +70,35 @@ describe("certificate inventory and rotation, end to end", () => {
     expect(byName.get("app")).toMatchObject({ state: "valid", inUse: true, registration: "registered" });
     expect(byName.get("app")?.daysLeft).toBeGreaterThanOrEqual(89);
     expect(byName.get("partner-api")).toMatchObject({ inUse: false, registration: "not-registered" });
+  });
+
+  it("logs one metric-friendly record per certificate on the scheduled check", async () => {
+    const records: { message: string; properties: Record<string, unknown> }[] = [];
+    const logContext = new InvocationContext({
+      functionName: "certificates-check",
+      logHandler: (_level, message, properties) =>
+        void records.push({
+          message: String(message),
+          properties: (properties ?? {}) as Record<string, unknown>,
+        }),
+    });
+    await checkCertificatesHandler(
+      {
+        isPastDue: false,
+        schedule: { adjustForDST: false },
+        scheduleStatus: { last: "", next: "", lastUpdated: "" },
+      },
+      logContext,
+      () => services.inventory,
+    );
+    const expiry = records.filter((r) => r.message === "Certificate expiry").map((r) => r.properties);
+    expect(expiry.map((r) => r.certificate).sort()).toEqual(["app", "partner-api"]);
+    expect(expiry.find((r) => r.certificate === "app")).toMatchObject({
+      metric: "certificate_days_left",
+      state: "valid",
+      inUse: true,
+      registration: "registered",
+    });
   });
 
   it("renews in Key Vault, registers the new key with a proof, switches to it, and retires the old key", async () => {
