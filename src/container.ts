@@ -43,7 +43,14 @@ export function createServices(
 ): Services {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? consoleLogger();
-  const credentials = createCredentialProvider(config, { clock, logger });
+  const source = config.credential;
+  // One identity for Azure resources per process (Key Vault, the federation assertion): one token cache.
+  // Built without I/O; nothing asks for a token until a credential is needed.
+  const azureCredential = createAzureCredential(
+    config,
+    source.kind === "keyvault-certificate" ? source.vaultAuth : "managed-identity",
+  );
+  const credentials = createCredentialProvider(config, { clock, logger, azureCredential });
   const tokens = msalTokenSource({ config, credentials, logger, clock });
   const storage = tableConnection(config.storage);
   const leases = tableLeaseStore(tableClientFor(storage, LEASE_TABLE), { clock, logger });
@@ -63,9 +70,7 @@ export function createServices(
     clock,
     maxBodyBytes: config.maxBodyBytes,
   });
-  const source = config.credential;
-  const vaultCredential =
-    source.kind === "keyvault-certificate" ? createAzureCredential(config, source.vaultAuth) : null;
+  const vaultCredential = source.kind === "keyvault-certificate" ? azureCredential : null;
   const graph = graphApplicationsClient({ graphUrl: config.rotation.graphUrl, tokens });
   const rotations = tableRotationStore(tableClientFor(storage, ROTATION_TABLE));
   const rotation = createRotationService({

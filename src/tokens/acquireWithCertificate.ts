@@ -1,9 +1,8 @@
-import { ConfidentialClientApplication } from "@azure/msal-node";
 import type { Config } from "../config/Config.js";
 import type { CertificateCredential } from "../credentials/certificate/CertificateCredential.js";
 import { toMsalClientCertificate } from "../credentials/certificate/toMsalClientCertificate.js";
 import { TokenError } from "../errors.js";
-import { buildAuthorityMetadata } from "./buildAuthorityMetadata.js";
+import { createMsalClient } from "./createMsalClient.js";
 import { explainAadsts, parseAadsts } from "./explainAadsts.js";
 
 /**
@@ -17,17 +16,11 @@ export async function acquireWithCertificate(
   >,
   certificate: CertificateCredential,
 ): Promise<void> {
-  const client = new ConfidentialClientApplication({
-    auth: {
-      clientId: config.clientId,
-      authority: config.authority,
-      knownAuthorities: [new URL(config.authorityHost).host],
-      authorityMetadata: buildAuthorityMetadata(config.authorityHost, config.tenantId),
-      clientCertificate: toMsalClientCertificate(certificate, {
-        thumbprint: config.thumbprintAlgorithm,
-        sendX5c: config.sendX5c,
-      }),
-    },
+  const client = createMsalClient(config, {
+    clientCertificate: toMsalClientCertificate(certificate, {
+      thumbprint: config.thumbprintAlgorithm,
+      sendX5c: config.sendX5c,
+    }),
   });
   try {
     const result = await client.acquireTokenByClientCredential({ scopes: [config.scope], skipCache: true });

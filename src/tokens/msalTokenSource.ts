@@ -1,10 +1,10 @@
-import { ConfidentialClientApplication, LogLevel, type AuthenticationResult } from "@azure/msal-node";
+import type { AuthenticationResult, ConfidentialClientApplication } from "@azure/msal-node";
 import type { Clock } from "../clock/Clock.js";
 import type { Config } from "../config/Config.js";
 import type { AppCredential, CredentialProvider } from "../credentials/AppCredential.js";
 import { M2mError, TokenError, TransientError } from "../errors.js";
 import type { Logger } from "../logging/Logger.js";
-import { buildAuthorityMetadata } from "./buildAuthorityMetadata.js";
+import { createMsalClient } from "./createMsalClient.js";
 import { explainAadsts, parseAadsts } from "./explainAadsts.js";
 import type { AccessToken, TokenSource } from "./TokenSource.js";
 
@@ -21,32 +21,13 @@ export function msalTokenSource(options: {
   clock: Clock;
 }): TokenSource {
   const { config, credentials, logger, clock } = options;
-  const authorityMetadata = buildAuthorityMetadata(config.authorityHost, config.tenantId);
   let client: { credentialId: string; app: ConfidentialClientApplication } | null = null;
 
   const clientFor = (credential: AppCredential): ConfidentialClientApplication => {
     if (client?.credentialId !== credential.id) {
       client = {
         credentialId: credential.id,
-        app: new ConfidentialClientApplication({
-          auth: {
-            clientId: config.clientId,
-            authority: config.authority,
-            knownAuthorities: [new URL(config.authorityHost).host],
-            authorityMetadata,
-            ...credential.auth,
-          },
-          system: {
-            loggerOptions: {
-              piiLoggingEnabled: false,
-              logLevel: LogLevel.Warning,
-              loggerCallback: (level, message) => {
-                if (level === LogLevel.Error) logger.error(`MSAL: ${message}`);
-                else if (level === LogLevel.Warning) logger.warn(`MSAL: ${message}`);
-              },
-            },
-          },
-        }),
+        app: createMsalClient(config, credential.auth, logger),
       };
     }
     return client.app;

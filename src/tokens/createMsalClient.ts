@@ -1,0 +1,34 @@
+import { ConfidentialClientApplication, LogLevel, type NodeAuthOptions } from "@azure/msal-node";
+import type { Config } from "../config/Config.js";
+import type { Logger } from "../logging/Logger.js";
+import { buildAuthorityMetadata } from "./buildAuthorityMetadata.js";
+
+/**
+ * The one place MSAL clients are configured: the authority with its metadata supplied (no discovery request),
+ * instance discovery off for the authority's host, PII logging off, MSAL warnings and errors to `logger`.
+ */
+export function createMsalClient(
+  config: Pick<Config, "clientId" | "tenantId" | "authorityHost" | "authority">,
+  credential: Pick<NodeAuthOptions, "clientCertificate" | "clientSecret" | "clientAssertion">,
+  logger?: Logger,
+): ConfidentialClientApplication {
+  return new ConfidentialClientApplication({
+    auth: {
+      clientId: config.clientId,
+      authority: config.authority,
+      knownAuthorities: [new URL(config.authorityHost).host],
+      authorityMetadata: buildAuthorityMetadata(config.authorityHost, config.tenantId),
+      ...credential,
+    },
+    system: {
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        logLevel: LogLevel.Warning,
+        loggerCallback: (level, message) => {
+          if (level === LogLevel.Error) logger?.error(`MSAL: ${message}`);
+          else if (level === LogLevel.Warning) logger?.warn(`MSAL: ${message}`);
+        },
+      },
+    },
+  });
+}
