@@ -63,6 +63,12 @@ export interface AlertLedger {
   getState(subject: string): Promise<StoredAlertState>;
 
   /**
+   * The subjects now firing whose name starts with `prefix` (e.g. "certificate:"), so that a check can resolve the
+   * ones it no longer sees (a certificate deleted, renewed out of scope, a finding gone). One query.
+   */
+  firingSubjects(prefix: string): Promise<string[]>;
+
+  /**
    * Moves `subject` from `expected` to `next` and, when `alert` is given, enqueues it once per channel, in one atomic
    * step: of several instances racing from the same expected state exactly one applies; an alert whose dedupeKey
    * was enqueued before is never enqueued again. With an alert, `next.lastAlertKey` must be its dedupeKey.

@@ -199,6 +199,22 @@ export function tableAlertLedger(table: StateTable, options: TableAlertLedgerOpt
       return readState(client, subject);
     },
 
+    async firingSubjects(prefix) {
+      const client = await table.client();
+      const subjects: string[] = [];
+      try {
+        const rows = client.listEntities<Record<string, unknown>>({
+          queryOptions: { filter: odata`kind eq ${"state"} and status eq ${"firing"}`, select: ["subject"] },
+        });
+        for await (const row of rows) {
+          if (typeof row.subject === "string" && row.subject.startsWith(prefix)) subjects.push(row.subject);
+        }
+      } catch (error) {
+        throw fail(error, `listing the firing alerts of '${prefix}*'`);
+      }
+      return subjects.sort();
+    },
+
     async transition(subject, expected, next, alert, channels) {
       checkTransition(subject, expected, next, alert, channels);
       const partitionKey = ledgerKey(subject, "alert subject");

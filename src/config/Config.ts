@@ -58,6 +58,21 @@ export interface Config {
   rotation: RotationConfig;
   /** When certificates (and client secrets) are due for warnings, critical alerts and reminders. */
   expiry: ExpiryPolicy;
+  watch: CertificateWatchConfig;
+}
+
+/** Which certificates the scheduled check watches, and when the app renews its own. */
+export interface CertificateWatchConfig {
+  /** Vaults whose every certificate is watched (origin, no trailing slash). */
+  vaults: readonly string[];
+  /** Single certificates watched, wherever they are. */
+  certificates: readonly { vaultUrl: string; name: string }[];
+  /** Whole-vault scans keep only certificates with this tag: "name" or "name=value"; null = every certificate. */
+  tag: string | null;
+  /** The app's own certificate is renewed (and the key rotated) from this many days before it expires. */
+  renewBeforeDays: number;
+  /** Alert on the app registration's client secrets and keys too (Graph). */
+  appCredentials: boolean;
 }
 
 /** Renewal and key rotation of the app's own Key Vault certificate. */

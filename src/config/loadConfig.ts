@@ -5,7 +5,7 @@ import type { JobDefinition } from "../jobs/JobDefinition.js";
 import { parseJobs } from "../jobs/parseJobs.js";
 import { ncrontabProblem } from "../jobs/nextOccurrence.js";
 import { parseExpiryPolicy } from "../certificates/parseExpiryPolicy.js";
-import type { Config, CredentialConfig, StorageConfig } from "./Config.js";
+import type { CertificateWatchConfig, Config, CredentialConfig, StorageConfig } from "./Config.js";
 import { settings, type SettingDoc } from "./settings.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -197,6 +197,13 @@ export function loadConfig(
     dryRun: oneOf(settings.rotationDryRun, ["true", "false"] as const, "false") === "true",
   };
 
+  const watch = readWatch(credential, (doc) => read(doc), invalid);
+  const watchConfig: CertificateWatchConfig = {
+    ...watch,
+    renewBeforeDays: wholeNumber(settings.renewBeforeDays, 30, 1, 3650),
+    appCredentials: oneOf(settings.alertAppCredentials, ["true", "false"] as const, "true") === "true",
+  };
+
   let jobs: readonly JobDefinition[] = [];
   const jobsJson = read(settings.jobs);
   const jobsFile = read(settings.jobsFile);
@@ -255,6 +262,7 @@ export function loadConfig(
     alerts,
     rotation,
     expiry: expiry.policy,
+    watch: watchConfig,
   });
 }
 
@@ -292,6 +300,58 @@ function readStorage(env: Env, managedIdentityClientId: string | null, problems:
     `${settings.storageConnection.name} or AzureWebJobsStorage is missing: set a storage connection string (UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for an identity-based connection`,
   );
   return { kind: "connection-string", connectionString: "" };
+}
+
+const TAG = /^[^=,]{1,512}(=[^,]{0,256})?$/;
+
+/** M2M_CERT_SCOPE and M2M_CERT_SCOPE_TAG: whole vaults and single certificates (deduplicated), and the tag filter. */
+function readWatch(
+  credential: CredentialConfig,
+  read: (doc: SettingDoc) => string | undefined,
+  invalid: (doc: SettingDoc, value: string, why?: string) => void,
+): Pick<CertificateWatchConfig, "vaults" | "certificates" | "tag"> {
+  const vaults = new Map<string, string>();
+  const certificates = new Map<string, { vaultUrl: string; name: string }>();
+  const scope = read(settings.certificateScope);
+  for (const entry of (scope ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "")) {
+    if (CERTIFICATE_NAME.test(entry)) {
+      if (credential.kind !== "keyvault-certificate") {
+        invalid(
+          settings.certificateScope,
+          entry,
+          "a bare name needs M2M_KEYVAULT_URL; give the full https://<vault>.vault.azure.net/certificates/<name>",
+        );
+        continue;
+      }
+      certificates.set(`${credential.vaultUrl.toLowerCase()}/${entry.toLowerCase()}`, {
+        vaultUrl: credential.vaultUrl,
+        name: entry,
+      });
+      continue;
+    }
+    const url = URL.parse(entry);
+    const path = url?.pathname.replace(/\/+$/, "") ?? "";
+    const named = /^\/certificates\/([^/]+)$/.exec(path);
+    if (!url || url.protocol !== "https:" || url.search || url.hash)
+      invalid(settings.certificateScope, entry);
+    else if (path === "") vaults.set(url.origin.toLowerCase(), url.origin);
+    else if (named && CERTIFICATE_NAME.test(named[1]!)) {
+      certificates.set(`${url.origin.toLowerCase()}/${named[1]!.toLowerCase()}`, {
+        vaultUrl: url.origin,
+        name: named[1]!,
+      });
+    } else invalid(settings.certificateScope, entry, "the path must be empty or /certificates/<name>");
+  }
+  const tag = read(settings.certificateScopeTag) ?? null;
+  if (tag !== null && !TAG.test(tag)) invalid(settings.certificateScopeTag, tag);
+  return {
+    vaults: [...vaults.values()],
+    certificates: [...certificates.values()],
+    tag: tag !== null && TAG.test(tag) ? tag : null,
+  };
 }
 
 function isVaultUrl(value: string): boolean {

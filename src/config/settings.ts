@@ -194,6 +194,30 @@ export const settings = {
     required: "no",
     secret: false,
   },
+  certificateScope: {
+    name: "M2M_CERT_SCOPE",
+    form: "comma-separated certificates to watch besides the app's own: https://<vault>.vault.azure.net (every certificate in the vault), https://<vault>.vault.azure.net/certificates/<name> (one certificate), or a bare <name> in M2M_KEYVAULT_URL's vault; empty = the app's own certificate only",
+    required: "no",
+    secret: false,
+  },
+  certificateScopeTag: {
+    name: "M2M_CERT_SCOPE_TAG",
+    form: "<tag> or <tag>=<value>: whole-vault entries of M2M_CERT_SCOPE watch only certificates with this tag (named certificates are always watched)",
+    required: "no",
+    secret: false,
+  },
+  renewBeforeDays: {
+    name: "M2M_CERT_RENEW_BEFORE_DAYS",
+    form: "whole days from 1 to 3650 before expiry when the app renews its own certificate and rotates the app registration's key (default 30)",
+    required: "no",
+    secret: false,
+  },
+  alertAppCredentials: {
+    name: "M2M_CERT_ALERT_APP_CREDENTIALS",
+    form: "true | false: also alert on the app registration's own client secrets and certificates uploaded outside Key Vault (Graph keyCredentials, passwordCredentials) as they near expiry (default true)",
+    required: "no",
+    secret: false,
+  },
   rotationDryRun: {
     name: "M2M_ROTATION_DRY_RUN",
     form: "true | false: report what renewal and rotation would do, change nothing (default false)",

@@ -305,6 +305,27 @@ describe("tableAlertLedger", () => {
     });
   });
 
+  it("lists the firing subjects under a prefix, and not those resolved since", async () => {
+    const {
+      ledgers: [ledger],
+    } = instances(1);
+    const teams = fakeChannel("teams");
+    const certificate = (name: string) =>
+      sampleAlert({ subject: `certificate:vault/${name}`, dedupeKey: `certificate:vault/${name}|1` });
+    for (const alert of [certificate("a"), certificate("b"), fireAlert]) await fire(ledger!, [teams], alert);
+    const b = await ledger!.getState("certificate:vault/b");
+    await ledger!.transition(
+      "certificate:vault/b",
+      b,
+      { subject: "certificate:vault/b", status: "ok", step: null, since: T0.toString(), lastAlertKey: null },
+      null,
+      [],
+    );
+
+    expect(await ledger!.firingSubjects("certificate:")).toEqual(["certificate:vault/a"]);
+    expect(await ledger!.firingSubjects("")).toEqual(["certificate:vault/a", SUBJECT]);
+  });
+
   it("keeps deliveries for a channel that is not configured now, and sends them when it is back", async () => {
     const {
       ledgers: [ledger],
