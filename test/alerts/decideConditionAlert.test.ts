@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import type { AlertState } from "../../src/alerts/AlertLedger.js";
+import {
+  decideConditionAlert,
+  parseConditionStep,
+  type AlertCondition,
+} from "../../src/alerts/decideConditionAlert.js";
+
+const SUBJECT = "certificate:vault.example/app";
+const NOW = new Date("2030-03-01T06:00:00.000Z");
+const ok: AlertState = { subject: SUBJECT, status: "ok", step: null, since: null, lastAlertKey: null };
+const resolution = { title: "renewed", text: "It now expires later.", facts: [] };
+
+function condition(overrides: Partial<AlertCondition> = {}): AlertCondition {
+  return {
+    subject: SUBJECT,
+    episode: "2030-03-31T00:00:00.000Z",
+    urgency: 70,
+    label: "30 days",
+    severity: "warning",
+    title: "expires in 30 days",
+    text: "Renew it.",
+    facts: [{ name: "Certificate", value: "app" }],
+    ...overrides,
+  };
+}
+
+/** The state after applying a decision, as the ledger would store it. */
+function after(state: AlertState, c: AlertCondition | null, now = NOW): AlertState {
+  const decision = decideConditionAlert({ subject: SUBJECT, state, condition: c, resolution, now });
+  return decision.action === "none" ? state : decision.next;
+}
+
+describe("decideConditionAlert", () => {
+  it("fires once for a new condition and stays quiet while it is the same", () => {
+    const first = decideConditionAlert({
+      subject: SUBJECT,
+      state: ok,
+      condition: condition(),
+      resolution,
+      now: NOW,
+    });
+    expect(first).toMatchObject({
+      action: "fire",
+      alert: {
+        kind: "firing",
+        severity: "warning",
+        dedupeKey: `${SUBJECT}|2030-03-31T00:00:00.000Z|70`,
+        occurredAt: NOW.toISOString(),
+      },
+      next: { status: "firing", since: NOW.toISOString() },
+    });
+    const firing = after(ok, condition());
+    expect(parseConditionStep(firing.step)).toEqual({
+      urgency: 70,
+      episode: "2030-03-31T00:00:00.000Z",
+      label: "30 days",
+    });
+    expect(
+      decideConditionAlert({ subject: SUBJECT, state: firing, condition: condition(), resolution, now: NOW }),
+    ).toMatchObject({ action: "none" });
+  });
+
+  it("escalates when the urgency rises, keeps the firing's start, and never goes back down", () => {
+    const firing = after(ok, condition());
+    const later = new Date(NOW.getTime() + 16 * 86_400_000);
+    const escalated = decideConditionAlert({
+      subject: SUBJECT,
+      state: firing,
+      condition: condition({ urgency: 86, label: "14 days", severity: "critical" }),
+      resolution,
+      now: later,
+    });
+    expect(escalated).toMatchObject({
+      action: "fire",
+      alert: { severity: "critical", dedupeKey: `${SUBJECT}|2030-03-31T00:00:00.000Z|86` },
+      next: { since: NOW.toISOString() },
+    });
+    const at14 = after(firing, condition({ urgency: 86, label: "14 days" }), later);
+    expect(
+      decideConditionAlert({ subject: SUBJECT, state: at14, condition: condition(), resolution, now: later })
+        .action,
+    ).toBe("none");
+  });
+
+  it("fires afresh for a new episode at the same urgency", () => {
+    const firing = after(ok, condition());
+    const next = decideConditionAlert({
+      subject: SUBJECT,
+      state: firing,
+      condition: condition({ episode: "2030-04-30T00:00:00.000Z" }),
+      resolution,
+      now: NOW,
+    });
+    expect(next).toMatchObject({
+      action: "fire",
+      alert: { dedupeKey: `${SUBJECT}|2030-04-30T00:00:00.000Z|70` },
+    });
+  });
+
+  it("resolves a firing subject once the condition is gone, keyed by the firing it closes", () => {
+    const firing = after(ok, condition());
+    const resolved = decideConditionAlert({
+      subject: SUBJECT,
+      state: firing,
+      condition: null,
+      resolution,
+      now: NOW,
+    });
+    expect(resolved).toMatchObject({
+      action: "resolve",
+      alert: {
+        kind: "resolved",
+        severity: "info",
+        title: "renewed",
+        dedupeKey: `${SUBJECT}|resolved|${NOW.toISOString()}`,
+      },
+      next: { status: "ok", step: null },
+    });
+    expect(
+      decideConditionAlert({ subject: SUBJECT, state: ok, condition: null, resolution, now: NOW }).action,
+    ).toBe("none");
+  });
+
+  it("treats a firing state it cannot read as not yet told, so the condition is alerted", () => {
+    const foreign: AlertState = { ...ok, status: "firing", step: "failures>=3", since: NOW.toISOString() };
+    expect(
+      decideConditionAlert({ subject: SUBJECT, state: foreign, condition: condition(), resolution, now: NOW })
+        .action,
+    ).toBe("fire");
+    expect(parseConditionStep("failures>=3")).toBeNull();
+  });
+
+  it("refuses a condition about another subject, or with '|' in its episode", () => {
+    expect(() =>
+      decideConditionAlert({
+        subject: SUBJECT,
+        state: ok,
+        condition: condition({ subject: "x" }),
+        resolution,
+        now: NOW,
+      }),
+    ).toThrow(/about 'x'/);
+    expect(() =>
+      decideConditionAlert({
+        subject: SUBJECT,
+        state: ok,
+        condition: condition({ episode: "a|b" }),
+        resolution,
+        now: NOW,
+      }),
+    ).toThrow(/may not contain/);
+  });
+});
