@@ -85,7 +85,14 @@ export function createServices(
     graph,
     clock,
   });
-  const inventory = createInventoryService({ config, credentials, vaultCredential, graph, rotations, clock });
+  const inventory = createInventoryService({
+    config,
+    credentials,
+    azureCredential,
+    graph,
+    rotations,
+    clock,
+  });
   return { config, credentials, tokens, jobs, rotation, inventory, clock, logger };
 }
 

@@ -26,6 +26,13 @@ export interface CertificateInventoryItem {
   tags: Readonly<Record<string, string>>;
   /** The certificate the app signs its token requests with. */
   inUse: boolean;
+  /** The app renews this certificate and rotates the app registration's key itself (its own Key Vault certificate). */
+  managed: boolean;
+  /**
+   * The issuer in the certificate's Key Vault policy ("Self", "DigiCert", "GlobalSign" renew on their own; others
+   * need a CSR merged by a person), when it was read; null for certificates known from a listing only.
+   */
+  policyIssuer: string | null;
   /**
    * Whether the app registration lists this certificate (by SHA-1 thumbprint, expired registrations included):
    * "unknown" when the registration could not be read or the certificate's thumbprint is not known.
@@ -33,4 +40,20 @@ export interface CertificateInventoryItem {
   registration: "registered" | "not-registered" | "unknown";
   /** Findings about this certificate (NOT_REGISTERED, REGISTERED_EXPIRED). */
   drift: readonly DriftFinding[];
+}
+
+/** A credential on the app registration (Graph keyCredentials and passwordCredentials), classified by its end date. */
+export interface AppCredentialItem {
+  keyId: string;
+  kind: "certificate" | "secret";
+  displayName: string | null;
+  /** Certificates only: SHA-1 thumbprint, hex upper case, when Graph says. */
+  thumbprintSha1: string | null;
+  /** A certificate the app knows from Key Vault (alerted on as that certificate, not again as a credential). */
+  inKeyVault: boolean;
+  startDateTime: string | null;
+  endDateTime: string | null;
+  state: CertificateState;
+  daysLeft: number | null;
+  step: number | null;
 }

@@ -1,4 +1,4 @@
-import type { CertificateInventoryItem } from "./CertificateInventoryItem.js";
+import type { AppCredentialItem, CertificateInventoryItem } from "./CertificateInventoryItem.js";
 import { classifyCertificate } from "./classifyCertificate.js";
 import { detectDrift, type RegisteredSecret } from "./detectDrift.js";
 import type { DriftFinding } from "./DriftFinding.js";
@@ -32,9 +32,21 @@ export function buildCertificateInventory(input: {
   } | null;
   /** SHA-1 thumbprints of other versions that may rightly be registered (a rotation's previous or next one). */
   otherKnownThumbprints?: readonly string[];
+  /** The certificate the app renews and rotates itself (its own Key Vault certificate), or null. */
+  managed?: { vaultUrl: string; name: string } | null;
   now: Date;
   policy: ExpiryPolicy;
-}): { items: CertificateInventoryItem[]; findings: DriftFinding[] } {
+}): {
+  items: CertificateInventoryItem[];
+  findings: DriftFinding[];
+  appCredentials: AppCredentialItem[];
+  /**
+   * The latest end date of the certificates registered on the app registration (ISO 8601), or null when none is
+   * registered or Graph was not read: after it, Graph's addKey is impossible (its proof must be signed by a
+   * currently valid registered key), so a person must upload the next certificate.
+   */
+  registeredCertificatesValidUntil: string | null;
+} {
   const { scanned, inUse, application, now, policy } = input;
   const inUseSha1 = inUse ? normalizeThumbprint(inUse.thumbprintSha1) : null;
   const registered = application
@@ -57,6 +69,7 @@ export function buildCertificateInventory(input: {
       })
     : [];
 
+  const managed = input.managed ?? null;
   const attached = new Set<DriftFinding>();
   const items = scanned.map((certificate): CertificateInventoryItem => {
     const sha1 = certificate.x5tSha1;
@@ -81,6 +94,11 @@ export function buildCertificateInventory(input: {
       thumbprints: { sha1, sha256: isInUse ? (inUse?.thumbprintSha256 ?? null) : null },
       tags: certificate.tags,
       inUse: isInUse,
+      managed:
+        managed !== null &&
+        sameVault(managed.vaultUrl, certificate.vaultUrl) &&
+        managed.name.toLowerCase() === certificate.name.toLowerCase(),
+      policyIssuer: certificate.policyIssuer ?? null,
       registration:
         registered === null || sha1 === null
           ? "unknown"
@@ -90,5 +108,65 @@ export function buildCertificateInventory(input: {
       drift: own,
     };
   });
-  return { items, findings: drift.filter((f) => !attached.has(f)) };
+  const known = new Set(
+    [
+      ...scanned.map((c) => c.x5tSha1),
+      inUseSha1,
+      ...(input.otherKnownThumbprints ?? []).map((t) => normalizeThumbprint(t)),
+    ].filter((t): t is string => !!t),
+  );
+  const classify = (start: string | null, end: string | null) =>
+    classifyCertificate({
+      notBefore: parseDate(start),
+      notAfter: parseDate(end),
+      enabled: true,
+      now,
+      policy,
+    });
+  const appCredentials: AppCredentialItem[] = application
+    ? [
+        ...application.keyCredentials.map((key): AppCredentialItem => {
+          const thumbprintSha1 = registeredKeyThumbprint(key);
+          return {
+            keyId: key.keyId,
+            kind: "certificate",
+            displayName: key.displayName,
+            thumbprintSha1,
+            inKeyVault: thumbprintSha1 !== null && known.has(thumbprintSha1),
+            startDateTime: key.startDateTime ?? null,
+            endDateTime: key.endDateTime,
+            ...classify(key.startDateTime ?? null, key.endDateTime),
+          };
+        }),
+        ...application.passwordCredentials.map((secret): AppCredentialItem => ({
+          keyId: secret.keyId,
+          kind: "secret",
+          displayName: secret.displayName,
+          thumbprintSha1: null,
+          inKeyVault: false,
+          startDateTime: secret.startDateTime,
+          endDateTime: secret.endDateTime,
+          ...classify(secret.startDateTime, secret.endDateTime),
+        })),
+      ]
+    : [];
+  const ends = (application?.keyCredentials ?? [])
+    .map((key) => parseDate(key.endDateTime)?.getTime())
+    .filter((t): t is number => t !== undefined);
+  return {
+    items,
+    findings: drift.filter((f) => !attached.has(f)),
+    appCredentials,
+    registeredCertificatesValidUntil: ends.length > 0 ? new Date(Math.max(...ends)).toISOString() : null,
+  };
+}
+
+function parseDate(value: string | null): Date | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
+function sameVault(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "").toLowerCase() === b.replace(/\/+$/, "").toLowerCase();
 }

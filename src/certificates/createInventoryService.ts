@@ -9,65 +9,168 @@ import type { Logger } from "../logging/Logger.js";
 import type { RotationStore } from "../rotation/RotationPorts.js";
 import type { RotationRecord } from "../rotation/RotationRecord.js";
 import { buildCertificateInventory, type AppCertificate } from "./buildCertificateInventory.js";
-import type { CertificateInventoryItem } from "./CertificateInventoryItem.js";
+import type { AppCredentialItem, CertificateInventoryItem } from "./CertificateInventoryItem.js";
 import type { DriftFinding } from "./DriftFinding.js";
-import { scanVaultCertificates } from "./scanVaultCertificates.js";
+import type { ScannedCertificate } from "./ScannedCertificate.js";
+import { scanVaultCertificates, type CertificateLister } from "./scanVaultCertificates.js";
 
 export interface CertificateInventory {
   generatedAt: string;
   items: CertificateInventoryItem[];
   findings: DriftFinding[];
+  /** The app registration's own credentials, classified; empty when Graph could not be read. */
+  appCredentials: AppCredentialItem[];
+  /** When the last registered certificate ends: after it, addKey is impossible (see buildCertificateInventory). */
+  registeredCertificatesValidUntil: string | null;
   /** Why registration status is unknown, when Graph could not be read. */
   graphError: string | null;
+  /** Every vault listed and certificate read, and whether it could be: a source that failed says nothing of its certificates. */
+  sources: InventorySource[];
   /** The app certificate's rotation progress, when one was ever started. */
   rotation: RotationRecord | null;
+}
+
+export interface InventorySource {
+  /** A vault URL (every certificate in it) or `<vault URL>/certificates/<name>` (one certificate). */
+  source: string;
+  ok: boolean;
+  /** Why it could not be read; null when it was. A named certificate that does not exist is read (ok) and absent. */
+  error: string | null;
 }
 
 export interface InventoryService {
   inventory(logger: Logger): Promise<CertificateInventory>;
 }
 
+/** The certificate client for a vault: one per vault, kept for the process. */
+export type VaultClientFor = (
+  vaultUrl: string,
+) => CertificateLister & Pick<CertificateClient, "getCertificate">;
+
 /**
- * The certificate inventory of the app's vault: every certificate classified by days left, whether the app
- * registration knows it (Graph), drift findings, and the rotation's progress. Graph being unreadable (no
- * permission to read, a network problem) leaves registration "unknown" and says why, instead of failing the whole
- * inventory.
+ * The certificates the app watches, classified by days left, whether the app registration knows them (Graph),
+ * drift findings, the app registration's own credentials and the rotation's progress.
+ *
+ * Scope (M2M_CERT_SCOPE): the app's own Key Vault certificate always (one GET, which also reads its policy's
+ * issuer), named certificates (one GET each) and every certificate of whole vaults (listed page by page,
+ * ceil(N/25) requests, filtered by M2M_CERT_SCOPE_TAG). A source that cannot be read is reported in `sources`
+ * and does not fail the others; Graph being unreadable (no permission, a network problem) leaves registration
+ * "unknown" and says why.
  */
 export function createInventoryService(deps: {
   config: Config;
   credentials: CredentialProvider;
-  vaultCredential: TokenCredential | null;
+  /** The app's identity for Azure resources; null when it has none (then only the app's own credential is seen). */
+  azureCredential: TokenCredential | null;
   graph: GraphApplications;
   rotations: RotationStore;
   clock: Clock;
+  /** Default: the SDK's CertificateClient with `azureCredential`. */
+  vaultClient?: VaultClientFor;
 }): InventoryService {
-  const source = deps.config.credential;
-  const client =
-    source.kind === "keyvault-certificate" && deps.vaultCredential
-      ? new CertificateClient(source.vaultUrl, deps.vaultCredential, {
-          disableChallengeResourceVerification: isLoopbackUrl(source.vaultUrl),
-        })
+  const { config } = deps;
+  const source = config.credential;
+  const clients = new Map<string, ReturnType<VaultClientFor>>();
+  const clientFor = (vaultUrl: string): ReturnType<VaultClientFor> | null => {
+    if (deps.vaultClient) return deps.vaultClient(vaultUrl);
+    if (!deps.azureCredential) return null;
+    const key = vaultUrl.toLowerCase();
+    let client = clients.get(key);
+    if (!client) {
+      client = new CertificateClient(vaultUrl, deps.azureCredential, {
+        disableChallengeResourceVerification: isLoopbackUrl(vaultUrl),
+      });
+      clients.set(key, client);
+    }
+    return client;
+  };
+  const own =
+    source.kind === "keyvault-certificate"
+      ? { vaultUrl: source.vaultUrl, name: source.certificateName }
       : null;
+  const managed =
+    own && source.kind === "keyvault-certificate" && source.certificateVersion === null ? own : null;
+  const named = [...(own ? [own] : []), ...config.watch.certificates].filter(
+    (c, i, all) => all.findIndex((o) => sameCertificate(o, c)) === i,
+  );
+
+  async function readVault(vaultUrl: string, logger: Logger): Promise<Read> {
+    const client = clientFor(vaultUrl);
+    if (!client)
+      return { source: vaultUrl, error: "the app has no Azure identity to read Key Vault with", found: [] };
+    try {
+      const found = await scanVaultCertificates(vaultUrl, client, {
+        logger,
+        ...(config.watch.tag ? { tag: config.watch.tag } : {}),
+      });
+      return { source: vaultUrl, error: null, found };
+    } catch (error) {
+      return { source: vaultUrl, error: messageOf(error), found: [] };
+    }
+  }
+
+  async function readOne(certificate: { vaultUrl: string; name: string }): Promise<Read> {
+    const where = `${certificate.vaultUrl}/certificates/${certificate.name}`;
+    const client = clientFor(certificate.vaultUrl);
+    if (!client)
+      return { source: where, error: "the app has no Azure identity to read Key Vault with", found: [] };
+    try {
+      const read = await client.getCertificate(certificate.name);
+      const p = read.properties;
+      return {
+        source: where,
+        error: null,
+        found: [
+          {
+            vaultUrl: certificate.vaultUrl.replace(/\/+$/, ""),
+            name: p.name ?? certificate.name,
+            version: p.version ?? null,
+            enabled: p.enabled !== false,
+            notBefore: p.notBefore ?? null,
+            expiresOn: p.expiresOn ?? null,
+            tags: p.tags ?? {},
+            x5tSha1: p.x509Thumbprint ? Buffer.from(p.x509Thumbprint).toString("hex").toUpperCase() : null,
+            policyIssuer: read.policy?.issuerName ?? null,
+          },
+        ],
+      };
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404)
+        return { source: where, error: null, found: [] };
+      return { source: where, error: messageOf(error), found: [] };
+    }
+  }
+
   return {
     async inventory(logger) {
       const now = deps.clock();
-      const [scanned, current, application, rotation] = await Promise.all([
-        client && source.kind === "keyvault-certificate"
-          ? scanVaultCertificates(source.vaultUrl, client, { logger })
-          : [],
+      const [reads, current, application, rotation] = await Promise.all([
+        Promise.all([
+          ...config.watch.vaults.map((vault) => readVault(vault, logger)),
+          ...named.map((certificate) => readOne(certificate)),
+        ]),
         deps.credentials.current(),
-        deps.graph.getByAppId(deps.config.clientId).then(
+        deps.graph.getByAppId(config.clientId).then(
           (app): { app: GraphApplication | null; error: string | null } => ({ app, error: null }),
-          (error: unknown) => ({ app: null, error: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) => ({ app: null, error: messageOf(error) }),
         ),
-        source.kind === "keyvault-certificate"
-          ? deps.rotations.get(source.certificateName)
-          : Promise.resolve(null),
+        own ? deps.rotations.get(own.name) : Promise.resolve(null),
       ]);
+      for (const read of reads) {
+        if (read.error) logger.warn(`Could not read ${read.source}: ${read.error}`, { source: read.source });
+      }
+      // A certificate read on its own (with its version and policy) wins over the same one in a listing.
+      const scanned: ScannedCertificate[] = [];
+      for (const certificate of [
+        ...reads.slice(config.watch.vaults.length),
+        ...reads.slice(0, config.watch.vaults.length),
+      ].flatMap((r) => r.found)) {
+        if (!scanned.some((c) => sameCertificate(c, certificate))) scanned.push(certificate);
+      }
       const certificate = current.certificate;
       const inUse: AppCertificate | null = certificate
         ? {
-            name: source.kind === "keyvault-certificate" ? source.certificateName : certificate.source,
+            name: own ? own.name : certificate.source,
             thumbprintSha1: certificate.thumbprintSha1,
             thumbprintSha256: certificate.thumbprintSha256,
             issuer: certificate.issuer,
@@ -75,23 +178,44 @@ export function createInventoryService(deps: {
           }
         : null;
       const record = rotation?.record ?? null;
-      const { items, findings } = buildCertificateInventory({
+      const built = buildCertificateInventory({
         scanned,
         inUse,
         application: application.app,
         otherKnownThumbprints: [record?.oldThumbprintSha1, record?.newThumbprintSha1].filter(
           (t): t is string => !!t,
         ),
+        managed,
         now,
-        policy: deps.config.expiry,
+        policy: config.expiry,
       });
       return {
         generatedAt: now.toISOString(),
-        items,
-        findings,
+        ...built,
         graphError: application.error,
+        sources: reads.map((r) => ({ source: r.source, ok: r.error === null, error: r.error })),
         rotation: record,
       };
     },
   };
+}
+
+interface Read {
+  source: string;
+  error: string | null;
+  found: ScannedCertificate[];
+}
+
+function sameCertificate(
+  a: { vaultUrl: string; name: string },
+  b: { vaultUrl: string; name: string },
+): boolean {
+  return (
+    a.vaultUrl.replace(/\/+$/, "").toLowerCase() === b.vaultUrl.replace(/\/+$/, "").toLowerCase() &&
+    a.name.toLowerCase() === b.name.toLowerCase()
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

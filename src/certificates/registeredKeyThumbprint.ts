@@ -7,6 +7,7 @@ export type RegisteredKey = Pick<
   GraphKeyCredential,
   "keyId" | "customKeyIdentifier" | "displayName" | "endDateTime"
 > & {
+  startDateTime?: string | null;
   key?: string | null;
 };
 

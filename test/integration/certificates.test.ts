@@ -31,6 +31,7 @@ beforeAll(async () => {
       AzureWebJobsStorage: azurite.connectionString,
       M2M_GRAPH_URL: standIns.entra.authorityHost,
       M2M_ROTATION_GRACE_HOURS: "0",
+      M2M_CERT_SCOPE: standIns.settings.M2M_KEYVAULT_URL!,
     }),
     { logger: recordingLogger().logger },
   );
@@ -67,7 +68,17 @@ describe("certificate inventory and rotation, end to end", () => {
     const listed = await inventory();
     expect(listed.graphError).toBeNull();
     const byName = new Map(listed.items.map((item) => [item.name, item]));
-    expect(byName.get("app")).toMatchObject({ state: "valid", inUse: true, registration: "registered" });
+    expect(byName.get("app")).toMatchObject({
+      state: "valid",
+      inUse: true,
+      managed: true,
+      policyIssuer: "Self",
+      registration: "registered",
+    });
+    expect(listed.sources).toEqual([
+      { source: standIns.vault.url, ok: true, error: null },
+      { source: `${standIns.vault.url}/certificates/app`, ok: true, error: null },
+    ]);
     expect(byName.get("app")?.daysLeft).toBeGreaterThanOrEqual(89);
     expect(byName.get("partner-api")).toMatchObject({ inUse: false, registration: "not-registered" });
   });
