@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { sleep } from "../clock/sleep.js";
 import type { Clock } from "../clock/Clock.js";
 import type { Config } from "../config/Config.js";
 import type { CredentialProvider } from "../credentials/AppCredential.js";
@@ -7,7 +8,7 @@ import type { GraphApplications } from "../graph/GraphApplications.js";
 import type { Logger } from "../logging/Logger.js";
 import type { LeaseStore } from "../state/LeaseStore.js";
 import { acquireWithCertificate } from "../tokens/acquireWithCertificate.js";
-import type { RenewableCertificate, RotationStore } from "./RotationPorts.js";
+import type { RenewableCertificate, RotationPorts, RotationStore } from "./RotationPorts.js";
 import { rotateCertificate, type RotationReport } from "./rotateCertificate.js";
 
 export class CertificateNotManagedError extends M2mError {
@@ -19,12 +20,21 @@ export class RotationBusyError extends M2mError {
 }
 
 export interface RotationService {
-  /** Renews and rotates the certificate now (as far as it can go in this run). */
-  renew(name: string, logger: Logger): Promise<RotationReport>;
+  /**
+   * Renews and rotates the certificate as far as it can go in this run: a rotation in progress is continued;
+   * with `restart`, a completed one is followed by a new one (renew again), otherwise it stays done. A new version
+   * Key Vault is still issuing is awaited for a while (Self-signed takes seconds), so one run usually gets to the
+   * switch.
+   */
+  renew(name: string, logger: Logger, options?: { restart?: boolean }): Promise<RotationReport>;
+  /** The certificate this app renews and rotates (its own Key Vault certificate, no pinned version), or null. */
+  readonly managed: { vaultUrl: string; name: string } | null;
 }
 
-/** Lease time for one rotation run: Key Vault and Graph calls, one token request. */
+/** Lease time for one rotation run: Key Vault and Graph calls, one token request, the wait for a new version. */
 const LEASE_MS = 10 * 60_000;
+/** Checks for the new version Key Vault is issuing: 0.25 s, 0.5 s, 1 s, then every 2 s, about a minute in all. */
+const VERSION_POLL_MS = [250, 500, 1_000, ...Array<number>(29).fill(2_000)];
 
 /**
  * Renewal and key rotation of the app's own Key Vault certificate: guarded by a lease (one rotation at a time
@@ -38,10 +48,18 @@ export function createRotationService(deps: {
   vault: RenewableCertificate | null;
   graph: GraphApplications;
   clock: Clock;
+  /** Waits between checks for a new version; a parameter so tests do not wait. */
+  sleep?: (ms: number) => Promise<void>;
 }): RotationService {
   let objectId: Promise<string> | null = null;
+  const wait = deps.sleep ?? ((ms: number) => sleep(ms));
+  const source = deps.config.credential;
   return {
-    async renew(name, logger) {
+    managed:
+      source.kind === "keyvault-certificate" && source.certificateVersion === null && deps.vault
+        ? { vaultUrl: source.vaultUrl, name: source.certificateName }
+        : null,
+    async renew(name, logger, renewOptions = {}) {
       const source = deps.config.credential;
       if (
         source.kind !== "keyvault-certificate" ||
@@ -81,24 +99,43 @@ export function createRotationService(deps: {
             throw error;
           },
         );
-        return await rotateCertificate(
-          {
-            certificateName: source.certificateName,
-            applicationObjectId: await objectId,
-            graceMs: deps.config.rotation.graceMs,
-            dryRun: deps.config.rotation.dryRun,
+        const applicationObjectId = await objectId;
+        const ports: RotationPorts = {
+          vault: deps.vault,
+          graph: deps.graph,
+          store: deps.store,
+          verify: (certificate) => acquireWithCertificate(deps.config, certificate),
+          switchTo: async (version) => {
+            await deps.credentials.reload(`rotation switched to version ${version}`);
           },
-          {
-            vault: deps.vault,
-            graph: deps.graph,
-            store: deps.store,
-            verify: (certificate) => acquireWithCertificate(deps.config, certificate),
-            switchTo: async (version) => {
-              await deps.credentials.reload(`rotation switched to version ${version}`);
+        };
+        const run = (restart: boolean) =>
+          rotateCertificate(
+            {
+              certificateName: source.certificateName,
+              applicationObjectId,
+              graceMs: deps.config.rotation.graceMs,
+              dryRun: deps.config.rotation.dryRun,
+              restart,
             },
-          },
-          { clock: deps.clock, logger },
-        );
+            ports,
+            { clock: deps.clock, logger },
+          );
+        let report = await run(renewOptions.restart ?? false);
+        const actions = [...report.actions];
+        // Wait for a version Key Vault issues itself (a CSR waiting for a person is not awaited here).
+        const issuing =
+          report.stoppedAt === "create-version" ||
+          (report.stoppedAt === "await-version" && (await deps.vault.isRenewable(source.certificateName)));
+        for (const pause of issuing && !deps.config.rotation.dryRun ? VERSION_POLL_MS : []) {
+          if (report.stoppedAt !== "create-version" && report.stoppedAt !== "await-version") break;
+          await wait(pause);
+          report = await run(false);
+          // A poll that finds the version still pending is not news.
+          if (report.stoppedAt !== "await-version" || report.actions.length > 1)
+            actions.push(...report.actions);
+        }
+        return { ...report, actions };
       } finally {
         await deps.leases.release(lease.lease);
       }

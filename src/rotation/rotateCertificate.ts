@@ -1,5 +1,7 @@
 import type { Clock } from "../clock/Clock.js";
+import { M2mError } from "../errors.js";
 import { buildKeyProof } from "../graph/buildKeyProof.js";
+import type { GraphKeyCredential } from "../graph/GraphApplications.js";
 import type { Logger } from "../logging/Logger.js";
 import { nextRotationAction, type RotationAction } from "./nextRotationAction.js";
 import type { RotationPorts } from "./RotationPorts.js";
@@ -13,6 +15,13 @@ export interface RotationOptions {
   graceMs: number;
   /** Report what would be done; change nothing. */
   dryRun: boolean;
+  /** Start a new rotation when the last one has completed (renew again); otherwise a completed rotation is done. */
+  restart?: boolean;
+}
+
+/** Graph's addKey cannot be called: no registered certificate the app holds is valid to sign its proof. */
+export class AddKeyImpossibleError extends M2mError {
+  override name = "AddKeyImpossibleError";
 }
 
 export interface RotationReport {
@@ -41,7 +50,8 @@ export async function rotateCertificate(
   const { certificateName: name } = options;
   const actions: RotationAction["kind"][] = [];
   const stored = await ports.store.get(name);
-  let record = stored?.record ?? null;
+  // A completed rotation's record is replaced (on its ETag) by the new one's.
+  let record = stored?.record.step === "completed" && options.restart ? null : (stored?.record ?? null);
   let etag = stored?.etag ?? null;
 
   const save = async (next: RotationRecord): Promise<boolean> => {
@@ -117,21 +127,24 @@ export async function rotateCertificate(
           return { actions, record, stoppedAt: action.kind };
         case "add-key": {
           const version = latest!.version;
-          const [signer, added] = await Promise.all([
-            ports.vault.load(name, current!.oldVersion),
-            ports.vault.load(name, version),
-          ]);
+          const added = await ports.vault.load(name, version);
           let keyId =
             application.keyCredentials.find((k) => hex(k.customKeyIdentifier) === added.thumbprintSha1)
               ?.keyId ?? null;
-          if (!keyId && !options.dryRun) {
-            const der = Buffer.from(
-              added.chainPems[0]!.replace(/-----[A-Z ]+-----|\s/g, ""),
-              "base64",
-            ).toString("base64");
-            const proof = buildKeyProof(signer, options.applicationObjectId, deps.clock());
-            keyId = (await ports.graph.addKey(options.applicationObjectId, der, `${name} ${version}`, proof))
-              .keyId;
+          if (!keyId) {
+            // Graph accepts the proof only if a currently valid registered key signed it: the old version's.
+            checkCanAddKey(application.keyCredentials, current!, options, deps.clock());
+            const signer = await ports.vault.load(name, current!.oldVersion);
+            if (!options.dryRun) {
+              const der = Buffer.from(
+                added.chainPems[0]!.replace(/-----[A-Z ]+-----|\s/g, ""),
+                "base64",
+              ).toString("base64");
+              const proof = buildKeyProof(signer, options.applicationObjectId, deps.clock());
+              keyId = (
+                await ports.graph.addKey(options.applicationObjectId, der, `${name} ${version}`, proof)
+              ).keyId;
+            }
           }
           if (
             !(await step("verifying", {
@@ -207,4 +220,44 @@ export async function rotateCertificate(
     }
   }
   throw new Error(`Rotation of '${name}' did not settle within 10 steps (last: ${record?.step ?? "none"})`);
+}
+
+/**
+ * Throws AddKeyImpossibleError unless the rotation's old certificate is registered and valid now, so that its
+ * signature on the proof is accepted. Says what a person must do instead: register the new certificate by hand
+ * (the rotation then finds it registered and carries on).
+ */
+function checkCanAddKey(
+  keys: readonly GraphKeyCredential[],
+  record: RotationRecord,
+  options: RotationOptions,
+  now: Date,
+): void {
+  const valid = keys.filter(
+    (k) =>
+      // Graph always dates keys; one without an end is left for Graph to judge.
+      (k.endDateTime === null || Date.parse(k.endDateTime) > now.getTime()) &&
+      (k.startDateTime === null || Date.parse(k.startDateTime) <= now.getTime()),
+  );
+  if (valid.some((k) => hex(k.customKeyIdentifier) === record.oldThumbprintSha1)) return;
+  const name = record.certificateName;
+  const fix =
+    `Register the new certificate by hand: download it (az keyvault certificate download --vault-name <vault> ` +
+    `--name ${name} --file ${name}.pem) and upload it to the app registration (Azure portal > App registrations > ` +
+    `Certificates & secrets > Upload certificate, or az ad app credential reset --id ${options.applicationObjectId} ` +
+    `--cert @${name}.pem --append). The next run finds it registered and continues the rotation.`;
+  const ends = keys
+    .map((k) => k.endDateTime)
+    .filter((e): e is string => e !== null)
+    .sort();
+  if (valid.length === 0) {
+    throw new AddKeyImpossibleError(
+      "ADD_KEY_IMPOSSIBLE",
+      `Every certificate registered on the app registration has expired${ends.length > 0 ? ` (the last on ${ends.at(-1)})` : " (none is registered)"}, so the app cannot add a key itself: Graph's addKey needs a proof signed by a currently valid registered certificate. ${fix}`,
+    );
+  }
+  throw new AddKeyImpossibleError(
+    "ADD_KEY_IMPOSSIBLE",
+    `The certificate the rotation would sign Graph's proof with ('${name}' version ${record.oldVersion}, SHA-1 ${record.oldThumbprintSha1}) is not a valid registered certificate on the app registration, so addKey would be refused. ${fix}`,
+  );
 }

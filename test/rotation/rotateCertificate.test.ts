@@ -132,7 +132,14 @@ function world(first: IssuedCertificate) {
     versions.push({ version: `v${versions.length + 1}`, cert: state.pending! });
     state.pending = null;
   };
-  return { ports, state, completePending, keys: () => keys, record: () => stored?.record ?? null };
+  return {
+    ports,
+    state,
+    completePending,
+    keys: () => keys,
+    latestPem: () => versions.at(-1)!.cert.certPem,
+    record: () => stored?.record ?? null,
+  };
 }
 
 let first: IssuedCertificate;
@@ -214,5 +221,60 @@ describe("rotateCertificate", () => {
     expect(report).toMatchObject({ actions: ["start", "create-version"] });
     expect(w.state.creates).toBe(0);
     expect(w.record()).toBeNull();
+  });
+
+  it("starts a new rotation after a completed one only when asked to (restart)", async () => {
+    const w = world(first);
+    const deps = { clock: manualClock().clock, logger: recordingLogger().logger };
+    const noGrace = { ...options, graceMs: 0 };
+    await rotateCertificate(noGrace, w.ports, deps);
+    w.completePending();
+    expect(await rotateCertificate(noGrace, w.ports, deps)).toMatchObject({ stoppedAt: "done" });
+    expect(w.record()).toMatchObject({ step: "completed", newVersion: "v2" });
+
+    expect(await rotateCertificate(noGrace, w.ports, deps)).toMatchObject({ actions: ["done"] });
+    expect(w.state.creates).toBe(1);
+
+    expect(await rotateCertificate({ ...noGrace, restart: true }, w.ports, deps)).toMatchObject({
+      actions: ["start", "create-version"],
+    });
+    expect(w.record()).toMatchObject({ step: "renewing", oldVersion: "v2" });
+    expect(w.state.creates).toBe(2);
+  });
+
+  it("stops with ADD_KEY_IMPOSSIBLE, and how to fix it, when every registered key has expired", async () => {
+    const w = world(first);
+    const deps = { clock: manualClock().clock, logger: recordingLogger().logger };
+    await rotateCertificate(options, w.ports, deps);
+    w.completePending();
+    for (const key of w.keys()) key.endDateTime = "2020-01-01T00:00:00Z";
+
+    const failure = rotateCertificate(options, w.ports, deps);
+    await expect(failure).rejects.toMatchObject({
+      code: "ADD_KEY_IMPOSSIBLE",
+      message: expect.stringMatching(
+        /Every certificate registered on the app registration has expired \(the last on 2020-01-01T00:00:00Z\).*Upload certificate.*az ad app credential reset/s,
+      ) as unknown,
+    });
+    expect(w.keys()).toHaveLength(1);
+    expect(w.record()).toMatchObject({
+      step: "failed",
+      resumeStep: "renewing",
+      lastError: expect.stringContaining("addKey") as unknown,
+    });
+
+    // A person uploads the new certificate: the next run finds it registered and carries on.
+    w.keys().push({
+      ...w.keys()[0]!,
+      keyId: "uploaded-by-hand",
+      customKeyIdentifier: sha1(w.latestPem()).toString("base64"),
+      endDateTime: "2099-01-01T00:00:00Z",
+      pem: w.latestPem(),
+    });
+    expect(await rotateCertificate(options, w.ports, deps)).toMatchObject({
+      actions: ["add-key", "verify", "wait"],
+    });
+    expect(w.record()).toMatchObject({ step: "switched", newKeyId: "uploaded-by-hand" });
+    expect(w.keys()).toHaveLength(2);
   });
 });
