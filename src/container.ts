@@ -15,6 +15,7 @@ import { graphApplicationsClient } from "./graph/graphApplicationsClient.js";
 import { createRotationService, type RotationService } from "./rotation/createRotationService.js";
 import { keyVaultRenewableCertificate } from "./rotation/keyVaultRenewableCertificate.js";
 import { ROTATION_TABLE, tableRotationStore } from "./rotation/tableRotationStore.js";
+import { heldVersion } from "./rotation/RotationRecord.js";
 import { createJobNotifier } from "./alerts/createJobNotifier.js";
 import { ALERT_TABLE, tableAlertLedger } from "./alerts/tableAlertLedger.js";
 import { createJobsService, type JobOutcomeNotifier } from "./jobs/createJobsService.js";
@@ -50,9 +51,20 @@ export function createServices(
     config,
     source.kind === "keyvault-certificate" ? source.vaultAuth : "managed-identity",
   );
-  const credentials = createCredentialProvider(config, { clock, logger, azureCredential });
-  const tokens = msalTokenSource({ config, credentials, logger, clock });
   const storage = tableConnection(config.storage);
+  const rotations = tableRotationStore(tableClientFor(storage, ROTATION_TABLE));
+  const credentials = createCredentialProvider(config, {
+    clock,
+    logger,
+    azureCredential,
+    // A rotation that has not switched yet keeps the token path on the old version.
+    ...(source.kind === "keyvault-certificate"
+      ? {
+          holdVersion: async () => heldVersion((await rotations.get(source.certificateName))?.record ?? null),
+        }
+      : {}),
+  });
+  const tokens = msalTokenSource({ config, credentials, logger, clock });
   const leases = tableLeaseStore(tableClientFor(storage, LEASE_TABLE), { clock, logger });
   const jobs = createJobsService({
     jobs: config.jobs,
@@ -72,7 +84,6 @@ export function createServices(
   });
   const vaultCredential = source.kind === "keyvault-certificate" ? azureCredential : null;
   const graph = graphApplicationsClient({ graphUrl: config.rotation.graphUrl, tokens });
-  const rotations = tableRotationStore(tableClientFor(storage, ROTATION_TABLE));
   const rotation = createRotationService({
     config,
     credentials,

@@ -4,7 +4,10 @@ import type { Alert, AlertChannel } from "./Alert.js";
 export interface AlertState {
   subject: string;
   status: "ok" | "firing";
-  /** The escalation step last alerted on ("failures>=3", "14 days"); null when ok. */
+  /**
+   * The escalation step last alerted on ("failures>=3" for jobs; `<urgency>|<episode>|<label>` for conditions, see
+   * decideConditionAlert). Null when ok, except that a resolved condition keeps the episode it closed.
+   */
   step: string | null;
   /** When the subject entered this status (ISO 8601); null for a subject the ledger has never seen. */
   since: string | null;

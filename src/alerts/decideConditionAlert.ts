@@ -102,6 +102,7 @@ export function decideConditionAlert(input: {
   }
 
   if (state.status === "ok") return { action: "none", reason: "nothing is wrong and nothing was alerted" };
+  const told = parseConditionStep(state.step);
   const dedupeKey = `${subject}|resolved|${state.since ?? "unknown"}`;
   return {
     action: "resolve",
@@ -115,6 +116,13 @@ export function decideConditionAlert(input: {
       dedupeKey,
       occurredAt: now,
     },
-    next: { subject, status: "ok", step: null, since: now, lastAlertKey: dedupeKey },
+    // The resolved state keeps the episode it closed, so a check can tell that episode was already told and closed.
+    next: {
+      subject,
+      status: "ok",
+      step: told ? conditionStep({ urgency: 0, episode: told.episode, label: "resolved" }) : null,
+      since: now,
+      lastAlertKey: dedupeKey,
+    },
   };
 }

@@ -15,9 +15,15 @@ import { keyVaultCredentialProvider } from "./keyVaultCredentialProvider.js";
  */
 export function createCredentialProvider(
   config: Config,
-  deps: { clock: Clock; logger: Logger; azureCredential: TokenCredential },
+  deps: {
+    clock: Clock;
+    logger: Logger;
+    azureCredential: TokenCredential;
+    /** Key Vault certificate only: see KeyVaultCredentialOptions.holdVersion. */
+    holdVersion?: () => Promise<string | null>;
+  },
 ): CredentialProvider {
-  const { azureCredential, ...rest } = deps;
+  const { azureCredential, holdVersion, ...rest } = deps;
   const source = config.credential;
   switch (source.kind) {
     case "keyvault-certificate":
@@ -28,6 +34,7 @@ export function createCredentialProvider(
         pinnedVersion: source.certificateVersion,
         refreshMs: source.refreshMinutes * 60_000,
         msal: config,
+        ...(holdVersion ? { holdVersion } : {}),
         ...rest,
       });
     case "certificate-file":

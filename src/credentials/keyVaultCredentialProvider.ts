@@ -18,6 +18,12 @@ export interface KeyVaultCredentialOptions {
   /** After a failed check, wait this long before asking again (the loaded certificate stays in use). */
   retryAfterFailureMs?: number;
   msal: Pick<Config, "thumbprintAlgorithm" | "sendX5c">;
+  /**
+   * A version to keep using although Key Vault has a newer one, or null to follow the latest: a key rotation that
+   * has not switched yet (its new version is not registered on the app registration, so Entra ID would refuse it).
+   * Asked at first use, on reload and when a newer version is seen; when it fails, the latest is used.
+   */
+  holdVersion?: () => Promise<string | null>;
   clock: Clock;
   logger: Logger;
 }
@@ -37,6 +43,23 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
   let loaded: { credential: AppCredential; version: string } | null = null;
   let nextCheckAt = 0;
   let inFlight: Promise<AppCredential> | null = null;
+
+  /** The version to load when following the latest: the held one, if a rotation holds one. */
+  const wanted = async (): Promise<string | null> => {
+    if (pinnedVersion || !options.holdVersion) return pinnedVersion;
+    try {
+      return await options.holdVersion();
+    } catch (error) {
+      logger.warn(
+        "Could not read whether a key rotation holds the certificate version; following the latest",
+        {
+          certificateName: name,
+          error: error instanceof Error ? error.message : String(error),
+        },
+      );
+      return null;
+    }
+  };
 
   const once = (work: () => Promise<AppCredential>): Promise<AppCredential> => {
     inFlight ??= work().finally(() => {
@@ -85,7 +108,17 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
         nextCheckAt = clock().getTime() + refreshMs;
         return current.credential;
       }
-      return await load(latest.version, `Key Vault has a newer version (${latest.version})`);
+      const held = await wanted();
+      if (held === current.version) {
+        nextCheckAt = clock().getTime() + refreshMs;
+        logger.info("A newer certificate version exists; the key rotation has not switched to it yet", {
+          certificateName: name,
+          version: current.version,
+          newerVersion: latest.version,
+        });
+        return current.credential;
+      }
+      return await load(held ?? latest.version, `Key Vault has a newer version (${latest.version})`);
     } catch (error) {
       const expired = current.credential.certificate && current.credential.certificate.notAfter <= clock();
       if (expired) throw error;
@@ -101,7 +134,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
 
   return {
     current() {
-      if (!loaded) return once(() => load(pinnedVersion, "first use"));
+      if (!loaded) return once(async () => load(await wanted(), "first use"));
       const expired =
         loaded.credential.certificate !== null && loaded.credential.certificate.notAfter <= clock();
       if (expired && !pinnedVersion) return once(() => load(null, "the loaded certificate has expired"));
@@ -112,7 +145,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
       return once(() => check(current));
     },
     reload(reason) {
-      return once(() => load(pinnedVersion, reason));
+      return once(async () => load(await wanted(), reason));
     },
   };
 }

@@ -35,3 +35,16 @@ export interface RotationRecord {
   attempts: number;
   lastError: string | null;
 }
+
+/**
+ * The version the token path must keep using while this rotation runs, or null to follow the latest: until the
+ * rotation has switched, the new version is not (known to be) registered on the app registration and Entra ID
+ * would refuse it with AADSTS700027.
+ */
+export function heldVersion(record: RotationRecord | null): string | null {
+  if (!record) return null;
+  const step = record.step === "failed" ? record.resumeStep : record.step;
+  return step === "renewing" || step === "registering" || step === "verifying" || step === "manual"
+    ? record.oldVersion
+    : null;
+}

@@ -158,11 +158,9 @@ export async function rotateCertificate(
           continue;
         }
         case "verify": {
-          if (!options.dryRun) {
-            await ports.verify(await ports.vault.load(name, current!.newVersion!));
-            await ports.switchTo(current!.newVersion!);
-          }
+          if (!options.dryRun) await ports.verify(await ports.vault.load(name, current!.newVersion!));
           const now = deps.clock();
+          // Saved before the switch: the token path follows the latest version only once the record says switched.
           if (
             !(await step("switched", {
               switchedAt: now.toISOString(),
@@ -171,6 +169,7 @@ export async function rotateCertificate(
           ) {
             return { actions, record, stoppedAt: "conflict" };
           }
+          if (!options.dryRun) await ports.switchTo(current!.newVersion!);
           continue;
         }
         case "wait":

@@ -115,7 +115,7 @@ describe("decideConditionAlert", () => {
         title: "renewed",
         dedupeKey: `${SUBJECT}|resolved|${NOW.toISOString()}`,
       },
-      next: { status: "ok", step: null },
+      next: { status: "ok", step: "0|2030-03-31T00:00:00.000Z|resolved" },
     });
     expect(
       decideConditionAlert({ subject: SUBJECT, state: ok, condition: null, resolution, now: NOW }).action,
