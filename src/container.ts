@@ -9,6 +9,7 @@ import { msalTokenSource } from "./tokens/msalTokenSource.js";
 import type { TokenSource } from "./tokens/TokenSource.js";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { createAlertChannels } from "./alerts/createAlertChannels.js";
+import { createCertificateWatch, type CertificateWatch } from "./certificates/createCertificateWatch.js";
 import { createInventoryService, type InventoryService } from "./certificates/createInventoryService.js";
 import { createAzureCredential } from "./credentials/createAzureCredential.js";
 import { graphApplicationsClient } from "./graph/graphApplicationsClient.js";
@@ -33,6 +34,7 @@ export interface Services {
   jobs: JobsService;
   rotation: RotationService;
   inventory: InventoryService;
+  watch: CertificateWatch;
   clock: Clock;
   logger: Logger;
 }
@@ -66,6 +68,8 @@ export function createServices(
   });
   const tokens = msalTokenSource({ config, credentials, logger, clock });
   const leases = tableLeaseStore(tableClientFor(storage, LEASE_TABLE), { clock, logger });
+  const channels = createAlertChannels(config.alerts);
+  const ledger = tableAlertLedger(tableClientFor(storage, ALERT_TABLE), { clock, logger });
   const jobs = createJobsService({
     jobs: config.jobs,
     tokens,
@@ -74,8 +78,8 @@ export function createServices(
     notify:
       deps.notify ??
       createJobNotifier({
-        channels: createAlertChannels(config.alerts),
-        ledger: tableAlertLedger(tableClientFor(storage, ALERT_TABLE), { clock, logger }),
+        channels,
+        ledger,
         threshold: config.alerts.afterFailures,
         clock,
       }),
@@ -104,7 +108,17 @@ export function createServices(
     rotations,
     clock,
   });
-  return { config, credentials, tokens, jobs, rotation, inventory, clock, logger };
+  const watch = createCertificateWatch({
+    config,
+    credentials,
+    inventory,
+    rotation,
+    rotations,
+    ledger,
+    channels,
+    clock,
+  });
+  return { config, credentials, tokens, jobs, rotation, inventory, watch, clock, logger };
 }
 
 function tableConnection(storage: StorageConfig): TableConnection {

@@ -154,7 +154,12 @@ export function createInventoryService(deps: {
           (app): { app: GraphApplication | null; error: string | null } => ({ app, error: null }),
           (error: unknown) => ({ app: null, error: messageOf(error) }),
         ),
-        own ? deps.rotations.get(own.name) : Promise.resolve(null),
+        own
+          ? deps.rotations.get(own.name).catch((error: unknown) => {
+              logger.warn("Could not read the rotation's progress", { error: messageOf(error) });
+              return null;
+            })
+          : Promise.resolve(null),
       ]);
       for (const read of reads) {
         if (read.error) logger.warn(`Could not read ${read.source}: ${read.error}`, { source: read.source });

@@ -16,14 +16,19 @@ interface KeyVaultEventData {
 const PREFIX = "Microsoft.KeyVault.";
 
 /**
- * Key Vault's Event Grid events for certificates: the fast path next to the scheduled checks. A new version of the
- * app's own certificate is loaded at once (no waiting for the refresh interval); near-expiry and expiry are logged
- * as structured records. Events about other vaults or certificates are acknowledged and ignored.
+ * Key Vault's Event Grid events for certificates: the fast path next to the scheduled check.
+ * - CertificateNewVersionCreated for the app's own certificate: the credential is reloaded at once (a rotation that
+ *   has not switched yet keeps the old version), then a certificate check runs, which adopts a version created
+ *   outside a rotation (registers, proves, switches to it).
+ * - CertificateNearExpiry / CertificateExpired for a watched certificate (the app's own, M2M_CERT_SCOPE): a
+ *   certificate check runs at once — the same renewal and alert path as the timer, so an alert is sent once
+ *   whichever comes first.
+ * Events about other vaults or certificates are acknowledged and ignored.
  */
 export async function keyVaultEventHandler(
   event: EventGridEvent,
   context: InvocationContext,
-  services: () => Pick<Services, "config" | "credentials" | "clock">,
+  services: () => Pick<Services, "config" | "credentials" | "clock" | "watch">,
 ): Promise<void> {
   const logger = contextLogger(context);
   const data = (event.data ?? {}) as KeyVaultEventData;
@@ -40,7 +45,7 @@ export async function keyVaultEventHandler(
     logger.info("Key Vault event ignored: not about a certificate", facts);
     return;
   }
-  const { config, credentials, clock } = services();
+  const { config, credentials, clock, watch } = services();
   const own =
     config.credential.kind === "keyvault-certificate" &&
     data.ObjectName?.toLowerCase() === config.credential.certificateName.toLowerCase() &&
@@ -60,6 +65,7 @@ export async function keyVaultEventHandler(
           ...facts,
           loaded: credential.summary,
         });
+        await watch.check(logger, `event ${event.id}`);
       } else {
         logger.info(
           "New certificate version noted (not the app's credential, or a version is pinned)",
@@ -77,10 +83,21 @@ export async function keyVaultEventHandler(
             ? Math.floor((data.EXP * 1000 - clock().getTime()) / 86_400_000)
             : null,
       });
+      if (own || watched(config, data)) await watch.check(logger, `event ${event.id}`);
+      else logger.info("Not a watched certificate (M2M_CERT_SCOPE): no check run", facts);
       return;
     default:
       logger.info("Key Vault event ignored", facts);
   }
+}
+
+/** The event's certificate is in M2M_CERT_SCOPE: in a watched vault, or named. */
+function watched(config: Services["config"], data: KeyVaultEventData): boolean {
+  const name = data.ObjectName?.toLowerCase();
+  return (
+    config.watch.vaults.some((vault) => sameVault(data, vault)) ||
+    config.watch.certificates.some((c) => c.name.toLowerCase() === name && sameVault(data, c.vaultUrl))
+  );
 }
 
 /** The event's vault is the configured one: by the object id's origin, else by the vault name (first host label). */

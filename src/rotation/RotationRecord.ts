@@ -37,14 +37,15 @@ export interface RotationRecord {
 }
 
 /**
- * The version the token path must keep using while this rotation runs, or null to follow the latest: until the
- * rotation has switched, the new version is not (known to be) registered on the app registration and Entra ID
- * would refuse it with AADSTS700027.
+ * The version the token path must use given this rotation, or null to follow the latest (no rotation yet):
+ * - until the rotation has switched, the old version: the new one is not (known to be) registered on the app
+ *   registration, and Entra ID would refuse it with AADSTS700027;
+ * - once switched (or completed), the new version — also when a later version appears outside a rotation (Key
+ *   Vault's AutoRenew, a person): the certificate check adopts that one (registers, proves, switches) first.
  */
 export function heldVersion(record: RotationRecord | null): string | null {
   if (!record) return null;
   const step = record.step === "failed" ? record.resumeStep : record.step;
-  return step === "renewing" || step === "registering" || step === "verifying" || step === "manual"
-    ? record.oldVersion
-    : null;
+  if (step === "switched" || step === "completed") return record.newVersion;
+  return record.oldVersion;
 }

@@ -9,7 +9,7 @@ import type { Logger } from "../logging/Logger.js";
 import type { LeaseStore } from "../state/LeaseStore.js";
 import { acquireWithCertificate } from "../tokens/acquireWithCertificate.js";
 import type { RenewableCertificate, RotationPorts, RotationStore } from "./RotationPorts.js";
-import { rotateCertificate, type RotationReport } from "./rotateCertificate.js";
+import { rotateCertificate, type RotationOptions, type RotationReport } from "./rotateCertificate.js";
 
 export class CertificateNotManagedError extends M2mError {
   override name = "CertificateNotManagedError";
@@ -26,7 +26,13 @@ export interface RotationService {
    * Key Vault is still issuing is awaited for a while (Self-signed takes seconds), so one run usually gets to the
    * switch.
    */
-  renew(name: string, logger: Logger, options?: { restart?: boolean }): Promise<RotationReport>;
+  renew(
+    name: string,
+    logger: Logger,
+    options?: { restart?: boolean; from?: RotationOptions["from"] },
+  ): Promise<RotationReport>;
+  /** The latest completed version of the managed certificate in Key Vault (null when none, or nothing is managed). */
+  latestVersion(): Promise<{ version: string; thumbprintSha1: string } | null>;
   /** The certificate this app renews and rotates (its own Key Vault certificate, no pinned version), or null. */
   readonly managed: { vaultUrl: string; name: string } | null;
 }
@@ -59,6 +65,11 @@ export function createRotationService(deps: {
       source.kind === "keyvault-certificate" && source.certificateVersion === null && deps.vault
         ? { vaultUrl: source.vaultUrl, name: source.certificateName }
         : null,
+    async latestVersion() {
+      return source.kind === "keyvault-certificate" && deps.vault
+        ? deps.vault.latest(source.certificateName)
+        : null;
+    },
     async renew(name, logger, renewOptions = {}) {
       const source = deps.config.credential;
       if (
@@ -117,6 +128,7 @@ export function createRotationService(deps: {
               graceMs: deps.config.rotation.graceMs,
               dryRun: deps.config.rotation.dryRun,
               restart,
+              ...(renewOptions.from ? { from: renewOptions.from } : {}),
             },
             ports,
             { clock: deps.clock, logger },

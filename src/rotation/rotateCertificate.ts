@@ -17,6 +17,12 @@ export interface RotationOptions {
   dryRun: boolean;
   /** Start a new rotation when the last one has completed (renew again); otherwise a completed rotation is done. */
   restart?: boolean;
+  /**
+   * The version the token path uses, when a new rotation starts: it is the one rotated from. Default: the latest
+   * in Key Vault. Given when a newer version already exists (created outside a rotation), which the rotation then
+   * adopts — registers, proves and switches to — instead of creating another.
+   */
+  from?: { version: string; thumbprintSha1: string };
 }
 
 /** Graph's addKey cannot be called: no registered certificate the app holds is valid to sign its proof. */
@@ -90,9 +96,10 @@ export async function rotateCertificate(
     try {
       switch (action.kind) {
         case "start": {
-          if (!latest) throw new Error(`Key Vault has no completed version of '${name}' to rotate from`);
+          const from = options.from ?? latest;
+          if (!from) throw new Error(`Key Vault has no completed version of '${name}' to rotate from`);
           const oldKey = application.keyCredentials.find(
-            (k) => hex(k.customKeyIdentifier) === latest.thumbprintSha1,
+            (k) => hex(k.customKeyIdentifier) === from.thumbprintSha1,
           );
           const now = deps.clock().toISOString();
           const started: RotationRecord = {
@@ -101,8 +108,8 @@ export async function rotateCertificate(
             resumeStep: null,
             startedAt: now,
             updatedAt: now,
-            oldVersion: latest.version,
-            oldThumbprintSha1: latest.thumbprintSha1,
+            oldVersion: from.version,
+            oldThumbprintSha1: from.thumbprintSha1,
             newVersion: null,
             newThumbprintSha1: null,
             newKeyId: null,

@@ -1,5 +1,6 @@
 import { InvocationContext, type EventGridEvent } from "@azure/functions";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
 import { issueCertificate } from "../../dev/pki/issueCertificate.js";
 import type { StandIns } from "../../dev/startStandIns.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
@@ -11,18 +12,21 @@ import { testScenario, useStandIns } from "../support/useStandIns.js";
 const stand = useStandIns(testScenario({ certificates: [{ name: "app" }, { name: "other" }] }));
 let standIns: StandIns;
 let services: Services;
-beforeAll(() => {
+let azurite: Azurite;
+beforeAll(async () => {
   standIns = stand();
+  azurite = await startAzurite();
   services = createServices(
     loadConfig({
       ...standIns.settings,
       M2M_KEYVAULT_CERTIFICATE_NAME: "app",
       M2M_KEYVAULT_REFRESH_MINUTES: "600",
-      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+      AzureWebJobsStorage: azurite.connectionString,
     }),
     { logger: recordingLogger().logger },
   );
 });
+afterAll(() => azurite?.stop());
 
 const event = (type: string, name: string, version: string): EventGridEvent => ({
   id: crypto.randomUUID(),
@@ -88,6 +92,17 @@ describe("Key Vault certificate events", () => {
     expect(messages).toEqual([
       "New certificate version noted (not the app's credential, or a version is pinned)",
       "Certificate near expiry",
+      "Not a watched certificate (M2M_CERT_SCOPE): no check run",
     ]);
+  });
+
+  it("runs the certificate check at once when a watched certificate nears expiry", async () => {
+    const messages: string[] = [];
+    const context = new InvocationContext({
+      functionName: "keyvault-events",
+      logHandler: (_level, ...args) => void messages.push(String(args[0])),
+    });
+    await keyVaultEventHandler(event("CertificateNearExpiry", "app", "abc"), context, () => services);
+    expect(messages.slice(0, 2)).toEqual(["Certificate near expiry", "Certificate expiry"]);
   });
 });

@@ -1,0 +1,259 @@
+import type { AlertChannel } from "../alerts/Alert.js";
+import type { AlertLedger, DeliveryReport } from "../alerts/AlertLedger.js";
+import { decideConditionAlert, parseConditionStep } from "../alerts/decideConditionAlert.js";
+import type { Clock } from "../clock/Clock.js";
+import type { Config } from "../config/Config.js";
+import type { CredentialProvider } from "../credentials/AppCredential.js";
+import type { Logger } from "../logging/Logger.js";
+import { RotationBusyError, type RotationService } from "../rotation/createRotationService.js";
+import type { RotationReport } from "../rotation/rotateCertificate.js";
+import type { RotationStore } from "../rotation/RotationPorts.js";
+import type { CertificateInventory, InventoryService } from "./createInventoryService.js";
+import { planCertificateAlerts, type WatchedSubject } from "./planCertificateAlerts.js";
+
+const DAY_MS = 86_400_000;
+
+export interface CertificateCheckReport {
+  inventory: CertificateInventory;
+  renewal: {
+    /** The app's own certificate reached M2M_CERT_RENEW_BEFORE_DAYS (a new rotation may start). */
+    due: boolean;
+    /** What the rotation did this check; null when it did not run (not due, nothing in progress, not managed). */
+    report: RotationReport | null;
+    error: string | null;
+  };
+  /** Alert decisions taken this check: what was raised or resolved, and whether this instance recorded it. */
+  alerts: { subject: string; action: "fire" | "resolve"; applied: boolean; title: string }[];
+  /** Null when no channel is configured or the ledger failed (see alertError). */
+  delivery: DeliveryReport | null;
+  alertError: string | null;
+}
+
+export interface CertificateWatch {
+  /**
+   * One certificate check (the timer, an Event Grid event): continue or start the app's own renewal, take the
+   * inventory, log a metric record per certificate, then alert through the ledger. Alerting problems are logged,
+   * never thrown; an inventory that cannot be taken at all (the app's own credential unreadable) throws.
+   */
+  check(logger: Logger, trigger: string): Promise<CertificateCheckReport>;
+}
+
+/**
+ * The certificate watch: renewal when due, then stateful alerts — one per subject and step, escalating, with
+ * "renewed", "rotated" and "resolved" messages — through the same ledger and channels as the jobs' alerts.
+ */
+export function createCertificateWatch(deps: {
+  config: Config;
+  credentials: CredentialProvider;
+  inventory: InventoryService;
+  rotation: RotationService;
+  rotations: RotationStore;
+  ledger: AlertLedger;
+  channels: readonly AlertChannel[];
+  clock: Clock;
+}): CertificateWatch {
+  const { config, ledger, channels } = deps;
+
+  async function renew(logger: Logger): Promise<CertificateCheckReport["renewal"]> {
+    const managed = deps.rotation.managed;
+    if (!managed) return { due: false, report: null, error: null };
+    try {
+      const [stored, current, latest] = await Promise.all([
+        deps.rotations.get(managed.name),
+        deps.credentials.current(),
+        deps.rotation.latestVersion(),
+      ]);
+      const notAfter = current.certificate?.notAfter ?? null;
+      const due =
+        notAfter !== null &&
+        notAfter.getTime() - deps.clock().getTime() <= config.watch.renewBeforeDays * DAY_MS;
+      const active = stored !== null && stored.record.step !== "completed";
+      // A version created outside a rotation (Key Vault's AutoRenew, a person) while the token path holds the one
+      // the last rotation switched to: adopt it — register, prove, switch — instead of creating another.
+      const inUseVersion = typeof current.summary.version === "string" ? current.summary.version : null;
+      const adopt =
+        !active &&
+        stored !== null &&
+        latest !== null &&
+        inUseVersion !== null &&
+        current.certificate !== null &&
+        latest.version !== inUseVersion;
+      if (adopt) {
+        logger.info("A new version of the app's certificate was created outside a rotation; adopting it", {
+          certificate: managed.name,
+          inUse: inUseVersion,
+          latest: latest.version,
+        });
+        const report = await deps.rotation.renew(managed.name, logger, {
+          restart: true,
+          from: { version: inUseVersion, thumbprintSha1: current.certificate!.thumbprintSha1 },
+        });
+        return { due, report, error: null };
+      }
+      if (!due && !active) return { due, report: null, error: null };
+      if (due && !active) {
+        logger.info("The app's certificate is due for renewal", {
+          certificate: managed.name,
+          notAfter: notAfter?.toISOString() ?? null,
+          renewBeforeDays: config.watch.renewBeforeDays,
+        });
+      }
+      const report = await deps.rotation.renew(managed.name, logger, { restart: due });
+      return { due, report, error: null };
+    } catch (error) {
+      if (error instanceof RotationBusyError) {
+        logger.info(`Renewal skipped: ${error.message}`);
+        return { due: true, report: null, error: null };
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error("Certificate renewal failed; the next check tries again", {
+        certificate: managed.name,
+        error: message,
+      });
+      return { due: true, report: null, error: message };
+    }
+  }
+
+  async function tell(entry: WatchedSubject, logger: Logger, report: CertificateCheckReport): Promise<void> {
+    let state = await ledger.getState(entry.subject);
+    const steps = [entry.condition];
+    if (entry.announceThenResolve && entry.condition) {
+      const told = parseConditionStep(state.step);
+      // Announced and closed already: nothing to say.
+      if (state.status === "ok" && told?.episode === entry.condition.episode) return;
+      steps.push(null);
+    }
+    for (const condition of steps) {
+      const decision = decideConditionAlert({
+        subject: entry.subject,
+        state,
+        condition,
+        resolution: entry.resolution,
+        now: deps.clock(),
+      });
+      if (decision.action === "none") continue;
+      const result = await ledger.transition(entry.subject, state, decision.next, decision.alert, channels);
+      report.alerts.push({
+        subject: entry.subject,
+        action: decision.action,
+        applied: result.applied,
+        title: decision.alert.title,
+      });
+      const properties = { subject: entry.subject, dedupeKey: decision.alert.dedupeKey };
+      if (!result.applied) {
+        logger.info("Alert state already moved by another instance; nothing enqueued", properties);
+        return;
+      }
+      if (decision.action === "fire") logger.warn(`Alert raised: ${decision.alert.title}`, properties);
+      else logger.info(`Alert resolved: ${decision.alert.title}`, properties);
+      state = result.state;
+    }
+  }
+
+  return {
+    async check(logger, trigger) {
+      const renewal = await renew(logger);
+      const inventory = await deps.inventory.inventory(logger);
+      logMetrics(inventory, logger);
+      const report: CertificateCheckReport = {
+        inventory,
+        renewal,
+        alerts: [],
+        delivery: null,
+        alertError: null,
+      };
+      if (channels.length === 0) {
+        logger.info("No alert channel is configured: certificate findings are logged only", { trigger });
+        return report;
+      }
+      try {
+        const plan = planCertificateAlerts({
+          inventory,
+          appId: config.clientId,
+          renewBeforeDays: config.watch.renewBeforeDays,
+          appCredentials: config.watch.appCredentials,
+          renewalError: renewal.error,
+          now: deps.clock(),
+        });
+        for (const entry of plan.subjects) await tell(entry, logger, report);
+        const seen = new Set(plan.subjects.map((s) => s.subject));
+        for (const prefix of plan.prefixes) {
+          for (const subject of await ledger.firingSubjects(prefix)) {
+            const resolution = seen.has(subject) ? null : plan.gone(subject);
+            if (resolution) {
+              await tell(
+                { subject, condition: null, resolution, announceThenResolve: false },
+                logger,
+                report,
+              );
+            }
+          }
+        }
+        report.delivery = await ledger.deliverPending(channels);
+        for (const sent of report.delivery.sent) logger.info("Alert delivered", { trigger, ...sent });
+        for (const failure of report.delivery.failed) {
+          logger.error(
+            failure.gaveUp
+              ? `Alert delivery failed for the last time (${failure.attempts} attempts); it is given up`
+              : "Alert delivery failed; it is retried on the next check",
+            { trigger, ...failure },
+          );
+        }
+      } catch (error) {
+        report.alertError = error instanceof Error ? error.message : String(error);
+        logger.error("Certificate alerting failed; what is pending is retried on the next check", {
+          trigger,
+          error: report.alertError,
+        });
+      }
+      return report;
+    },
+  };
+}
+
+/**
+ * One structured, metric-friendly record per certificate (`certificate_days_left`) and per app registration
+ * credential, and one per drift finding, so a log query or an Application Insights alert rule can chart and page.
+ */
+function logMetrics(inventory: CertificateInventory, logger: Logger): void {
+  for (const item of inventory.items) {
+    const record = {
+      metric: "certificate_days_left",
+      value: item.daysLeft,
+      certificate: item.name,
+      vault: item.vaultUrl,
+      state: item.state,
+      step: item.step,
+      notAfter: item.notAfter,
+      inUse: item.inUse,
+      managed: item.managed,
+      registration: item.registration,
+    };
+    if (item.state === "critical" || item.state === "expired") logger.error("Certificate expiry", record);
+    else if (item.state === "warning" || item.state === "disabled" || item.state === "unknown")
+      logger.warn("Certificate expiry", record);
+    else logger.info("Certificate expiry", record);
+  }
+  for (const credential of inventory.appCredentials) {
+    logger.info("App registration credential expiry", {
+      metric: "app_credential_days_left",
+      value: credential.daysLeft,
+      keyId: credential.keyId,
+      kind: credential.kind,
+      state: credential.state,
+      endDateTime: credential.endDateTime,
+      inKeyVault: credential.inKeyVault,
+    });
+  }
+  for (const finding of [...inventory.findings, ...inventory.items.flatMap((item) => item.drift)]) {
+    logger.warn(`Certificate drift: ${finding.message}`, {
+      code: finding.code,
+      severity: finding.severity,
+      keyIds: finding.keyIds,
+    });
+  }
+  for (const source of inventory.sources.filter((s) => !s.ok)) {
+    logger.error(`Certificate source unreadable: ${source.source}`, { error: source.error });
+  }
+  if (inventory.graphError) logger.warn(`Registration status unknown: ${inventory.graphError}`);
+}
