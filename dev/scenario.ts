@@ -26,6 +26,8 @@ export interface Scenario {
       contentType: "application/x-pem-file" | "application/x-pkcs12";
       /** Register the certificate's public key on the app registration (otherwise Entra ID will not know it). */
       registerOnApp: boolean;
+      /** The Key Vault policy's issuer (default "Self"); others cannot be renewed by Key Vault itself. */
+      issuerName?: string;
     }[];
   };
 }

@@ -51,6 +51,7 @@ export async function startStandIns(
         keyPem: certificate.keyPem,
         contentType: spec.contentType,
         subject: spec.subject,
+        ...(spec.issuerName ? { issuerName: spec.issuerName } : {}),
       });
       if (spec.registerOnApp) {
         entra.addCertificate(scenario.app.clientId, {
