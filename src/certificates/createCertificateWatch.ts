@@ -58,16 +58,25 @@ export function createCertificateWatch(deps: {
     const managed = deps.rotation.managed;
     if (!managed) return { due: false, report: null, error: null };
     try {
-      const [stored, current, latest] = await Promise.all([
+      const [stored, loaded, latest] = await Promise.all([
         deps.rotations.get(managed.name),
         deps.credentials.current(),
         deps.rotation.latestVersion(),
       ]);
+      let current = loaded;
+      const active = stored !== null && stored.record.step !== "completed";
+      // Another instance rotated while this one still holds the old version: catch up now, not at the next refresh.
+      if (
+        stored?.record.step === "completed" &&
+        stored.record.newVersion &&
+        current.summary.version === stored.record.oldVersion
+      ) {
+        current = await deps.credentials.reload(`rotation to version ${stored.record.newVersion} completed`);
+      }
       const notAfter = current.certificate?.notAfter ?? null;
       const due =
         notAfter !== null &&
         notAfter.getTime() - deps.clock().getTime() <= config.watch.renewBeforeDays * DAY_MS;
-      const active = stored !== null && stored.record.step !== "completed";
       // A version created outside a rotation (Key Vault's AutoRenew, a person) while the token path holds the one
       // the last rotation switched to: adopt it — register, prove, switch — instead of creating another.
       const inUseVersion = typeof current.summary.version === "string" ? current.summary.version : null;
@@ -77,7 +86,8 @@ export function createCertificateWatch(deps: {
         latest !== null &&
         inUseVersion !== null &&
         current.certificate !== null &&
-        latest.version !== inUseVersion;
+        latest.version !== inUseVersion &&
+        latest.version !== stored.record.newVersion;
       if (adopt) {
         logger.info("A new version of the app's certificate was created outside a rotation; adopting it", {
           certificate: managed.name,
@@ -85,7 +95,7 @@ export function createCertificateWatch(deps: {
           latest: latest.version,
         });
         const report = await deps.rotation.renew(managed.name, logger, {
-          restart: true,
+          restart: "always",
           from: { version: inUseVersion, thumbprintSha1: current.certificate!.thumbprintSha1 },
         });
         return { due, report, error: null };
@@ -98,7 +108,7 @@ export function createCertificateWatch(deps: {
           renewBeforeDays: config.watch.renewBeforeDays,
         });
       }
-      const report = await deps.rotation.renew(managed.name, logger, { restart: due });
+      const report = await deps.rotation.renew(managed.name, logger, due ? { restart: "when-due" } : {});
       return { due, report, error: null };
     } catch (error) {
       if (error instanceof RotationBusyError) {

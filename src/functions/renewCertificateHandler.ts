@@ -29,7 +29,7 @@ export async function renewCertificateHandler(
     // "Renew now": a completed rotation is followed by a new one; one in progress is continued.
     return {
       status: 200,
-      jsonBody: await rotation().renew(name, contextLogger(context), { restart: true }),
+      jsonBody: await rotation().renew(name, contextLogger(context), { restart: "always" }),
     };
   } catch (e) {
     if (e instanceof CertificateNotManagedError) return error(403, e);

@@ -2,10 +2,19 @@ import type { CertificateCredential } from "../credentials/certificate/Certifica
 import type { GraphApplications } from "../graph/GraphApplications.js";
 import type { RotationRecord } from "./RotationRecord.js";
 
+/** A completed version of a Key Vault certificate. */
+export interface LatestVersion {
+  version: string;
+  /** Hex, upper case. */
+  thumbprintSha1: string;
+  /** Null when Key Vault did not say. */
+  expiresOn: Date | null;
+}
+
 /** The certificate's side in Key Vault, as rotation needs it. */
 export interface RenewableCertificate {
   /** The latest completed version, or null when there is none. */
-  latest(name: string): Promise<{ version: string; thumbprintSha1: string } | null>;
+  latest(name: string): Promise<LatestVersion | null>;
   /** A create operation is in progress. */
   hasPendingOperation(name: string): Promise<boolean>;
   /** Key Vault can renew the issuer itself (Self, DigiCert, GlobalSign). */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { sleep } from "../clock/sleep.js";
 import type { Clock } from "../clock/Clock.js";
@@ -8,7 +9,7 @@ import type { GraphApplications } from "../graph/GraphApplications.js";
 import type { Logger } from "../logging/Logger.js";
 import type { LeaseStore } from "../state/LeaseStore.js";
 import { acquireWithCertificate } from "../tokens/acquireWithCertificate.js";
-import type { RenewableCertificate, RotationPorts, RotationStore } from "./RotationPorts.js";
+import type { LatestVersion, RenewableCertificate, RotationPorts, RotationStore } from "./RotationPorts.js";
 import { rotateCertificate, type RotationOptions, type RotationReport } from "./rotateCertificate.js";
 
 export class CertificateNotManagedError extends M2mError {
@@ -19,6 +20,17 @@ export class RotationBusyError extends M2mError {
   override name = "RotationBusyError";
 }
 
+export interface RenewOptions {
+  /**
+   * After a completed rotation: "always" starts a new one (renew now); "when-due" only when the latest version in
+   * Key Vault expires within M2M_CERT_RENEW_BEFORE_DAYS — decided under the lease, so instances that saw the old
+   * certificate do not renew again what another one just renewed. Default: a completed rotation stays done.
+   */
+  restart?: "always" | "when-due";
+  /** See RotationOptions.from. */
+  from?: RotationOptions["from"];
+}
+
 export interface RotationService {
   /**
    * Renews and rotates the certificate as far as it can go in this run: a rotation in progress is continued;
@@ -26,13 +38,9 @@ export interface RotationService {
    * Key Vault is still issuing is awaited for a while (Self-signed takes seconds), so one run usually gets to the
    * switch.
    */
-  renew(
-    name: string,
-    logger: Logger,
-    options?: { restart?: boolean; from?: RotationOptions["from"] },
-  ): Promise<RotationReport>;
+  renew(name: string, logger: Logger, options?: RenewOptions): Promise<RotationReport>;
   /** The latest completed version of the managed certificate in Key Vault (null when none, or nothing is managed). */
-  latestVersion(): Promise<{ version: string; thumbprintSha1: string } | null>;
+  latestVersion(): Promise<LatestVersion | null>;
   /** The certificate this app renews and rotates (its own Key Vault certificate, no pinned version), or null. */
   readonly managed: { vaultUrl: string; name: string } | null;
 }
@@ -90,7 +98,8 @@ export function createRotationService(deps: {
           `M2M_KEYVAULT_CERTIFICATE_VERSION pins version ${source.certificateVersion}: a renewed version would not be used. Clear the setting to let the app rotate.`,
         );
       }
-      const owner = `${process.env.WEBSITE_INSTANCE_ID?.slice(0, 12) ?? `${hostname()}-${process.pid}`}/renew`;
+      // Unique per call: two renewals in one process (the timer and a POST) must not share the lease.
+      const owner = `${process.env.WEBSITE_INSTANCE_ID?.slice(0, 12) ?? `${hostname()}-${process.pid}`}/renew/${randomUUID().slice(0, 8)}`;
       const lease = await deps.leases.acquire(
         `rotation-${source.certificateName.toLowerCase()}`,
         owner,
@@ -133,7 +142,15 @@ export function createRotationService(deps: {
             ports,
             { clock: deps.clock, logger },
           );
-        let report = await run(renewOptions.restart ?? false);
+        let restart = renewOptions.restart === "always";
+        if (renewOptions.restart === "when-due") {
+          const latest = await deps.vault.latest(source.certificateName);
+          restart =
+            latest?.expiresOn != null &&
+            latest.expiresOn.getTime() - deps.clock().getTime() <=
+              deps.config.watch.renewBeforeDays * 86_400_000;
+        }
+        let report = await run(restart);
         const actions = [...report.actions];
         // Wait for a version Key Vault issues itself (a CSR waiting for a person is not awaited here).
         const issuing =

@@ -22,7 +22,12 @@ export function keyVaultRenewableCertificate(
   return {
     async latest(name) {
       // The newest version may be a pending one (no certificate yet): take the newest completed, enabled version.
-      let best: { version: string; thumbprintSha1: string; createdOn: number } | null = null;
+      let best: {
+        version: string;
+        thumbprintSha1: string;
+        expiresOn: Date | null;
+        createdOn: number;
+      } | null = null;
       for await (const properties of certificates.listPropertiesOfCertificateVersions(name)) {
         if (!properties.version || !properties.x509Thumbprint || properties.enabled === false) continue;
         const createdOn = properties.createdOn?.getTime() ?? 0;
@@ -30,11 +35,14 @@ export function keyVaultRenewableCertificate(
           best = {
             version: properties.version,
             thumbprintSha1: Buffer.from(properties.x509Thumbprint).toString("hex").toUpperCase(),
+            expiresOn: properties.expiresOn ?? null,
             createdOn,
           };
         }
       }
-      return best && { version: best.version, thumbprintSha1: best.thumbprintSha1 };
+      return (
+        best && { version: best.version, thumbprintSha1: best.thumbprintSha1, expiresOn: best.expiresOn }
+      );
     },
     async hasPendingOperation(name) {
       try {

@@ -134,5 +134,12 @@ describe("certificate inventory and rotation, end to end", () => {
     });
     await acquireWithCertificate(services.config, current);
     expect((await inventory()).rotation).toMatchObject({ step: "completed" });
+
+    // Renew now, again: a new rotation follows the completed one.
+    const again = await renew("app");
+    expect(again.body).toMatchObject({
+      actions: ["start", "create-version", "add-key", "verify", "remove-key", "done"],
+      record: { oldVersion: first.body.record!.newVersion },
+    });
   });
 });

@@ -101,7 +101,11 @@ function world(first: IssuedCertificate) {
     vault: {
       latest: () => {
         const last = versions.at(-1)!;
-        return Promise.resolve({ version: last.version, thumbprintSha1: last.cert.thumbprintSha1 });
+        return Promise.resolve({
+          version: last.version,
+          thumbprintSha1: last.cert.thumbprintSha1,
+          expiresOn: null,
+        });
       },
       hasPendingOperation: () => Promise.resolve(state.pending !== null),
       isRenewable: () => Promise.resolve(true),
