@@ -98,6 +98,21 @@ describe("scanVaultCertificates", () => {
     ]);
   });
 
+  it("lists 2,500 certificates with exactly 100 list requests", async () => {
+    const { vault, client } = await vaultWith(2_500);
+    const log = recordingLogger();
+
+    const scanned = await scanVaultCertificates(vault.url, client, { logger: log.logger });
+
+    expect(scanned).toHaveLength(2_500);
+    expect(new Set(scanned.map((c) => c.name)).size).toBe(2_500);
+    expect(listRequests(vault)).toEqual(Array<string>(100).fill("GET /certificates 200"));
+    expect(log.entries.at(-1)).toMatchObject({
+      message: "Vault scan complete",
+      properties: { pages: 100, listed: 2_500, matched: 2_500, resumes: 0 },
+    });
+  });
+
   it("logs only the summary for a vault that fits in one page", async () => {
     const { vault, client } = await vaultWith(20);
     const log = recordingLogger();
