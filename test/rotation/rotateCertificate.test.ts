@@ -281,4 +281,46 @@ describe("rotateCertificate", () => {
     expect(w.record()).toMatchObject({ step: "switched", newKeyId: "uploaded-by-hand" });
     expect(w.keys()).toHaveLength(2);
   });
+
+  it("resumes at the right step after a crash after any save, doing nothing twice", async () => {
+    // The process dies right after the n-th record save (the step is stored, the next never began).
+    for (let crashAfter = 1; crashAfter <= 5; crashAfter++) {
+      const w = world(first);
+      const time = manualClock();
+      const deps = { clock: time.clock, logger: recordingLogger().logger };
+      const addKey = w.ports.graph.addKey;
+      let addKeys = 0;
+      w.ports.graph.addKey = (...args) => {
+        addKeys += 1;
+        return addKey(...args);
+      };
+      const save = w.ports.store.save;
+      let saves = 0;
+      w.ports.store.save = async (record, etag) => {
+        const result = await save(record, etag);
+        if (++saves === crashAfter) throw new Error(`crash after save ${crashAfter}`);
+        return result;
+      };
+
+      const runUntilSettled = async () => {
+        for (let run = 0; run < 6; run++) {
+          if (w.state.pending) w.completePending();
+          time.advance(25 * 3_600_000);
+          const report = await rotateCertificate(options, w.ports, deps).catch(() => null);
+          if (report?.stoppedAt === "done") return report;
+        }
+        throw new Error(`rotation did not settle (crash after save ${crashAfter})`);
+      };
+      await runUntilSettled();
+
+      expect({ crashAfter, creates: w.state.creates, addKeys, keys: w.keys().length }).toEqual({
+        crashAfter,
+        creates: 1,
+        addKeys: 1,
+        keys: 1,
+      });
+      expect(w.record()).toMatchObject({ step: "completed", newVersion: "v2" });
+      expect(w.state.switchedTo.every((v) => v === "v2")).toBe(true);
+    }
+  });
 });
