@@ -56,6 +56,7 @@ describe("loadConfig", () => {
       },
       rotation: { graphUrl: "https://graph.microsoft.com", graceMs: 86_400_000, dryRun: false },
       expiry: { warningDays: 30, criticalDays: 7, reminderDays: [30, 14, 7, 3, 1] },
+      watch: { vaults: [], certificates: [], tag: null, renewBeforeDays: 30, appCredentials: true },
     });
   });
 
@@ -218,5 +219,51 @@ describe("loadConfig", () => {
     expect(problemsOf({ ...base, M2M_CERT_CHECK_SCHEDULE: "daily" })).toEqual([
       'M2M_CERT_CHECK_SCHEDULE: expected six-field NCRONTAB for the certificate check (default 0 0 6 * * *, daily at 06:00 UTC) (NCRONTAB needs six fields ({second} {minute} {hour} {day} {month} {day-of-week}); got 1); got "daily"',
     ]);
+  });
+
+  it("reads the certificate watch scope: whole vaults, named certificates (bare names in the app's vault), a tag", () => {
+    const config = loadConfig({
+      ...base,
+      M2M_CERT_SCOPE:
+        "https://kv-shared.vault.azure.net/, https://kv-tls.vault.azure.net/certificates/web-tls, partner-api, https://KV-SHARED.vault.azure.net",
+      M2M_CERT_SCOPE_TAG: "team=payments",
+      M2M_CERT_RENEW_BEFORE_DAYS: "45",
+      M2M_CERT_ALERT_APP_CREDENTIALS: "false",
+    });
+    expect(config.watch).toEqual({
+      vaults: ["https://kv-shared.vault.azure.net"],
+      certificates: [
+        { vaultUrl: "https://kv-tls.vault.azure.net", name: "web-tls" },
+        { vaultUrl: "https://kv-m2m.vault.azure.net", name: "partner-api" },
+      ],
+      tag: "team=payments",
+      renewBeforeDays: 45,
+      appCredentials: false,
+    });
+  });
+
+  it("names a bad scope entry, tag or renewal threshold, and why", () => {
+    const problems = problemsOf({
+      ...base,
+      M2M_CERT_SCOPE: "http://kv.vault.azure.net, https://kv.vault.azure.net/secrets/x, not a name",
+      M2M_CERT_SCOPE_TAG: "=x",
+      M2M_CERT_RENEW_BEFORE_DAYS: "0",
+    });
+    expect(problems).toHaveLength(5);
+    expect(problems[0]).toMatch(/^M2M_CERT_SCOPE: expected .*; got "http:\/\/kv.vault.azure.net"$/);
+    expect(problems[1]).toMatch(
+      /the path must be empty or \/certificates\/<name>\); got "https:\/\/kv.vault.azure.net\/secrets\/x"$/,
+    );
+    expect(problems[2]).toMatch(/; got "not a name"$/);
+    expect(problems[4]).toMatch(/^M2M_CERT_RENEW_BEFORE_DAYS: .*\(1..3650\); got "0"$/);
+    expect(problems[3]).toMatch(/^M2M_CERT_SCOPE_TAG: .*; got "=x"$/);
+    expect(
+      problemsOf({
+        ...base,
+        M2M_CREDENTIAL_SOURCE: "client-secret",
+        M2M_CLIENT_SECRET: "s3cret-value",
+        M2M_CERT_SCOPE: "partner-api",
+      }),
+    ).toEqual([expect.stringContaining("a bare name needs M2M_KEYVAULT_URL")]);
   });
 });

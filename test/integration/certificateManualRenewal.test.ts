@@ -57,6 +57,9 @@ describe("a certificate Key Vault cannot renew itself", () => {
         .keyCredentials.map((k) => k.customKeyIdentifier),
     ).toEqual([merged.thumbprintSha1]);
     // The rotation's firing alert (the manual renewal) is closed by the "rotated" message, which names the new version.
-    expect(world.told().slice(2)).toEqual(["resolved: Certificate 'app' renewed", "resolved: Certificate 'app' rotated"]);
+    expect(world.told().slice(2)).toEqual([
+      "resolved: Certificate 'app' renewed",
+      "resolved: Certificate 'app' rotated",
+    ]);
   });
 });

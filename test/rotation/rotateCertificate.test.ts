@@ -288,13 +288,13 @@ describe("rotateCertificate", () => {
       const w = world(first);
       const time = manualClock();
       const deps = { clock: time.clock, logger: recordingLogger().logger };
-      const addKey = w.ports.graph.addKey;
+      const addKey = w.ports.graph.addKey.bind(w.ports.graph);
       let addKeys = 0;
       w.ports.graph.addKey = (...args) => {
         addKeys += 1;
         return addKey(...args);
       };
-      const save = w.ports.store.save;
+      const save = w.ports.store.save.bind(w.ports.store);
       let saves = 0;
       w.ports.store.save = async (record, etag) => {
         const result = await save(record, etag);
