@@ -61,9 +61,7 @@ export function createServices(
     azureCredential,
     // A rotation that has not switched yet keeps the token path on the old version.
     ...(source.kind === "keyvault-certificate"
-      ? {
-          holdVersion: async () => heldVersion((await rotations.get(source.certificateName))?.record ?? null),
-        }
+      ? { holdVersion: rotationHold(storage, source.certificateName, clock) }
       : {}),
   });
   const tokens = msalTokenSource({ config, credentials, logger, clock });
@@ -119,6 +117,35 @@ export function createServices(
     clock,
   });
   return { config, credentials, tokens, jobs, rotation, inventory, watch, clock, logger };
+}
+
+/**
+ * The token path's question "which version does a rotation hold?" — asked on a cold start, a reload and a new
+ * version seen. Storage trouble must not slow the token path: few retries, and after a failure the next minute's
+ * loads follow the latest version without asking (the credential provider logs the failure).
+ */
+function rotationHold(
+  storage: TableConnection,
+  certificateName: string,
+  clock: Clock,
+): () => Promise<string | null> {
+  const store = tableRotationStore(
+    tableClientFor(storage, ROTATION_TABLE, {
+      clientOptions: { retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 500 } },
+    }),
+  );
+  let unreadableUntil = 0;
+  return async () => {
+    if (clock().getTime() < unreadableUntil) {
+      throw new Error("the rotation state could not be read a moment ago; it is asked again within a minute");
+    }
+    try {
+      return heldVersion((await store.get(certificateName))?.record ?? null);
+    } catch (error) {
+      unreadableUntil = clock().getTime() + 60_000;
+      throw error;
+    }
+  };
 }
 
 function tableConnection(storage: StorageConfig): TableConnection {
