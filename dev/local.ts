@@ -9,6 +9,7 @@ import { startAzurite } from "./azurite/startAzurite.js";
 import { startDownstreamStandIn } from "./downstream/startDownstreamStandIn.js";
 import { startLocalHost } from "./host/startLocalHost.js";
 import { readScenario } from "./scenario.js";
+import type { CertificateInventoryItem } from "../src/certificates/CertificateInventoryItem.js";
 import { startStandIns } from "./startStandIns.js";
 import { startWebhookReceiver } from "./webhooks/startWebhookReceiver.js";
 
@@ -99,6 +100,17 @@ try {
   const list = await call("GET", "jobs");
   console.log(`\nGET /api/jobs -> ${list.status}`);
   console.log(JSON.stringify(list.body, null, 2));
+  if (mode === "keyvault-certificate") {
+    const certificates = await call("GET", "certificates");
+    const items = (certificates.body.items ?? []) as CertificateInventoryItem[];
+    console.log(`\nGET /api/certificates -> ${certificates.status}`);
+    for (const item of items) {
+      console.log(
+        `  ${item.name}: ${item.state}, ${item.daysLeft} days left, registration ${item.registration}, ${item.managed ? "renewed by the app" : "not managed"}`,
+      );
+    }
+    if (certificates.status !== 200) exitCode = 1;
+  }
   console.log(`\nAlerts received by the webhook stand-in: ${receiver.received.length}`);
 
   if (serve) {

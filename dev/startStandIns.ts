@@ -80,6 +80,8 @@ export async function startStandIns(
         M2M_TENANT_ID: entra.tenantId,
         M2M_CLIENT_ID: scenario.app.clientId,
         M2M_AUTHORITY_HOST: entra.authorityHost,
+        // The Entra stand-in serves Graph's applications API too (they share the app registrations).
+        M2M_GRAPH_URL: entra.authorityHost,
         M2M_SCOPE: scenario.scope,
         M2M_CREDENTIAL_SOURCE: "keyvault-certificate",
         M2M_KEYVAULT_URL: vault.url,
