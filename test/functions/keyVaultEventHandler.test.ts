@@ -1,4 +1,5 @@
 import { InvocationContext, type EventGridEvent } from "@azure/functions";
+import { certificateEvent, type CertificateEventType } from "../../dev/keyvault/certificateEvent.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
 import { issueCertificate } from "../../dev/pki/issueCertificate.js";
@@ -28,24 +29,14 @@ beforeAll(async () => {
 });
 afterAll(() => azurite?.stop());
 
-const event = (type: string, name: string, version: string): EventGridEvent => ({
-  id: crypto.randomUUID(),
-  topic: "/subscriptions/x/resourceGroups/y/providers/Microsoft.KeyVault/vaults/kv",
-  subject: name,
-  eventType: `Microsoft.KeyVault.${type}`,
-  eventTime: new Date().toISOString(),
-  dataVersion: "1",
-  metadataVersion: "1",
-  data: {
-    Id: `${standIns.vault.url}/certificates/${name}/${version}`,
-    VaultName: "127",
-    ObjectType: "Certificate",
-    ObjectName: name,
-    Version: version,
-    NBF: 1,
-    EXP: 1_900_000_000,
-  },
-});
+const event = (type: CertificateEventType, name: string, version: string): EventGridEvent =>
+  certificateEvent(type, {
+    vaultUrl: standIns.vault.url,
+    name,
+    version,
+    notBefore: new Date(1000),
+    expiresOn: new Date(1_900_000_000_000),
+  });
 
 describe("Key Vault certificate events", () => {
   it("loads a new version of the app's certificate at once, without waiting for the refresh interval", async () => {

@@ -1,4 +1,5 @@
 import { InvocationContext, type EventGridEvent } from "@azure/functions";
+import { certificateEvent, type CertificateEventType } from "../../dev/keyvault/certificateEvent.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { issueCertificate } from "../../dev/pki/issueCertificate.js";
 import type { Services } from "../../src/container.js";
@@ -29,21 +30,8 @@ beforeAll(async () => {
 });
 
 const check = (services = app) => services.watch.check(recordingLogger().logger, "test");
-const event = (type: string, name: string): EventGridEvent => ({
-  id: crypto.randomUUID(),
-  topic: "/subscriptions/x/resourceGroups/y/providers/Microsoft.KeyVault/vaults/kv",
-  subject: name,
-  eventType: `Microsoft.KeyVault.${type}`,
-  eventTime: new Date().toISOString(),
-  dataVersion: "1",
-  metadataVersion: "1",
-  data: {
-    Id: `${vaultUrl}/certificates/${name}/v`,
-    ObjectType: "Certificate",
-    ObjectName: name,
-    Version: "v",
-  },
-});
+const event = (type: CertificateEventType, name: string): EventGridEvent =>
+  certificateEvent(type, { vaultUrl, name, version: "0123456789abcdef0123456789abcdef" });
 
 describe("certificate alerts across the scope", () => {
   it("watches the app's certificate, named certificates and tagged certificates of whole vaults", async () => {
