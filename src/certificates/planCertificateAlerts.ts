@@ -57,6 +57,13 @@ const DAY_MS = 86_400_000;
 /** Urgency of an expiry step: fewer days left is more urgent; expired is the most urgent. */
 const EXPIRED_URGENCY = 10_000;
 
+/** The urgency and label of a reminder step reached (fewer days is more urgent), or of expiry (the most urgent). */
+function expiryLevel(expired: boolean, step: number): { urgency: number; label: string } {
+  return expired
+    ? { urgency: EXPIRED_URGENCY, label: "expired" }
+    : { urgency: EXPIRED_URGENCY - step, label: `${step} days` };
+}
+
 /** `certificate:<vault host>/<name>`: one subject per certificate, whatever its version. */
 export function certificateSubject(vaultUrl: string, name: string): string {
   return `${CERTIFICATE_PREFIX}${new URL(vaultUrl).host.toLowerCase()}/${name.toLowerCase()}`;
@@ -206,8 +213,7 @@ function certificateSubjectFor(
     condition: {
       subject,
       episode: item.notAfter,
-      urgency: expired ? EXPIRED_URGENCY : EXPIRED_URGENCY - item.step,
-      label: expired ? "expired" : `${item.step} days`,
+      ...expiryLevel(expired, item.step),
       severity,
       title,
       text: lines.join(" "),
@@ -486,8 +492,7 @@ function credentialSubjectFor(credential: AppCredentialItem, appId: string): Wat
     condition: {
       subject,
       episode: credential.endDateTime,
-      urgency: expired ? EXPIRED_URGENCY : EXPIRED_URGENCY - credential.step,
-      label: expired ? "expired" : `${credential.step} days`,
+      ...expiryLevel(expired, credential.step),
       severity: expired
         ? "warning"
         : credential.state === "critical"
