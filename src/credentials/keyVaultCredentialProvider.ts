@@ -99,6 +99,22 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     return credential;
   };
 
+  /** Loads the version a rotation holds, or the latest; a held version that cannot be loaded (disabled, deleted) gives way to the latest. */
+  const loadWanted = async (reason: string): Promise<AppCredential> => {
+    const held = await wanted();
+    if (held === null || held === pinnedVersion) return load(held, reason);
+    try {
+      return await load(held, `${reason}; version ${held} held by the key rotation`);
+    } catch (error) {
+      logger.warn("The version the key rotation holds cannot be loaded; loading the latest", {
+        certificateName: name,
+        version: held,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return load(null, reason);
+    }
+  };
+
   const check = async (current: { credential: AppCredential; version: string }): Promise<AppCredential> => {
     try {
       const latest = await store.getProperties(name, null);
@@ -134,7 +150,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
 
   return {
     current() {
-      if (!loaded) return once(async () => load(await wanted(), "first use"));
+      if (!loaded) return once(() => loadWanted("first use"));
       const expired =
         loaded.credential.certificate !== null && loaded.credential.certificate.notAfter <= clock();
       if (expired && !pinnedVersion) return once(() => load(null, "the loaded certificate has expired"));
@@ -145,7 +161,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
       return once(() => check(current));
     },
     reload(reason) {
-      return once(async () => load(await wanted(), reason));
+      return once(() => loadWanted(reason));
     },
   };
 }

@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 /** A vault with versions v1 and v2 (v2 the latest), counting secret reads. */
 function vault() {
-  const versions = { v1, v2 } as Record<string, IssuedCertificate>;
+  const versions: Record<string, IssuedCertificate | undefined> = { v1, v2 };
   const reads: (string | null)[] = [];
   const store: CertificateStore = {
     getProperties: (name, version) =>
@@ -24,8 +24,10 @@ function vault() {
     getSecret: (_name, version) => {
       reads.push(version);
       const chosen = version ?? "v2";
+      const issued = versions[chosen];
+      if (!issued) return Promise.reject(new Error(`SecretNotFound: version ${chosen}`));
       return Promise.resolve({
-        value: versions[chosen]!.keyPem + versions[chosen]!.certPem,
+        value: issued.keyPem + issued.certPem,
         contentType: "application/x-pem-file",
         version: chosen,
       });
@@ -82,5 +84,13 @@ describe("keyVaultCredentialProvider while a key rotation holds a version", () =
         properties: expect.objectContaining({ error: "Table Storage unreachable" }) as unknown,
       }),
     );
+  });
+
+  it("loads the latest when the held version cannot be loaded (disabled or deleted since)", async () => {
+    const { store, reads } = vault();
+    const { credentials, log } = provider(store, () => Promise.resolve("v9"));
+    expect((await credentials.current()).summary).toMatchObject({ version: "v2" });
+    expect(reads).toEqual(["v9", null]);
+    expect(log.text()).toContain("The version the key rotation holds cannot be loaded; loading the latest");
   });
 });
