@@ -54,7 +54,11 @@ export function createCertificateWatch(deps: {
 }): CertificateWatch {
   const { config, ledger, channels } = deps;
 
-  async function renew(logger: Logger): Promise<CertificateCheckReport["renewal"]> {
+  /** `beforeStarting` runs once, just before a new rotation starts (not when one in progress is continued). */
+  async function renew(
+    logger: Logger,
+    beforeStarting: () => Promise<void>,
+  ): Promise<CertificateCheckReport["renewal"]> {
     const managed = deps.rotation.managed;
     if (!managed) return { due: false, report: null, error: null };
     try {
@@ -94,6 +98,7 @@ export function createCertificateWatch(deps: {
           inUse: inUseVersion,
           latest: latest.version,
         });
+        await beforeStarting();
         const report = await deps.rotation.renew(managed.name, logger, {
           restart: "always",
           from: { version: inUseVersion, thumbprintSha1: current.certificate!.thumbprintSha1 },
@@ -107,6 +112,7 @@ export function createCertificateWatch(deps: {
           notAfter: notAfter?.toISOString() ?? null,
           renewBeforeDays: config.watch.renewBeforeDays,
         });
+        await beforeStarting();
       }
       const report = await deps.rotation.renew(managed.name, logger, due ? { restart: "when-due" } : {});
       return { due, report, error: null };
@@ -160,45 +166,69 @@ export function createCertificateWatch(deps: {
     }
   }
 
+  /** Records what people must be told about this inventory in the ledger (delivery comes after). */
+  async function decide(
+    inventory: CertificateInventory,
+    renewal: { starting: boolean; error: string | null },
+    logger: Logger,
+    report: CertificateCheckReport,
+  ): Promise<void> {
+    const plan = planCertificateAlerts({
+      inventory,
+      appId: config.clientId,
+      renewBeforeDays: config.watch.renewBeforeDays,
+      appCredentials: config.watch.appCredentials,
+      renewalStarting: renewal.starting,
+      renewalError: renewal.error,
+      now: deps.clock(),
+    });
+    for (const entry of plan.subjects) await tell(entry, logger, report);
+    const seen = new Set(plan.subjects.map((s) => s.subject));
+    for (const prefix of plan.prefixes) {
+      for (const subject of await ledger.firingSubjects(prefix)) {
+        const resolution = seen.has(subject) ? null : plan.gone(subject);
+        if (resolution) {
+          await tell({ subject, condition: null, resolution, announceThenResolve: false }, logger, report);
+        }
+      }
+    }
+  }
+
   return {
     async check(logger, trigger) {
-      const renewal = await renew(logger);
-      const inventory = await deps.inventory.inventory(logger);
-      logMetrics(inventory, logger);
       const report: CertificateCheckReport = {
-        inventory,
-        renewal,
+        inventory: null as unknown as CertificateInventory,
+        renewal: { due: false, report: null, error: null },
         alerts: [],
         delivery: null,
         alertError: null,
       };
-      if (channels.length === 0) {
+      const alerting = channels.length > 0;
+      const failed = (error: unknown) => {
+        report.alertError = error instanceof Error ? error.message : String(error);
+        logger.error("Certificate alerting failed; what is pending is retried on the next check", {
+          trigger,
+          error: report.alertError,
+        });
+      };
+      // Before a new rotation changes things, people hear where they stand ("expires in 20 days; renewing now").
+      report.renewal = await renew(logger, async () => {
+        if (!alerting) return;
+        await decide(
+          await deps.inventory.inventory(logger),
+          { starting: true, error: null },
+          logger,
+          report,
+        ).catch(failed);
+      });
+      report.inventory = await deps.inventory.inventory(logger);
+      logMetrics(report.inventory, logger);
+      if (!alerting) {
         logger.info("No alert channel is configured: certificate findings are logged only", { trigger });
         return report;
       }
       try {
-        const plan = planCertificateAlerts({
-          inventory,
-          appId: config.clientId,
-          renewBeforeDays: config.watch.renewBeforeDays,
-          appCredentials: config.watch.appCredentials,
-          renewalError: renewal.error,
-          now: deps.clock(),
-        });
-        for (const entry of plan.subjects) await tell(entry, logger, report);
-        const seen = new Set(plan.subjects.map((s) => s.subject));
-        for (const prefix of plan.prefixes) {
-          for (const subject of await ledger.firingSubjects(prefix)) {
-            const resolution = seen.has(subject) ? null : plan.gone(subject);
-            if (resolution) {
-              await tell(
-                { subject, condition: null, resolution, announceThenResolve: false },
-                logger,
-                report,
-              );
-            }
-          }
-        }
+        await decide(report.inventory, { starting: false, error: report.renewal.error }, logger, report);
         report.delivery = await ledger.deliverPending(channels);
         for (const sent of report.delivery.sent) logger.info("Alert delivered", { trigger, ...sent });
         for (const failure of report.delivery.failed) {
@@ -210,11 +240,7 @@ export function createCertificateWatch(deps: {
           );
         }
       } catch (error) {
-        report.alertError = error instanceof Error ? error.message : String(error);
-        logger.error("Certificate alerting failed; what is pending is retried on the next check", {
-          trigger,
-          error: report.alertError,
-        });
+        failed(error);
       }
       return report;
     },

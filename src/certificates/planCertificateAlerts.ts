@@ -43,6 +43,8 @@ export interface PlanInput {
   renewBeforeDays: number;
   /** M2M_CERT_ALERT_APP_CREDENTIALS. */
   appCredentials: boolean;
+  /** A new rotation of the app's certificate is about to start (this plan is told before it runs). */
+  renewalStarting?: boolean;
   /** The renewal this check attempted threw this, with no failed step recorded (e.g. Graph unreachable); else null. */
   renewalError: string | null;
   now: Date;
@@ -235,6 +237,9 @@ function managedAdvice(item: CertificateInventoryItem, input: PlanInput): string
   }
   if (active)
     return `The app is renewing it (step '${record.step}'); the renewal alerts follow its progress.`;
+  if (input.renewalStarting) {
+    return `It is due for renewal (M2M_CERT_RENEW_BEFORE_DAYS=${input.renewBeforeDays}): the app is renewing it and rotating the app registration's key now; the renewal alerts follow.`;
+  }
   if (input.renewalError)
     return `The app's renewal could not run: ${input.renewalError}. It tries again on every check.`;
   if (item.daysLeft !== null && item.daysLeft > input.renewBeforeDays && item.notAfter) {
