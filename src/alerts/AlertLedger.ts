@@ -44,6 +44,18 @@ export interface DeliveryReport {
   failed: DeliveryFailure[];
 }
 
+/** An alert as a status page shows it: what was said, and whether each channel got it. */
+export interface RecentAlert {
+  alert: Alert;
+  deliveries: {
+    channel: string;
+    status: "pending" | "sent" | "failed";
+    attempts: number;
+    sentAt: string | null;
+    lastError: string | null;
+  }[];
+}
+
 export interface DeliverOptions {
   /** Default: the ledger's clock. Claims are dated with it and compared against it. */
   now?: Date;
@@ -70,6 +82,9 @@ export interface AlertLedger {
    * ones it no longer sees (a certificate deleted, renewed out of scope, a finding gone). One query.
    */
   firingSubjects(prefix: string): Promise<string[]>;
+
+  /** Alerts raised since `since`, newest first (at most `limit`), each with its delivery per channel: for status pages. */
+  recentAlerts(since: Date, limit: number): Promise<RecentAlert[]>;
 
   /**
    * Moves `subject` from `expected` to `next` and, when `alert` is given, enqueues it once per channel, in one atomic

@@ -12,6 +12,7 @@ import {
   type AlertLedger,
   type AlertState,
   type DeliveryReport,
+  type RecentAlert,
   type StoredAlertState,
 } from "./AlertLedger.js";
 import { fromAlertStateEntity, STATE_ROW, toAlertStateEntity } from "./alertStateEntity.js";
@@ -213,6 +214,42 @@ export function tableAlertLedger(table: StateTable, options: TableAlertLedgerOpt
         throw fail(error, `listing the firing alerts of '${prefix}*'`);
       }
       return subjects.sort();
+    },
+
+    async recentAlerts(since, limit) {
+      const client = await table.client();
+      const byKey = new Map<string, RecentAlert>();
+      try {
+        const rows = client.listEntities<Record<string, unknown>>({
+          queryOptions: { filter: odata`kind eq ${"delivery"} and occurredAt ge ${since.toISOString()}` },
+        });
+        for await (const entity of rows) {
+          const delivery = fromDeliveryEntity(entity);
+          if (!delivery.alert) continue;
+          const entry = byKey.get(delivery.dedupeKey) ?? { alert: delivery.alert, deliveries: [] };
+          entry.deliveries.push({
+            channel: delivery.channel,
+            status: delivery.status,
+            attempts: delivery.attempts,
+            sentAt: delivery.sentAt,
+            lastError: delivery.lastError,
+          });
+          byKey.set(delivery.dedupeKey, entry);
+        }
+      } catch (error) {
+        throw fail(error, "listing recent alerts");
+      }
+      return [...byKey.values()]
+        .sort(
+          (a, b) =>
+            b.alert.occurredAt.localeCompare(a.alert.occurredAt) ||
+            b.alert.dedupeKey.localeCompare(a.alert.dedupeKey),
+        )
+        .slice(0, limit)
+        .map((entry) => ({
+          ...entry,
+          deliveries: entry.deliveries.sort((a, b) => a.channel.localeCompare(b.channel)),
+        }));
     },
 
     async transition(subject, expected, next, alert, channels) {

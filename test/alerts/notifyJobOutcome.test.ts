@@ -167,6 +167,7 @@ describe("notifyJobOutcome", () => {
     const broken: AlertLedger = {
       getState: () => Promise.reject(new Error("Table Storage is unreachable (ECONNREFUSED)")),
       firingSubjects: () => Promise.reject(new Error("not reached")),
+      recentAlerts: () => Promise.reject(new Error("not reached")),
       transition: () => Promise.reject(new Error("not reached")),
       deliverPending: () => Promise.reject(new Error("not reached")),
     };

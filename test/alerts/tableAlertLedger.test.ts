@@ -326,6 +326,43 @@ describe("tableAlertLedger", () => {
     expect(await ledger!.firingSubjects("")).toEqual(["certificate:vault/a", SUBJECT]);
   });
 
+  it("lists recent alerts newest first, with each channel's delivery", async () => {
+    const {
+      ledgers: [ledger],
+    } = instances(1);
+    const teams = fakeChannel("teams");
+    const slack = fakeChannel("slack");
+    slack.failNext();
+    const old = sampleAlert({
+      subject: "job:a",
+      dedupeKey: "job:a|1",
+      occurredAt: "2029-12-01T00:00:00.000Z",
+    });
+    const first = sampleAlert({
+      subject: "job:b",
+      dedupeKey: "job:b|1",
+      occurredAt: "2030-01-01T09:00:00.000Z",
+    });
+    const second = sampleAlert({
+      subject: "job:c",
+      dedupeKey: "job:c|1",
+      occurredAt: "2030-01-01T09:30:00.000Z",
+    });
+    for (const alert of [old, first, second]) await fire(ledger!, [teams, slack], alert);
+    await ledger!.deliverPending([teams.channel, slack.channel]);
+
+    const recent = await ledger!.recentAlerts(new Date("2030-01-01T00:00:00.000Z"), 10);
+    expect(recent.map((r) => r.alert.dedupeKey)).toEqual(["job:c|1", "job:b|1"]);
+    const all = await ledger!.recentAlerts(new Date("2029-01-01T00:00:00.000Z"), 10);
+    expect(all.map((r) => r.alert.dedupeKey)).toEqual(["job:c|1", "job:b|1", "job:a|1"]);
+    // Slack failed the first alert it was sent (the oldest): its delivery says so, Teams' says sent.
+    expect(all[2]!.deliveries.map((d) => [d.channel, d.status, d.attempts])).toEqual([
+      ["slack", "failed", 1],
+      ["teams", "sent", 1],
+    ]);
+    expect(await ledger!.recentAlerts(new Date("2029-01-01T00:00:00.000Z"), 1)).toHaveLength(1);
+  });
+
   it("keeps deliveries for a channel that is not configured now, and sends them when it is back", async () => {
     const {
       ledgers: [ledger],
