@@ -10,6 +10,7 @@ import type { TokenSource } from "./tokens/TokenSource.js";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { createAlertChannels } from "./alerts/createAlertChannels.js";
 import { createCertificateWatch, type CertificateWatch } from "./certificates/createCertificateWatch.js";
+import { createDashboard, type Dashboard } from "./dashboard/createDashboard.js";
 import { createInventoryService, type InventoryService } from "./certificates/createInventoryService.js";
 import { createAzureCredential } from "./credentials/createAzureCredential.js";
 import { graphApplicationsClient } from "./graph/graphApplicationsClient.js";
@@ -35,6 +36,7 @@ export interface Services {
   rotation: RotationService;
   inventory: InventoryService;
   watch: CertificateWatch;
+  dashboard: Dashboard;
   clock: Clock;
   logger: Logger;
 }
@@ -116,7 +118,8 @@ export function createServices(
     channels,
     clock,
   });
-  return { config, credentials, tokens, jobs, rotation, inventory, watch, clock, logger };
+  const dashboard = createDashboard({ config, inventory, jobs, ledger, clock });
+  return { config, credentials, tokens, jobs, rotation, inventory, watch, dashboard, clock, logger };
 }
 
 /**

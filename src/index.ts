@@ -3,3 +3,4 @@ import "./functions/diagnostics.js";
 import "./functions/jobs.js";
 import "./functions/keyVaultEvents.js";
 import "./functions/certificates.js";
+import "./functions/dashboard.js";

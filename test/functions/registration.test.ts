@@ -31,6 +31,7 @@ describe("function registration", () => {
       "certificates-check",
       "certificates-list",
       "certificates-renew",
+      "dashboard",
       "diagnostics",
       "job-report-pull",
       "jobs-list",

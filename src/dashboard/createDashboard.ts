@@ -1,0 +1,120 @@
+import type { AlertLedger, RecentAlert } from "../alerts/AlertLedger.js";
+import type { CertificateInventory, InventoryService } from "../certificates/createInventoryService.js";
+import type { Clock } from "../clock/Clock.js";
+import type { Config } from "../config/Config.js";
+import type { JobsService } from "../jobs/JobsService.js";
+import { nextOccurrence } from "../jobs/nextOccurrence.js";
+import type { RunStatus } from "../jobs/RunResult.js";
+import type { Logger } from "../logging/Logger.js";
+import type { JobSummary } from "../state/JobSummary.js";
+
+/** A part of the page: its data, or why it could not be read (the rest of the page still shows). */
+export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface DashboardJob {
+  name: string;
+  enabled: boolean;
+  schedule: string;
+  nextRun: string | null;
+  /** Method and URL without the query (which may carry keys). */
+  request: string;
+  summary: JobSummary | null;
+  /** Newest first. */
+  runs: {
+    runId: string;
+    status: RunStatus;
+    startedAt: string;
+    durationMs: number;
+    httpStatus: number | null;
+    errorCode: string | null;
+  }[];
+}
+
+export interface DashboardModel {
+  generatedAt: string;
+  /** Seconds between the page's own refreshes. */
+  refreshSeconds: number;
+  expiry: Config["expiry"];
+  renewBeforeDays: number;
+  certificates: Part<CertificateInventory>;
+  jobs: Part<DashboardJob[]>;
+  alerts: Part<RecentAlert[]>;
+}
+
+export interface Dashboard {
+  model(logger: Logger): Promise<DashboardModel>;
+}
+
+/** Runs shown per job, alerts shown, and how far back alerts are looked for. */
+const RUNS_PER_JOB = 12;
+const ALERTS_SHOWN = 15;
+const ALERT_DAYS = 14;
+
+/**
+ * The status page's data: the certificate inventory, each job's recent runs and next run, and recent alerts, read
+ * in parallel. A part that cannot be read (Key Vault, Graph or Table Storage down) carries its error instead, so the
+ * page still shows the others.
+ */
+export function createDashboard(deps: {
+  config: Config;
+  inventory: InventoryService;
+  jobs: JobsService;
+  ledger: AlertLedger;
+  clock: Clock;
+  refreshSeconds?: number;
+}): Dashboard {
+  const part = <T>(work: Promise<T>): Promise<Part<T>> =>
+    work.then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({
+        ok: false as const,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+
+  async function jobs(now: Date): Promise<DashboardJob[]> {
+    const summaries = await deps.jobs.summaries();
+    return Promise.all(
+      deps.jobs.definitions.map(async (job): Promise<DashboardJob> => {
+        const url = new URL(job.request.url);
+        const runs = await deps.jobs.recentRuns(job.name, RUNS_PER_JOB);
+        return {
+          name: job.name,
+          enabled: job.enabled,
+          schedule: job.schedule,
+          nextRun: job.enabled ? nextOccurrence(job.resolvedSchedule, now).toISOString() : null,
+          request: `${job.request.method} ${url.origin}${url.pathname}`,
+          summary: summaries.get(job.name) ?? null,
+          runs: runs.map((run) => ({
+            runId: run.runId,
+            status: run.status,
+            startedAt: run.startedAt,
+            durationMs: run.durationMs,
+            httpStatus: run.httpStatus,
+            errorCode: run.errorCode,
+          })),
+        };
+      }),
+    );
+  }
+
+  return {
+    async model(logger) {
+      const now = deps.clock();
+      const [certificates, jobList, alerts] = await Promise.all([
+        part(deps.inventory.inventory(logger)),
+        part(jobs(now)),
+        part(deps.ledger.recentAlerts(new Date(now.getTime() - ALERT_DAYS * 86_400_000), ALERTS_SHOWN)),
+      ]);
+      return {
+        generatedAt: now.toISOString(),
+        refreshSeconds: deps.refreshSeconds ?? 30,
+        expiry: deps.config.expiry,
+        renewBeforeDays: deps.config.watch.renewBeforeDays,
+        certificates,
+        jobs: jobList,
+        alerts,
+      };
+    },
+  };
+}
