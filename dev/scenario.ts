@@ -28,6 +28,8 @@ export interface Scenario {
       registerOnApp: boolean;
       /** The Key Vault policy's issuer (default "Self"); others cannot be renewed by Key Vault itself. */
       issuerName?: string;
+      /** What a renewal issues (the policy's validity_months); default: derived from `validDays`, as Key Vault does. */
+      policyValidityMonths?: number;
     }[];
   };
 }

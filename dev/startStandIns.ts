@@ -52,6 +52,7 @@ export async function startStandIns(
         contentType: spec.contentType,
         subject: spec.subject,
         ...(spec.issuerName ? { issuerName: spec.issuerName } : {}),
+        ...(spec.policyValidityMonths ? { validityMonths: spec.policyValidityMonths } : {}),
       });
       if (spec.registerOnApp) {
         entra.addCertificate(scenario.app.clientId, {

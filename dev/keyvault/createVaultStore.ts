@@ -67,6 +67,8 @@ export interface NewVersionInput {
   tags?: Record<string, string>;
   issuerName?: string;
   subject?: string;
+  /** The policy's validity_months; default derived from the certificate. */
+  validityMonths?: number;
 }
 
 export interface VaultStore {
@@ -196,6 +198,7 @@ export function createVaultStore(now: () => number, createDelayMs = 0): VaultSto
         issuerName: input.issuerName ?? "Self",
         ...(input.subject ? { subject: input.subject } : {}),
       });
+      if (input.validityMonths !== undefined) policy.x509_props.validity_months = input.validityMonths;
       const existing = certificates.get(name.toLowerCase());
       if (existing) {
         existing.versions.push(version);

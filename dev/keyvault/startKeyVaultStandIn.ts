@@ -46,6 +46,8 @@ export interface ImportCertificateOptions {
   issuerName?: string;
   /** The policy's subject. Default: the certificate's subject. */
   subject?: string;
+  /** The policy's validity_months (what a renewal issues). Default: the certificate's own validity, as Key Vault derives it. */
+  validityMonths?: number;
 }
 
 export interface ImportedVersion {

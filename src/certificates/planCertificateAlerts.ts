@@ -353,8 +353,8 @@ function rotationSubjectFor(
     facts: facts(record),
   });
 
-  const failure = record?.step === "failed" ? record.lastError : (input.renewalError ?? null);
-  if (failure !== null && failure !== undefined && record?.step !== "completed") {
+  const failure = record?.step === "failed" ? record.lastError : input.renewalError;
+  if (failure) {
     return {
       subject,
       condition: condition(

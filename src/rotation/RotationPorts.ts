@@ -9,6 +9,7 @@ export interface LatestVersion {
   thumbprintSha1: string;
   /** Null when Key Vault did not say. */
   expiresOn: Date | null;
+  notBefore?: Date | null;
 }
 
 /** The certificate's side in Key Vault, as rotation needs it. */

@@ -145,10 +145,23 @@ export function createRotationService(deps: {
         let restart = renewOptions.restart === "always";
         if (renewOptions.restart === "when-due") {
           const latest = await deps.vault.latest(source.certificateName);
+          const renewBeforeMs = deps.config.watch.renewBeforeDays * 86_400_000;
           restart =
-            latest?.expiresOn != null &&
-            latest.expiresOn.getTime() - deps.clock().getTime() <=
-              deps.config.watch.renewBeforeDays * 86_400_000;
+            latest?.expiresOn != null && latest.expiresOn.getTime() - deps.clock().getTime() <= renewBeforeMs;
+          const validityMs =
+            latest?.expiresOn && latest.notBefore
+              ? latest.expiresOn.getTime() - latest.notBefore.getTime()
+              : null;
+          const last = restart ? await deps.store.get(source.certificateName) : null;
+          const issuedByRotation =
+            last?.record.step === "completed" && last.record.newVersion === latest?.version;
+          if (restart && issuedByRotation && validityMs !== null && validityMs <= renewBeforeMs) {
+            // The last renewal issued a version already due: renewing again would repeat that on every check.
+            throw new M2mError(
+              "CERTIFICATE_VALIDITY_TOO_SHORT",
+              `Version ${latest.version} of '${source.certificateName}' is valid for ${Math.round(validityMs / 86_400_000)} days, not more than M2M_CERT_RENEW_BEFORE_DAYS (${deps.config.watch.renewBeforeDays}): each renewal would be due again at once, so the app does not renew it again. Lengthen the certificate policy's validity (validity_months) or lower M2M_CERT_RENEW_BEFORE_DAYS.`,
+            );
+          }
         }
         let report = await run(restart);
         const actions = [...report.actions];

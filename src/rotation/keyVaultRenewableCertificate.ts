@@ -5,7 +5,7 @@ import type { Clock } from "../clock/Clock.js";
 import { isLoopbackUrl } from "../credentials/isLoopbackUrl.js";
 import { checkCertificateCredential } from "../credentials/certificate/checkCertificateCredential.js";
 import { parseKeyVaultSecret } from "../credentials/certificate/parseKeyVaultSecret.js";
-import type { RenewableCertificate } from "./RotationPorts.js";
+import type { LatestVersion, RenewableCertificate } from "./RotationPorts.js";
 
 /** Issuers Key Vault renews by itself when a new version is created with the existing policy. */
 const RENEWABLE_ISSUERS = new Set(["self", "digicert", "globalsign"]);
@@ -22,12 +22,7 @@ export function keyVaultRenewableCertificate(
   return {
     async latest(name) {
       // The newest version may be a pending one (no certificate yet): take the newest completed, enabled version.
-      let best: {
-        version: string;
-        thumbprintSha1: string;
-        expiresOn: Date | null;
-        createdOn: number;
-      } | null = null;
+      let best: (LatestVersion & { createdOn: number }) | null = null;
       for await (const properties of certificates.listPropertiesOfCertificateVersions(name)) {
         if (!properties.version || !properties.x509Thumbprint || properties.enabled === false) continue;
         const createdOn = properties.createdOn?.getTime() ?? 0;
@@ -36,13 +31,14 @@ export function keyVaultRenewableCertificate(
             version: properties.version,
             thumbprintSha1: Buffer.from(properties.x509Thumbprint).toString("hex").toUpperCase(),
             expiresOn: properties.expiresOn ?? null,
+            notBefore: properties.notBefore ?? null,
             createdOn,
           };
         }
       }
-      return (
-        best && { version: best.version, thumbprintSha1: best.thumbprintSha1, expiresOn: best.expiresOn }
-      );
+      if (!best) return null;
+      const { createdOn: _createdOn, ...latest } = best;
+      return latest;
     },
     async hasPendingOperation(name) {
       try {

@@ -1,0 +1,102 @@
+// `npm run dev`: watch the real app work, with no Azure account. Starts Azurite and the stand-ins, seeds the demo
+// tenant (dev/scenarios/demo.json), and runs the app in the local Functions host on http://localhost:7071 with its
+// timers on: jobs call the demo API every few seconds; the certificate, inside its renewal window, is alerted,
+// renewed in Key Vault and rotated on the app registration while the jobs carry on. Alerts the webhook receiver
+// gets are printed. With a local.settings.json that names a tenant (M2M_TENANT_ID), it runs against those settings
+// instead and starts no stand-ins (Azurite only for UseDevelopmentStorage=true). Ctrl+C stops everything.
+//   tsx dev/dev.ts [--port 7071] [--settings local.settings.json] [--demo]
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { Alert } from "../src/alerts/Alert.js";
+import { startAzurite } from "./azurite/startAzurite.js";
+import { startDemo } from "./demo/startDemo.js";
+import { consoleHostLogger } from "./host/consoleHostLogger.js";
+import { formatFunctionList } from "./host/formatFunctionList.js";
+import { readLocalSettings } from "./host/readLocalSettings.js";
+import { startLocalHost, type LocalHost } from "./host/startLocalHost.js";
+
+const { values: args } = parseArgs({
+  options: {
+    port: { type: "string", default: "7071" },
+    settings: { type: "string", default: "local.settings.json" },
+    demo: { type: "boolean", default: false },
+  },
+});
+const port = Number(args.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port ${args.port}: expected a port number (7071 by default, 0 for a free one).`);
+  process.exit(2);
+}
+
+const logger = consoleHostLogger({ minLevel: "information" });
+const settings = !args.demo && existsSync(args.settings) ? readLocalSettings(args.settings) : {};
+const stops: (() => Promise<unknown>)[] = [];
+let host: LocalHost;
+let printAlerts: () => void = () => undefined;
+
+try {
+  if (settings.M2M_TENANT_ID) {
+    console.log(`Using ${args.settings} (M2M_TENANT_ID is set): no stand-ins start.`);
+    const env = { ...settings };
+    if (/^UseDevelopmentStorage=true/i.test(env.AzureWebJobsStorage ?? "")) {
+      const azurite = await startAzurite();
+      stops.push(() => azurite.stop());
+      env.AzureWebJobsStorage = azurite.connectionString;
+    }
+    host = await startLocalHost({
+      entry: fileURLToPath(new URL("../src/index.ts", import.meta.url)),
+      port,
+      runTimers: true,
+      env,
+      logger,
+    });
+    stops.push(() => host.stop());
+  } else {
+    const demo = await startDemo({ port, logger });
+    stops.push(() => demo.stop());
+    host = demo.host;
+    let printed = 0;
+    printAlerts = () => {
+      for (const delivery of demo.receiver.received.slice(printed)) {
+        const alert = delivery.json as Partial<Alert> | null;
+        console.log(
+          `\n>>> ALERT ${alert?.kind ?? "?"} (${alert?.severity ?? "?"}): ${alert?.title ?? delivery.body.slice(0, 200)}\n` +
+            `    ${alert?.text ?? ""}\n`,
+        );
+      }
+      printed = demo.receiver.received.length;
+    };
+    console.log(
+      `\nDemo tenant ${demo.standIns.entra.tenantId}: Entra ID ${demo.standIns.entra.authorityHost}, ` +
+        `Key Vault ${demo.standIns.vault.url}, Azurite ${demo.azurite.connectionString.match(/TableEndpoint=([^;]+)/)?.[1] ?? ""}`,
+    );
+    console.log(`\n${formatFunctionList(host)}`);
+    console.log(`Status page: ${demo.dashboardUrl}`);
+    console.log(
+      "Jobs run every few seconds; the certificate check runs every 20 s: watch its alert, the renewal and the rotation.",
+    );
+  }
+} catch (error) {
+  for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+if (settings.M2M_TENANT_ID) {
+  console.log(`\n${formatFunctionList(host)}`);
+  console.log(`Status page: ${host.functionUrl("dashboard")}?code=${host.hostKey}`);
+}
+console.log("Press Ctrl+C to stop.\n");
+
+const poll = setInterval(() => printAlerts(), 500);
+await new Promise<void>((resolve) => {
+  process.once("SIGINT", () => resolve());
+  process.once("SIGTERM", () => resolve());
+});
+clearInterval(poll);
+printAlerts();
+console.log("\nStopping: the host (waiting for running functions), the stand-ins and Azurite...");
+for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => console.error(error));
+console.log("Stopped; nothing is left running.");
+// Exit explicitly: SDK clients may hold keep-alive sockets or timers that would keep node running.
+process.exit(0);
