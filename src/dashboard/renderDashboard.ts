@@ -4,6 +4,8 @@ import type { CertificateInventory } from "../certificates/createInventoryServic
 import type { DashboardJob, DashboardModel, Part } from "./createDashboard.js";
 
 const DAY_MS = 86_400_000;
+/** The timeline's drawing width (its viewBox); it scales to the card. */
+const WIDTH = 400;
 
 /** Text made safe for HTML content and attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -170,28 +172,31 @@ function timeline(item: CertificateInventoryItem, model: DashboardModel): string
   const start = item.notBefore ? Date.parse(item.notBefore) : end - 365 * DAY_MS;
   const from = Math.min(start, now);
   const to = Math.max(end, now) + (Math.max(end, now) - from) * 0.02;
-  const x = (t: number) => (((t - from) / (to - from)) * 1000).toFixed(1);
+  const x = (t: number) => (((t - from) / (to - from)) * WIDTH).toFixed(1);
   const warning = end - model.expiry.warningDays * DAY_MS;
   const critical = end - model.expiry.criticalDays * DAY_MS;
   const renewAt = end - model.renewBeforeDays * DAY_MS;
   const ticks = model.expiry.reminderDays
     .map((d) => end - d * DAY_MS)
     .filter((t) => t > from)
-    .map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="8" y2="34" stroke="#484f58" stroke-width="1.5"/>`)
+    .map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="10" y2="40" stroke="#484f58" stroke-width="1"/>`)
     .join("");
   const label =
     `Valid from ${shortTime(new Date(start).toISOString())} to ${shortTime(item.notAfter)}; ` +
     `warning from ${shortTime(new Date(warning).toISOString())}, critical from ${shortTime(new Date(critical).toISOString())}` +
     (item.managed ? `; the app renews it from ${shortTime(new Date(renewAt).toISOString())}` : "") +
     `; today is ${shortTime(model.generatedAt)}.`;
-  return `<svg class="timeline" viewBox="0 0 1000 60" role="img" aria-label="${e(label)}">
-<rect x="${x(start)}" y="12" width="${Math.max(0, Number(x(Math.max(start, warning))) - Number(x(start))).toFixed(1)}" height="18" fill="#8ddb9e"/>
-<rect x="${x(Math.max(start, warning))}" y="12" width="${Math.max(0, Number(x(critical)) - Number(x(Math.max(start, warning)))).toFixed(1)}" height="18" fill="#f2cc60"/>
-<rect x="${x(Math.max(start, critical))}" y="12" width="${Math.max(0, Number(x(end)) - Number(x(Math.max(start, critical)))).toFixed(1)}" height="18" fill="#f59a9a"/>
+  const width = (a: number, b: number) => Math.max(0, Number(x(b)) - Number(x(a))).toFixed(1);
+  const nowX = Number(x(now));
+  return `<svg class="timeline" viewBox="0 0 ${WIDTH} 66" role="img" aria-label="${e(label)}">
+<rect x="${x(start)}" y="14" width="${width(start, Math.max(start, warning))}" height="22" fill="#8ddb9e"/>
+<rect x="${x(Math.max(start, warning))}" y="14" width="${width(Math.max(start, warning), Math.max(start, critical))}" height="22" fill="#f2cc60"/>
+<rect x="${x(Math.max(start, critical))}" y="14" width="${width(Math.max(start, critical), end)}" height="22" fill="#f59a9a"/>
 ${ticks}
-${item.managed ? `<line x1="${x(renewAt)}" x2="${x(renewAt)}" y1="4" y2="38" stroke="#0a3069" stroke-width="3" stroke-dasharray="4 3"/>` : ""}
-<line x1="${x(now)}" x2="${x(now)}" y1="2" y2="40" stroke="#1b1f24" stroke-width="3"/>
-<text x="${Math.min(960, Math.max(0, Number(x(now)) - 12)).toFixed(1)}" y="56" font-size="14" fill="#1b1f24">today</text>
+${item.managed ? `<line x1="${x(renewAt)}" x2="${x(renewAt)}" y1="6" y2="44" stroke="#0a3069" stroke-width="2.5" stroke-dasharray="4 3"/>` : ""}
+<line x1="${nowX.toFixed(1)}" x2="${nowX.toFixed(1)}" y1="4" y2="46" stroke="#1b1f24" stroke-width="2.5"/>
+<text x="${nowX.toFixed(1)}" y="62" font-size="13" fill="#1b1f24" text-anchor="${nowX < 40 ? "start" : nowX > WIDTH - 40 ? "end" : "middle"}">today</text>
+<text x="${WIDTH}" y="10" font-size="11" fill="#484f58" text-anchor="end">expires ${e(shortTime(item.notAfter).slice(0, 10))}</text>
 </svg>
 <p class="visually-hidden">${e(label)}</p>`;
 }
