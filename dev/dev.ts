@@ -4,8 +4,10 @@
 // renewed in Key Vault and rotated on the app registration while the jobs carry on. Alerts the webhook receiver
 // gets are printed. With a local.settings.json that names a tenant (M2M_TENANT_ID), it runs against those settings
 // instead and starts no stand-ins (Azurite only for UseDevelopmentStorage=true). Ctrl+C stops everything.
-//   tsx dev/dev.ts [--port 7071] [--settings local.settings.json] [--demo]
-import { existsSync } from "node:fs";
+// `--stand-ins-only` starts the demo world without the app and writes local.settings.json pointing at it, for
+// Azure Functions Core Tools' `func start` (removed again on Ctrl+C).
+//   tsx dev/dev.ts [--port 7071] [--settings local.settings.json] [--demo] [--stand-ins-only]
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Alert } from "../src/alerts/Alert.js";
@@ -21,6 +23,7 @@ const { values: args } = parseArgs({
     port: { type: "string", default: "7071" },
     settings: { type: "string", default: "local.settings.json" },
     demo: { type: "boolean", default: false },
+    "stand-ins-only": { type: "boolean", default: false },
   },
 });
 const port = Number(args.port);
@@ -30,13 +33,43 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 const logger = consoleHostLogger({ minLevel: "information" });
-const settings = !args.demo && existsSync(args.settings) ? readLocalSettings(args.settings) : {};
+const GENERATED = "written by `npm run dev -- --stand-ins-only`; removed when it stops";
+const generated = (path: string) => existsSync(path) && readFileSync(path, "utf8").includes(GENERATED);
+const standInsOnly = args["stand-ins-only"];
+let settings =
+  !args.demo && !standInsOnly && existsSync(args.settings) ? readLocalSettings(args.settings) : {};
+if (generated(args.settings)) {
+  console.log(`${args.settings} points at stand-ins that are gone; ignoring it and starting the demo.`);
+  settings = {};
+}
 const stops: (() => Promise<unknown>)[] = [];
-let host: LocalHost;
+let host: LocalHost | null = null;
 let printAlerts: () => void = () => undefined;
 
 try {
-  if (settings.M2M_TENANT_ID) {
+  if (standInsOnly) {
+    if (existsSync(args.settings) && !generated(args.settings)) {
+      throw new Error(
+        `${args.settings} exists: move it away first (it is not overwritten), or pass --settings <other file>.`,
+      );
+    }
+    const demo = await startDemo({ withHost: false, logger });
+    stops.push(() => demo.stop());
+    const values = {
+      ...demo.env,
+      // Core Tools starts the worker with these; the worker trusts the stand-ins' development CA through it.
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? "",
+    };
+    writeFileSync(
+      args.settings,
+      `${JSON.stringify({ IsEncrypted: false, $comment: GENERATED, Values: values }, null, 2)}\n`,
+    );
+    stops.push(() => Promise.resolve(rmSync(args.settings, { force: true })));
+    console.log(
+      `\nStand-ins and Azurite are running; ${args.settings} points at them.\n` +
+        "In another terminal: npm start   (npm run build, then func start)\n",
+    );
+  } else if (settings.M2M_TENANT_ID) {
     console.log(`Using ${args.settings} (M2M_TENANT_ID is set): no stand-ins start.`);
     const env = { ...settings };
     if (/^UseDevelopmentStorage=true/i.test(env.AzureWebJobsStorage ?? "")) {
@@ -44,18 +77,19 @@ try {
       stops.push(() => azurite.stop());
       env.AzureWebJobsStorage = azurite.connectionString;
     }
-    host = await startLocalHost({
+    const started = await startLocalHost({
       entry: fileURLToPath(new URL("../src/index.ts", import.meta.url)),
       port,
       runTimers: true,
       env,
       logger,
     });
-    stops.push(() => host.stop());
+    host = started;
+    stops.push(() => started.stop());
   } else {
     const demo = await startDemo({ port, logger });
     stops.push(() => demo.stop());
-    host = demo.host;
+    host = demo.host!;
     let printed = 0;
     printAlerts = () => {
       for (const delivery of demo.receiver.received.slice(printed)) {
@@ -82,7 +116,7 @@ try {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
-if (settings.M2M_TENANT_ID) {
+if (settings.M2M_TENANT_ID && host) {
   console.log(`\n${formatFunctionList(host)}`);
   console.log(`Status page: ${host.functionUrl("dashboard")}?code=${host.hostKey}`);
 }

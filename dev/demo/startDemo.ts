@@ -8,7 +8,10 @@ import { startStandIns, type StandIns } from "../startStandIns.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../webhooks/startWebhookReceiver.js";
 
 export interface Demo {
-  host: LocalHost;
+  /** Null with `withHost: false` (the stand-ins only, for `func start`). */
+  host: LocalHost | null;
+  /** The app settings that point the app at the stand-ins (what the host was given). */
+  env: Record<string, string>;
   standIns: StandIns;
   azurite: Azurite;
   receiver: WebhookReceiver;
@@ -28,6 +31,8 @@ export interface DemoOptions {
   logger?: HostLogger;
   /** Host key (default: random). */
   hostKey?: string;
+  /** Default true; false starts everything but the app (Core Tools' `func start` runs it). */
+  withHost?: boolean;
 }
 
 /**
@@ -63,29 +68,34 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     stops.push(() => downstream.stop());
 
     const seconds = options.certificateCheckSeconds ?? 20;
+    const env: Record<string, string> = {
+      ...standIns.settings,
+      ...standIns.managedIdentityEnv,
+      FUNCTIONS_WORKER_RUNTIME: "node",
+      AzureWebJobsStorage: azurite.connectionString,
+      M2M_JOBS: JSON.stringify(scenario.jobs ?? []).replaceAll("{downstream}", downstream.url),
+      M2M_ALERT_WEBHOOK_URL: `${receiver.url}/alerts`,
+      M2M_ALERT_AFTER_FAILURES: "1",
+      M2M_CERT_CHECK_SCHEDULE: `*/${seconds} * * * * *`,
+      M2M_CERT_RENEW_BEFORE_DAYS: "30",
+      // One instance here: the old key can go as soon as the app has switched.
+      M2M_ROTATION_GRACE_HOURS: "0",
+    };
+    if (options.withHost === false) {
+      return { host: null, env, standIns, azurite, receiver, dashboardUrl: "", stop: stopAll };
+    }
     const host = await startLocalHost({
       entry: fileURLToPath(new URL("../../src/index.ts", import.meta.url)),
       port: options.port ?? 7071,
       runTimers: true,
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.hostKey ? { hostKey: options.hostKey } : {}),
-      env: {
-        ...standIns.settings,
-        ...standIns.managedIdentityEnv,
-        FUNCTIONS_WORKER_RUNTIME: "node",
-        AzureWebJobsStorage: azurite.connectionString,
-        M2M_JOBS: JSON.stringify(scenario.jobs ?? []).replaceAll("{downstream}", downstream.url),
-        M2M_ALERT_WEBHOOK_URL: `${receiver.url}/alerts`,
-        M2M_ALERT_AFTER_FAILURES: "1",
-        M2M_CERT_CHECK_SCHEDULE: `*/${seconds} * * * * *`,
-        M2M_CERT_RENEW_BEFORE_DAYS: "30",
-        // One instance here: the old key can go as soon as the app has switched.
-        M2M_ROTATION_GRACE_HOURS: "0",
-      },
+      env,
     });
     stops.push(() => host.stop());
     return {
       host,
+      env,
       standIns,
       azurite,
       receiver,

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await demo.receiver.waitFor(3, 60_000);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const jobs = await demo.host.invokeHttp("jobs-list");
+    const jobs = await demo.host!.invokeHttp("jobs-list");
     const list = (
       JSON.parse(jobs.body.toString()) as { jobs: { lastOutcome: { lastStatus: string } | null }[] }
     ).jobs;
