@@ -135,6 +135,8 @@ function rotationHold(
   const store = tableRotationStore(
     tableClientFor(storage, ROTATION_TABLE, {
       clientOptions: { retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 500 } },
+      // A read only: a missing table (no rotation yet) reads as no record, without a create request on cold start.
+      createIfMissing: false,
     }),
   );
   let unreadableUntil = 0;

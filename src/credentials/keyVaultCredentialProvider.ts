@@ -68,9 +68,9 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     return inFlight;
   };
 
-  const load = async (version: string | null, reason: string): Promise<AppCredential> => {
-    const started = clock().getTime();
-    const secret = await store.getSecret(name, version);
+  type Secret = Awaited<ReturnType<CertificateStore["getSecret"]>>;
+
+  const install = (secret: Secret, reason: string, started: number): AppCredential => {
     const source = `Key Vault certificate '${name}' version ${secret.version} in ${options.vaultUrl}`;
     const certificate = parseKeyVaultSecret({ value: secret.value, contentType: secret.contentType }, source);
     checkCertificateCredential(certificate, clock());
@@ -99,19 +99,41 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     return credential;
   };
 
-  /** Loads the version a rotation holds, or the latest; a held version that cannot be loaded (disabled, deleted) gives way to the latest. */
+  const load = async (version: string | null, reason: string): Promise<AppCredential> => {
+    const started = clock().getTime();
+    return install(await store.getSecret(name, version), reason, started);
+  };
+
+  /**
+   * Loads the version a rotation holds, or the latest. The latest secret is read side by side with the hold, so a
+   * cold start waits for the slower of the two requests, not both; a held version that cannot be loaded (disabled,
+   * deleted) gives way to the latest.
+   */
   const loadWanted = async (reason: string): Promise<AppCredential> => {
-    const held = await wanted();
-    if (held === null || held === pinnedVersion) return load(held, reason);
+    if (pinnedVersion || !options.holdVersion) return load(pinnedVersion, reason);
+    const started = clock().getTime();
+    const [held, latest] = await Promise.all([
+      wanted(),
+      store.getSecret(name, null).then(
+        (secret) => ({ secret, error: null }),
+        (error: unknown) => ({ secret: null, error }),
+      ),
+    ]);
+    if (held === null || held === latest.secret?.version) {
+      if (!latest.secret) throw latest.error;
+      return install(latest.secret, reason, started);
+    }
     try {
-      return await load(held, `${reason}; version ${held} held by the key rotation`);
+      const secret = await store.getSecret(name, held);
+      return install(secret, `${reason}; version ${held} held by the key rotation`, started);
     } catch (error) {
+      if (!latest.secret) throw error;
       logger.warn("The version the key rotation holds cannot be loaded; loading the latest", {
         certificateName: name,
         version: held,
         error: error instanceof Error ? error.message : String(error),
       });
-      return load(null, reason);
+      return install(latest.secret, reason, started);
     }
   };
 

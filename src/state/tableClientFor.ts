@@ -24,7 +24,11 @@ const tablesReady = new Map<string, Promise<void>>();
 export function tableClientFor(
   connection: TableConnection,
   tableName: string,
-  options: { clientOptions?: TableServiceClientOptions } = {},
+  options: {
+    clientOptions?: TableServiceClientOptions;
+    /** Default true. False for readers that treat a missing table as empty (no create request on first use). */
+    createIfMissing?: boolean;
+  } = {},
 ): StateTable {
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(tableName)) {
     throw new M2mError(
@@ -39,6 +43,7 @@ export function tableClientFor(
     tableName,
     endpoint,
     async client() {
+      if (options.createIfMissing === false) return client;
       let ready = tablesReady.get(key);
       if (!ready) {
         ready = createTable(client).catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { createServer, connect, type Server } from "node:net";
-import { TableClient } from "@azure/data-tables";
+import { TableClient, TableServiceClient } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
@@ -58,6 +58,20 @@ describe("tableClientFor", () => {
 
     expect(await table.client()).toBe(client);
     expect((await client.getEntity("p", "r")).value).toBe(1);
+  });
+
+  it("creates nothing for a reader that treats a missing table as empty", async () => {
+    const name = freshTableName();
+    const connection = { kind: "connection-string" as const, connectionString: azurite.connectionString };
+    const reader = await tableClientFor(connection, name, { createIfMissing: false }).client();
+
+    await expect(reader.getEntity("p", "r")).rejects.toMatchObject({ statusCode: 404 });
+    const service = TableServiceClient.fromConnectionString(azurite.connectionString, {
+      allowInsecureConnection: true,
+    });
+    const tables: string[] = [];
+    for await (const table of service.listTables()) if (table.name) tables.push(table.name);
+    expect(tables).not.toContain(name);
   });
 
   it("uses a table that already exists (created by another process)", async () => {
