@@ -13,6 +13,9 @@ import { planCertificateAlerts, type WatchedSubject } from "./planCertificateAle
 
 const DAY_MS = 86_400_000;
 
+/** The alert decisions a check took (CertificateCheckReport.alerts). */
+type Told = CertificateCheckReport["alerts"];
+
 export interface CertificateCheckReport {
   inventory: CertificateInventory;
   renewal: {
@@ -130,13 +133,13 @@ export function createCertificateWatch(deps: {
     }
   }
 
-  async function tell(entry: WatchedSubject, logger: Logger, report: CertificateCheckReport): Promise<void> {
+  async function tell(entry: WatchedSubject, logger: Logger, told: Told): Promise<void> {
     let state = await ledger.getState(entry.subject);
     const steps = [entry.condition];
     if (entry.announceThenResolve && entry.condition) {
-      const told = parseConditionStep(state.step);
+      const last = parseConditionStep(state.step);
       // Announced and closed already: nothing to say.
-      if (state.status === "ok" && told?.episode === entry.condition.episode) return;
+      if (state.status === "ok" && last?.episode === entry.condition.episode) return;
       steps.push(null);
     }
     for (const condition of steps) {
@@ -149,7 +152,7 @@ export function createCertificateWatch(deps: {
       });
       if (decision.action === "none") continue;
       const result = await ledger.transition(entry.subject, state, decision.next, decision.alert, channels);
-      report.alerts.push({
+      told.push({
         subject: entry.subject,
         action: decision.action,
         applied: result.applied,
@@ -171,7 +174,7 @@ export function createCertificateWatch(deps: {
     inventory: CertificateInventory,
     renewal: { starting: boolean; error: string | null },
     logger: Logger,
-    report: CertificateCheckReport,
+    told: Told,
   ): Promise<void> {
     const plan = planCertificateAlerts({
       inventory,
@@ -182,13 +185,13 @@ export function createCertificateWatch(deps: {
       renewalError: renewal.error,
       now: deps.clock(),
     });
-    for (const entry of plan.subjects) await tell(entry, logger, report);
+    for (const entry of plan.subjects) await tell(entry, logger, told);
     const seen = new Set(plan.subjects.map((s) => s.subject));
     for (const prefix of plan.prefixes) {
       for (const subject of await ledger.firingSubjects(prefix)) {
         const resolution = seen.has(subject) ? null : plan.gone(subject);
         if (resolution) {
-          await tell({ subject, condition: null, resolution, announceThenResolve: false }, logger, report);
+          await tell({ subject, condition: null, resolution, announceThenResolve: false }, logger, told);
         }
       }
     }
@@ -196,39 +199,40 @@ export function createCertificateWatch(deps: {
 
   return {
     async check(logger, trigger) {
-      const report: CertificateCheckReport = {
-        inventory: null as unknown as CertificateInventory,
-        renewal: { due: false, report: null, error: null },
-        alerts: [],
-        delivery: null,
-        alertError: null,
-      };
+      const alerts: Told = [];
       const alerting = channels.length > 0;
+      let alertError: string | null = null;
       const failed = (error: unknown) => {
-        report.alertError = error instanceof Error ? error.message : String(error);
+        alertError = error instanceof Error ? error.message : String(error);
         logger.error("Certificate alerting failed; what is pending is retried on the next check", {
           trigger,
-          error: report.alertError,
+          error: alertError,
         });
       };
       // Before a new rotation changes things, people hear where they stand ("expires in 20 days; renewing now").
-      report.renewal = await renew(logger, async () => {
+      const renewal = await renew(logger, async () => {
         if (!alerting) return;
         await decide(
           await deps.inventory.inventory(logger),
           { starting: true, error: null },
           logger,
-          report,
+          alerts,
         ).catch(failed);
       });
-      report.inventory = await deps.inventory.inventory(logger);
+      const report: CertificateCheckReport = {
+        inventory: await deps.inventory.inventory(logger),
+        renewal,
+        alerts,
+        delivery: null,
+        alertError,
+      };
       logMetrics(report.inventory, logger);
       if (!alerting) {
         logger.info("No alert channel is configured: certificate findings are logged only", { trigger });
         return report;
       }
       try {
-        await decide(report.inventory, { starting: false, error: report.renewal.error }, logger, report);
+        await decide(report.inventory, { starting: false, error: renewal.error }, logger, alerts);
         report.delivery = await ledger.deliverPending(channels);
         for (const sent of report.delivery.sent) logger.info("Alert delivered", { trigger, ...sent });
         for (const failure of report.delivery.failed) {
@@ -241,6 +245,7 @@ export function createCertificateWatch(deps: {
         }
       } catch (error) {
         failed(error);
+        report.alertError = alertError;
       }
       return report;
     },
