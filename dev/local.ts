@@ -5,13 +5,9 @@
 // `--serve` keeps everything running with the timers on (like `func start`) until Ctrl+C.
 import { fileURLToPath } from "node:url";
 import type { RunResult } from "../src/jobs/RunResult.js";
-import { startAzurite } from "./azurite/startAzurite.js";
-import { startDownstreamStandIn } from "./downstream/startDownstreamStandIn.js";
+import { startLocalWorld } from "./demo/startDemo.js";
 import { startLocalHost } from "./host/startLocalHost.js";
-import { readScenario } from "./scenario.js";
 import type { CertificateInventoryItem } from "../src/certificates/CertificateInventoryItem.js";
-import { startStandIns } from "./startStandIns.js";
-import { startWebhookReceiver } from "./webhooks/startWebhookReceiver.js";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -25,31 +21,9 @@ const scenarioPath = option(
 const mode = option("--mode", "keyvault-certificate");
 const serve = args.includes("--serve");
 
-const scenario = await readScenario(scenarioPath);
-const [standIns, azurite, receiver] = await Promise.all([
-  startStandIns(scenario),
-  startAzurite(),
-  startWebhookReceiver(),
-]);
-const audience = scenario.scope.replace(/\/\.default$/, "");
-const downstream = await startDownstreamStandIn({
-  issuer: standIns.entra.issuer,
-  jwksUri: standIns.entra.jwksUri,
-  audience,
-});
-const stopAll = () => Promise.all([standIns.stop(), azurite.stop(), receiver.stop(), downstream.stop()]);
-
-const jobs = JSON.stringify(scenario.jobs ?? []).replaceAll("{downstream}", downstream.url);
-const env: Record<string, string> = {
-  ...standIns.settings,
-  ...standIns.managedIdentityEnv,
-  M2M_CREDENTIAL_SOURCE: mode,
-  AzureWebJobsStorage: azurite.connectionString,
-  FUNCTIONS_WORKER_RUNTIME: "node",
-  M2M_JOBS: jobs,
-  M2M_ALERT_WEBHOOK_URL: `${receiver.url}/alerts`,
-  M2M_ALERT_AFTER_FAILURES: "1",
-};
+const world = await startLocalWorld(scenarioPath);
+const { standIns, receiver } = world;
+const env: Record<string, string> = { ...world.env, M2M_CREDENTIAL_SOURCE: mode };
 if (mode === "client-secret" && standIns.clientSecret) env.M2M_CLIENT_SECRET = standIns.clientSecret;
 
 let exitCode = 0;
@@ -60,7 +34,7 @@ const host = await startLocalHost({
 });
 try {
   console.log(
-    `Stand-ins: Entra ID ${standIns.entra.authorityHost}, Key Vault ${standIns.vault.url}, API ${downstream.url}`,
+    `Stand-ins: Entra ID ${standIns.entra.authorityHost}, Key Vault ${standIns.vault.url}, API ${world.downstreamUrl}`,
   );
   console.log(`Functions host: ${host.url} (key ${host.hostKey}); credential source: ${mode}\n`);
   for (const fn of host.functions)
@@ -119,6 +93,6 @@ try {
   }
 } finally {
   await host.stop();
-  await stopAll();
+  await world.stop();
 }
 process.exit(exitCode);

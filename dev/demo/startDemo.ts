@@ -35,19 +35,27 @@ export interface DemoOptions {
   withHost?: boolean;
 }
 
+export interface LocalWorld {
+  standIns: StandIns;
+  azurite: Azurite;
+  receiver: WebhookReceiver;
+  /** The downstream API stand-in the jobs call. */
+  downstreamUrl: string;
+  /** App settings pointing the app at this world: stand-ins, managed identity, storage, jobs, the webhook. */
+  env: Record<string, string>;
+  /** Stops everything started, newest first. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
 /**
- * The embedded demo `npm run dev` runs: Azurite, the stand-ins (Entra ID with Graph, Key Vault, the demo API, a
- * webhook receiver) seeded from the demo scenario — a certificate inside its renewal window, jobs every few
- * seconds — and the app in the local Functions host with its timers on. Everything the app does goes through the
- * real SDKs and real HTTPS; nothing is mocked.
+ * A scenario's world: Azurite, the Entra ID (with Graph) and Key Vault stand-ins seeded from it, the downstream API
+ * its jobs call and a webhook receiver for alerts. Shared by `npm run dev` and `npm run local`.
  */
-export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
-  const scenario = await readScenario(
-    options.scenarioPath ?? fileURLToPath(new URL("../scenarios/demo.json", import.meta.url)),
-  );
+export async function startLocalWorld(scenarioPath: string): Promise<LocalWorld> {
+  const scenario = await readScenario(scenarioPath);
   const stops: (() => Promise<unknown>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  const stop = async () => {
+    for (const next of stops.splice(0).reverse()) await next().catch(() => undefined);
   };
   try {
     const [standIns, azurite, receiver] = await Promise.all([
@@ -66,8 +74,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       audience: scenario.scope.replace(/\/\.default$/, ""),
     });
     stops.push(() => downstream.stop());
-
-    const seconds = options.certificateCheckSeconds ?? 20;
     const env: Record<string, string> = {
       ...standIns.settings,
       ...standIns.managedIdentityEnv,
@@ -76,13 +82,35 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       M2M_JOBS: JSON.stringify(scenario.jobs ?? []).replaceAll("{downstream}", downstream.url),
       M2M_ALERT_WEBHOOK_URL: `${receiver.url}/alerts`,
       M2M_ALERT_AFTER_FAILURES: "1",
+    };
+    return { standIns, azurite, receiver, downstreamUrl: downstream.url, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * The embedded demo `npm run dev` runs: the demo scenario's world — a certificate inside its renewal window, jobs
+ * every few seconds — and the app in the local Functions host with its timers on. Everything the app does goes
+ * through the real SDKs and real HTTPS; nothing is mocked.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const world = await startLocalWorld(
+    options.scenarioPath ?? fileURLToPath(new URL("../scenarios/demo.json", import.meta.url)),
+  );
+  const { standIns, azurite, receiver } = world;
+  try {
+    const seconds = options.certificateCheckSeconds ?? 20;
+    const env: Record<string, string> = {
+      ...world.env,
       M2M_CERT_CHECK_SCHEDULE: `*/${seconds} * * * * *`,
       M2M_CERT_RENEW_BEFORE_DAYS: "30",
       // One instance here: the old key can go as soon as the app has switched.
       M2M_ROTATION_GRACE_HOURS: "0",
     };
     if (options.withHost === false) {
-      return { host: null, env, standIns, azurite, receiver, dashboardUrl: "", stop: stopAll };
+      return { host: null, env, standIns, azurite, receiver, dashboardUrl: "", stop: () => world.stop() };
     }
     const host = await startLocalHost({
       entry: fileURLToPath(new URL("../../src/index.ts", import.meta.url)),
@@ -92,7 +120,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       ...(options.hostKey ? { hostKey: options.hostKey } : {}),
       env,
     });
-    stops.push(() => host.stop());
     return {
       host,
       env,
@@ -100,10 +127,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       azurite,
       receiver,
       dashboardUrl: `${host.functionUrl("dashboard")}?code=${encodeURIComponent(host.hostKey)}`,
-      stop: stopAll,
+      stop: async () => {
+        await host.stop();
+        await world.stop();
+      },
     };
   } catch (error) {
-    await stopAll();
+    await world.stop();
     throw error;
   }
 }
