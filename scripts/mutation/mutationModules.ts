@@ -1,0 +1,35 @@
+/**
+ * The pure decision and parsing modules that mutation testing covers, each with the unit tests that own it.
+ * A module is mutated with only these tests: a mutant that another module's tests happen to kill still counts as
+ * a gap in the module's own specification.
+ *
+ * Add a module here when it joins the list in the README's Development section (decisions and parsers that need
+ * no I/O: the tests run once per mutant, so they must be fast).
+ */
+export interface MutationModule {
+  /** The source file mutated, relative to the repository root. */
+  module: string;
+  /** Its unit tests, relative to the repository root. */
+  tests: readonly string[];
+}
+
+export const MUTATION_MODULES: readonly MutationModule[] = [
+  { module: "src/rotation/nextRotationAction.ts", tests: ["test/rotation/nextRotationAction.test.ts"] },
+  {
+    module: "src/certificates/classifyCertificate.ts",
+    tests: ["test/certificates/classifyCertificate.test.ts"],
+  },
+  { module: "src/alerts/decideConditionAlert.ts", tests: ["test/alerts/decideConditionAlert.test.ts"] },
+  { module: "src/alerts/decideJobAlert.ts", tests: ["test/alerts/decideJobAlert.test.ts"] },
+  { module: "src/certificates/detectDrift.ts", tests: ["test/certificates/detectDrift.test.ts"] },
+  {
+    module: "src/jobs/downstream/parseRetryAfter.ts",
+    tests: ["test/jobs/downstream/parseRetryAfter.test.ts"],
+  },
+  { module: "src/jobs/downstream/backoffDelay.ts", tests: ["test/jobs/downstream/backoffDelay.test.ts"] },
+  { module: "src/jobs/downstream/isRetryable.ts", tests: ["test/jobs/downstream/isRetryable.test.ts"] },
+  { module: "src/state/nextJobSummary.ts", tests: ["test/state/nextJobSummary.test.ts"] },
+];
+
+/** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */
+export const MUTATION_SCORE_THRESHOLD = 95;
