@@ -214,3 +214,117 @@ describe("decideJobAlert (threshold 3)", () => {
     expect(decision).toMatchObject({ action: "fire", next: { step: "failures>=1" } });
   });
 });
+
+describe("decideJobAlert: what it says", () => {
+  const AFTER_DETAIL =
+    " The last success was the run at 2030-01-01T09:00:00.000Z. The job keeps running on its schedule; this alert " +
+    'is sent once, and a "recovered" message follows when a run succeeds. Find the run in the logs by the ' +
+    "correlation ids below.";
+
+  const fire = (changes: Partial<JobRunFacts>) => {
+    const decision = decideJobAlert({
+      job: "report-sync",
+      state: ok,
+      run: { ...run("failed"), ...changes },
+      consecutiveFailures: 3,
+      lastSuccessAt: LAST_SUCCESS,
+      threshold: 3,
+      now: NOW,
+    });
+    if (decision.action !== "fire") throw new Error(`expected fire, got ${decision.action}`);
+    return decision.alert;
+  };
+
+  it.each([
+    ["exactly 1000 characters", `${"e".repeat(999)}.`, `${"e".repeat(999)}.`],
+    ["exactly 1000 characters without a full stop", "e".repeat(1000), `${"e".repeat(1000)}.`],
+    ["1001 characters", `${"e".repeat(1000)}.`, `${"e".repeat(1000)}…`],
+    ["5000 characters", "e".repeat(5000), `${"e".repeat(1000)}…`],
+  ])("quotes the first 1000 characters of the error message (%s)", (_name, errorMessage, detail) => {
+    expect(fire({ errorMessage }).text).toBe(`${detail}${AFTER_DETAIL}`);
+  });
+
+  it.each([
+    ["no punctuation", "Token request failed: invalid_client", "Token request failed: invalid_client."],
+    [
+      "a full stop inside only",
+      "The API answered HTTP 503. Retry later",
+      "The API answered HTTP 503. Retry later.",
+    ],
+    ["a full stop", "Gave up after 4 attempts.", "Gave up after 4 attempts."],
+    ["a question mark", "Is the certificate uploaded?", "Is the certificate uploaded?"],
+    ["an exclamation mark", "Quota exceeded!", "Quota exceeded!"],
+    ["an ellipsis", "The body was cut short…", "The body was cut short…"],
+    ["a full stop and trailing spaces", "Gave up after 4 attempts.  \n", "Gave up after 4 attempts."],
+    ["no punctuation and trailing spaces", "Token request failed   ", "Token request failed."],
+  ])("ends the error message with one full stop (%s)", (_name, errorMessage, detail) => {
+    expect(fire({ errorMessage }).text).toBe(`${detail}${AFTER_DETAIL}`);
+  });
+
+  it.each([
+    ["with its error code", "TIMEOUT", null, "The last run failed with TIMEOUT."],
+    ["with its error code, for an empty message", "TIMEOUT", "", "The last run failed with TIMEOUT."],
+    ["without an error code", null, null, "The last run failed."],
+  ])(
+    "says the last run failed %s when there is no error message",
+    (_name, errorCode, errorMessage, detail) => {
+      expect(fire({ errorCode, errorMessage }).text).toBe(`${detail}${AFTER_DETAIL}`);
+    },
+  );
+
+  it("leaves out the facts without a value: no HTTP status, error code or correlation ids", () => {
+    const alert = fire({
+      httpStatus: null,
+      attempts: [],
+      errorCode: null,
+      correlation: { traceparent: "", clientRequestId: "", requestId: null },
+    });
+
+    expect(alert.facts).toEqual([
+      { name: "Job", value: "report-sync" },
+      { name: "Status", value: "failed" },
+      { name: "Attempts", value: "0" },
+      { name: "Consecutive failures", value: "3" },
+      { name: "Run id", value: "run-42" },
+      { name: "Started", value: "2030-01-01T10:04:58.000Z" },
+    ]);
+  });
+
+  it("says why a skipped run or a success while ok does nothing", () => {
+    expect(decide(firing, "skipped", 4)).toEqual({
+      action: "none",
+      reason: "a skipped run says nothing about the job",
+    });
+    expect(decide(ok, "succeeded", 0)).toEqual({ action: "none", reason: "succeeded; nothing was alerted" });
+  });
+
+  const firingUnknown: AlertState = { ...firing, step: null, since: null };
+
+  it("says a job is already alerted when the firing state has no step or since", () => {
+    expect(decide(firingUnknown, "failed", 4)).toEqual({
+      action: "none",
+      reason: "already alerted (firing) since an earlier run",
+    });
+  });
+
+  it("resolves a firing state without step or since, and a success without an HTTP status", () => {
+    const decision = decideJobAlert({
+      job: "report-sync",
+      state: firingUnknown,
+      run: { ...run("succeeded"), httpStatus: null },
+      consecutiveFailures: 0,
+      lastSuccessAt: LAST_SUCCESS,
+      threshold: 3,
+      now: NOW,
+    });
+
+    expect(decision).toMatchObject({
+      action: "resolve",
+      alert: {
+        text: "The run at 2030-01-01T10:04:58.000Z succeeded. The job had been failing since an earlier run.",
+        dedupeKey: "job:report-sync:resolved:unknown",
+      },
+      next: { status: "ok", lastAlertKey: "job:report-sync:resolved:unknown" },
+    });
+  });
+});

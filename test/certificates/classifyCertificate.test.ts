@@ -46,6 +46,12 @@ describe("classifyCertificate", () => {
     });
   });
 
+  it("takes a null notBefore as no constraint: valid from the start", () => {
+    expect(
+      classifyCertificate({ notBefore: null, notAfter, enabled: true, now: at(365 * DAY), policy }),
+    ).toEqual({ state: "valid", daysLeft: 365, step: null });
+  });
+
   it("is not-yet-valid, with no reminder step, even when it will expire within the critical window", () => {
     const shortLived = { notBefore: at(DAY), notAfter };
     expect(classifyCertificate({ ...shortLived, enabled: true, now: at(2 * DAY), policy })).toEqual({
@@ -66,6 +72,16 @@ describe("classifyCertificate", () => {
     });
   });
 
+  it("is disabled without an expiry date, with no days left to tell", () => {
+    expect(classifyCertificate({ notBefore, notAfter: null, enabled: false, now: notAfter, policy })).toEqual(
+      {
+        state: "disabled",
+        daysLeft: null,
+        step: null,
+      },
+    );
+  });
+
   it.each([
     ["no dates at all", null],
     ["a notBefore in the future", new Date(notAfter.getTime() + DAY)],
@@ -80,6 +96,13 @@ describe("classifyCertificate", () => {
     expect(
       classifyCertificate({ notBefore, notAfter, enabled: true, now: at(45 * DAY), policy: early }),
     ).toEqual({ state: "valid", daysLeft: 45, step: 60 });
+  });
+
+  it("has no step while warning when no reminder step is reached yet", () => {
+    const late: ExpiryPolicy = { warningDays: 30, criticalDays: 7, reminderDays: [7, 3] };
+    expect(
+      classifyCertificate({ notBefore, notAfter, enabled: true, now: at(20 * DAY), policy: late }),
+    ).toEqual({ state: "warning", daysLeft: 20, step: null });
   });
 
   it("has no step when the policy has no reminders", () => {
