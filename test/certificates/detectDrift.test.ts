@@ -135,6 +135,116 @@ describe("detectDrift", () => {
     ]);
   });
 
+  it("reports a registration that ended, with its certificate in use having no known end, as one to renew", () => {
+    const found = detectDrift(
+      input({
+        inUse: { name: "app-cert", thumbprintSha1: IN_USE, notAfter: null },
+        keyCredentials: [key("k-in-use", base64(IN_USE), -DAY)],
+      }),
+    );
+    expect(found).toEqual([
+      {
+        code: "REGISTERED_EXPIRED",
+        severity: "critical",
+        thumbprintSha1: IN_USE,
+        keyIds: ["k-in-use"],
+        message: `The registration of certificate 'app-cert' (SHA-1 ${IN_USE}) on app registration ${APP} ended at ${iso(-DAY)}: Entra ID refuses assertions signed with it (AADSTS700027, key expired). Renew the certificate in Key Vault and register the new one; addKey needs a proof signed by a certificate that is still valid, so if none is left, upload the new certificate in the portal.`,
+      },
+    ]);
+  });
+
+  it("reports an expired key that matches no known certificate as expired, with what to do, and not as orphaned", () => {
+    const found = detectDrift(
+      input({ keyCredentials: [key("k-in-use", base64(IN_USE)), key("k-old", base64(STRANGER), -DAY)] }),
+    );
+    expect(found).toEqual([
+      {
+        code: "REGISTERED_EXPIRED",
+        severity: "warning",
+        thumbprintSha1: STRANGER,
+        keyIds: ["k-old"],
+        message: `The registered certificate 'CN=k-old' (keyId k-old, SHA-1 ${STRANGER}) on app registration ${APP} expired at ${iso(-DAY)} and can no longer be used. Remove it from the app registration (removeKey, or Certificates & secrets > Delete) to keep the list honest.`,
+      },
+    ]);
+  });
+
+  it("never reports a registered key without an end date as expired, and reports it as orphaned when unknown", () => {
+    const found = detectDrift(
+      input({
+        keyCredentials: [
+          { ...key("k-in-use", base64(IN_USE)), endDateTime: null },
+          { ...key("k-stranger", base64(STRANGER)), endDateTime: null },
+        ],
+      }),
+    );
+    expect(found).toMatchObject([{ code: "ORPHANED_KEYS", keyIds: ["k-stranger"] }]);
+  });
+
+  it("reports a single orphaned key in the singular", () => {
+    const found = detectDrift(
+      input({ keyCredentials: [key("k-in-use", base64(IN_USE)), key("k-stranger", base64(STRANGER))] }),
+    );
+    expect(found).toEqual([
+      {
+        code: "ORPHANED_KEYS",
+        severity: "warning",
+        thumbprintSha1: null,
+        keyIds: ["k-stranger"],
+        message: `1 certificate registered on app registration ${APP} matches no certificate the app knows of: certificate 'CN=k-stranger' (keyId k-stranger, SHA-1 ${STRANGER}). Whoever holds its private key can get tokens as the app. If nothing else signs with it, remove it from the app registration.`,
+      },
+    ]);
+  });
+
+  it("reports a key whose thumbprint cannot be read as orphaned, described by its identifier", () => {
+    const found = detectDrift(
+      input({
+        inUse: null,
+        keyCredentials: [{ ...key("k-label", "hand-made"), displayName: null }],
+      }),
+    );
+    expect(found).toEqual([
+      {
+        code: "ORPHANED_KEYS",
+        severity: "warning",
+        thumbprintSha1: null,
+        keyIds: ["k-label"],
+        message: `1 certificate registered on app registration ${APP} matches no certificate the app knows of: certificate (keyId k-label, identifier "hand-made"). Whoever holds its private key can get tokens as the app. If nothing else signs with it, remove it from the app registration.`,
+      },
+    ]);
+  });
+
+  it("never takes a key whose thumbprint cannot be read for a certificate in use whose thumbprint cannot be read", () => {
+    const found = detectDrift(
+      input({
+        inUse: { name: "app-cert", thumbprintSha1: "app-cert-v1", notAfter: null },
+        keyCredentials: [key("k-label", "hand-made"), key("k-old-label", "old-hand-made", -DAY)],
+      }),
+    );
+    expect(found).toEqual([
+      {
+        code: "NOT_REGISTERED",
+        severity: "critical",
+        thumbprintSha1: null,
+        keyIds: [],
+        message: `Certificate 'app-cert' (SHA-1 app-cert-v1) is not registered on app registration ${APP}: Entra ID will refuse its assertions with AADSTS700027. Upload its public key to the app registration (Certificates & secrets > Upload certificate), or let the rotation register it with addKey while another registered certificate is still valid.`,
+      },
+      {
+        code: "REGISTERED_EXPIRED",
+        severity: "warning",
+        thumbprintSha1: null,
+        keyIds: ["k-old-label"],
+        message: `The registered certificate 'CN=k-old-label' (keyId k-old-label, identifier "old-hand-made") on app registration ${APP} expired at ${iso(-DAY)} and can no longer be used. Remove it from the app registration (removeKey, or Certificates & secrets > Delete) to keep the list honest.`,
+      },
+      expect.objectContaining({ code: "ORPHANED_KEYS", keyIds: ["k-label"] }),
+    ]);
+  });
+
+  it("reports an expired key as a warning when the app uses no certificate", () => {
+    const found = detectDrift(input({ inUse: null, keyCredentials: [key("k-old", base64(STRANGER), -DAY)] }));
+    expect(found).toMatchObject([{ code: "REGISTERED_EXPIRED", severity: "warning", keyIds: ["k-old"] }]);
+    expect(found[0]!.message).toMatch(/^The registered certificate 'CN=k-old' /);
+  });
+
   it("checks no certificate when the app uses none, but still reports orphaned keys", () => {
     const found = detectDrift(input({ inUse: null, keyCredentials: [key("k-1", base64(STRANGER))] }));
     expect(found.map((f) => f.code)).toEqual(["ORPHANED_KEYS"]);
@@ -161,9 +271,50 @@ describe("detectDrift", () => {
       message: `Client secret 'legacy' (keyId s-1, hint abc) on app registration ${APP} expires at ${iso(14 * DAY)} (14 days left). Create a new secret, move whatever uses this one to it (or to a certificate), then remove this one.`,
     });
     const [expired] = detectDrift(input({ passwordCredentials: [secret("s-2", -DAY)] }));
-    expect(expired!.message).toBe(
-      `Client secret 'legacy' (keyId s-2, hint abc) on app registration ${APP} expired at ${iso(-DAY)}. Remove it; whatever still uses it gets AADSTS7000222 and needs a new credential — preferably a certificate in Key Vault, which this app renews and rotates.`,
+    expect(expired).toEqual({
+      code: "SECRET_EXPIRED",
+      severity: "warning",
+      thumbprintSha1: null,
+      keyIds: ["s-2"],
+      message: `Client secret 'legacy' (keyId s-2, hint abc) on app registration ${APP} expired at ${iso(-DAY)}. Remove it; whatever still uses it gets AADSTS7000222 and needs a new credential — preferably a certificate in Key Vault, which this app renews and rotates.`,
+    });
+  });
+
+  it.each([
+    ["1 day", 1, "1 day left"],
+    ["a part day", DAY - 1, "1 day left"],
+    ["2 days", 2 * DAY, "2 days left"],
+  ])("counts %s left in words", (_name, endInMs, words) => {
+    const [found] = detectDrift(input({ passwordCredentials: [secret("s-1", endInMs)] }));
+    expect(found!.message).toContain(`expires at ${iso(endInMs)} (${words}). `);
+  });
+
+  it.each([
+    ["a name and a hint", "legacy", "abc", "'legacy' (keyId s-1, hint abc)"],
+    ["a name only", "legacy", null, "'legacy' (keyId s-1)"],
+    ["a hint only", null, "abc", "(keyId s-1, hint abc)"],
+    ["neither", null, null, "(keyId s-1)"],
+  ])("names a client secret with %s", (_name, displayName, hint, described) => {
+    const [found] = detectDrift(
+      input({ passwordCredentials: [{ ...secret("s-1", -DAY), displayName, hint }] }),
     );
+    expect(found!.message).toBe(
+      `Client secret ${described} on app registration ${APP} expired at ${iso(-DAY)}. Remove it; whatever still uses it gets AADSTS7000222 and needs a new credential — preferably a certificate in Key Vault, which this app renews and rotates.`,
+    );
+  });
+
+  it("does not report a client secret without an end date", () => {
+    const found = detectDrift(
+      input({ passwordCredentials: [{ ...secret("s-1", -DAY), endDateTime: null }] }),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("classifies a client secret without a start date by its end alone", () => {
+    const found = detectDrift(
+      input({ passwordCredentials: [{ ...secret("s-1", DAY), startDateTime: null }] }),
+    );
+    expect(found).toMatchObject([{ code: "SECRET_EXPIRING", severity: "critical", keyIds: ["s-1"] }]);
   });
 });
 
