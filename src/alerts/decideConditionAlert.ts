@@ -38,7 +38,7 @@ export function conditionStep(condition: Pick<AlertCondition, "urgency" | "episo
 export function parseConditionStep(
   step: string | null,
 ): { urgency: number; episode: string; label: string } | null {
-  const match = step ? /^(-?\d+)\|([^|]*)\|(.*)$/s.exec(step) : null;
+  const match = step ? /^(-?\d+)\|([^|]*)\|([^|]*)$/.exec(step) : null;
   return match ? { urgency: Number(match[1]), episode: match[2]!, label: match[3]! } : null;
 }
 

@@ -389,12 +389,11 @@ function rotationSubjectFor(
         announceThenResolve: false,
       };
     case "renewing":
-    case "registering":
     case "verifying":
       return {
         subject,
         condition: condition(
-          { renewing: 1, registering: 2, verifying: 3 }[record.step],
+          { renewing: 1, verifying: 3 }[record.step],
           record.step,
           "info",
           `Renewing certificate '${name}'`,

@@ -2,16 +2,15 @@
  * Where a certificate's renewal and key rotation stands, persisted after every step so that a crash between
  * steps resumes at the right one and nothing is done twice.
  *
- * renewing    → a new version is being created in Key Vault (or awaited, when Key Vault renews it itself)
- * registering → the new version exists; its public key is being added to the app registration (addKey)
- * verifying   → the new key is registered; a token is being acquired with the new certificate
- * switched    → the token path uses the new certificate; the old key stays registered until `retireAfter`
- * completed   → the old key is removed from the app registration (removeKey)
- * manual      → Key Vault cannot renew this issuer: a person must merge a CSR; alerts say how
- * failed      → a step failed `attempts` times in a row; alerts carry `lastError`; the next run tries again
+ * renewing  → a new version is being created in Key Vault (or awaited, when Key Vault renews it itself); once it
+ *             exists its public key is added to the app registration (addKey) and the step becomes verifying
+ * verifying → the new key is registered; a token is being acquired with the new certificate
+ * switched  → the token path uses the new certificate; the old key stays registered until `retireAfter`
+ * completed → the old key is removed from the app registration (removeKey)
+ * manual    → Key Vault cannot renew this issuer: a person must merge a CSR; alerts say how
+ * failed    → a step failed `attempts` times in a row; alerts carry `lastError`; the next run tries again
  */
-export type RotationStep =
-  "renewing" | "registering" | "verifying" | "switched" | "completed" | "manual" | "failed";
+export type RotationStep = "renewing" | "verifying" | "switched" | "completed" | "manual" | "failed";
 
 export interface RotationRecord {
   certificateName: string;

@@ -7,7 +7,6 @@ export type RotationAction =
   | { kind: "await-version" }
   | { kind: "add-key" }
   | { kind: "verify" }
-  | { kind: "switch" }
   | { kind: "wait"; until: string }
   | { kind: "remove-key" }
   | { kind: "done" }
@@ -32,8 +31,9 @@ export interface RotationObservation {
  * own is used instead of creating another — so a crash anywhere resumes without doing a step twice.
  */
 export function nextRotationAction(record: RotationRecord | null, seen: RotationObservation): RotationAction {
-  if (!record || record.step === "completed") return record ? { kind: "done" } : { kind: "start" };
+  if (!record) return { kind: "start" };
   const step = record.step === "failed" ? (record.resumeStep ?? "renewing") : record.step;
+  if (step === "completed") return { kind: "done" };
   switch (step) {
     case "manual":
     case "renewing": {
@@ -42,10 +42,6 @@ export function nextRotationAction(record: RotationRecord | null, seen: Rotation
       if (seen.pendingOperation) return { kind: "await-version" };
       return seen.renewable ? { kind: "create-version" } : { kind: "manual" };
     }
-    case "registering":
-      return record.newThumbprintSha1 && seen.registeredThumbprints.includes(record.newThumbprintSha1)
-        ? { kind: "verify" }
-        : { kind: "add-key" };
     case "verifying":
       return { kind: "verify" };
     case "switched": {
@@ -55,7 +51,5 @@ export function nextRotationAction(record: RotationRecord | null, seen: Rotation
       }
       return { kind: "remove-key" };
     }
-    case "completed":
-      return { kind: "done" };
   }
 }

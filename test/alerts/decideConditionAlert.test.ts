@@ -58,7 +58,14 @@ describe("decideConditionAlert", () => {
     });
     expect(
       decideConditionAlert({ subject: SUBJECT, state: firing, condition: condition(), resolution, now: NOW }),
-    ).toMatchObject({ action: "none" });
+    ).toEqual({ action: "none", reason: "already alerted (30 days) since 2030-03-01T06:00:00.000Z" });
+  });
+
+  it("says the alert went out in an earlier run when the firing state has no start time", () => {
+    const firing: AlertState = { ...after(ok, condition()), since: null };
+    expect(
+      decideConditionAlert({ subject: SUBJECT, state: firing, condition: condition(), resolution, now: NOW }),
+    ).toEqual({ action: "none", reason: "already alerted (30 days) since an earlier run" });
   });
 
   it("escalates when the urgency rises, keeps the firing's start, and never goes back down", () => {
@@ -118,9 +125,45 @@ describe("decideConditionAlert", () => {
       next: { status: "ok", step: "0|2030-03-31T00:00:00.000Z|resolved" },
     });
     expect(
-      decideConditionAlert({ subject: SUBJECT, state: ok, condition: null, resolution, now: NOW }).action,
-    ).toBe("none");
+      decideConditionAlert({ subject: SUBJECT, state: ok, condition: null, resolution, now: NOW }),
+    ).toEqual({ action: "none", reason: "nothing is wrong and nothing was alerted" });
   });
+
+  it("keys the resolution of a firing with no start time as 'unknown'", () => {
+    const firing: AlertState = { ...after(ok, condition()), since: null };
+    expect(
+      decideConditionAlert({ subject: SUBJECT, state: firing, condition: null, resolution, now: NOW }),
+    ).toMatchObject({
+      action: "resolve",
+      alert: { dedupeKey: `${SUBJECT}|resolved|unknown` },
+      next: { status: "ok", since: NOW.toISOString(), lastAlertKey: `${SUBJECT}|resolved|unknown` },
+    });
+  });
+
+  it.each([
+    ["at the urgency it had", 70],
+    ["at the lowest urgency", 0],
+  ])(
+    "fires again in the episode it closed once resolved (%s), as a new firing that starts now",
+    (_name, urgency) => {
+      const resolvedAt = new Date(NOW.getTime() + 86_400_000);
+      const firesAgainAt = new Date(NOW.getTime() + 2 * 86_400_000);
+      const resolved = after(after(ok, condition()), null, resolvedAt);
+      expect(resolved).toMatchObject({ status: "ok", since: resolvedAt.toISOString() });
+      const again = decideConditionAlert({
+        subject: SUBJECT,
+        state: resolved,
+        condition: condition({ urgency }),
+        resolution,
+        now: firesAgainAt,
+      });
+      expect(again).toMatchObject({
+        action: "fire",
+        alert: { dedupeKey: `${SUBJECT}|2030-03-31T00:00:00.000Z|${urgency}` },
+        next: { status: "firing", since: firesAgainAt.toISOString() },
+      });
+    },
+  );
 
   it("treats a firing state it cannot read as not yet told, so the condition is alerted", () => {
     const foreign: AlertState = { ...ok, status: "firing", step: "failures>=3", since: NOW.toISOString() };
@@ -128,7 +171,17 @@ describe("decideConditionAlert", () => {
       decideConditionAlert({ subject: SUBJECT, state: foreign, condition: condition(), resolution, now: NOW })
         .action,
     ).toBe("fire");
-    expect(parseConditionStep("failures>=3")).toBeNull();
+  });
+
+  it.each([
+    ["a job's step", "failures>=3"],
+    ["text before the urgency", "x70|2030-03-31T00:00:00.000Z|30 days"],
+    ["text after the label", "70|2030-03-31T00:00:00.000Z|30 days|x"],
+    ["no urgency", "|2030-03-31T00:00:00.000Z|30 days"],
+    ["no label", "70|2030-03-31T00:00:00.000Z"],
+    ["no step", null],
+  ])("reads no condition step from %s", (_name, step) => {
+    expect(parseConditionStep(step)).toBeNull();
   });
 
   it("refuses a condition about another subject, or with '|' in its episode", () => {

@@ -163,16 +163,18 @@ describe("planCertificateAlerts", () => {
         items: [item({ daysLeft: 3, managed: true })],
         rotation: record({
           step: "failed",
-          resumeStep: "registering",
+          resumeStep: "verifying",
           attempts: 2,
-          lastError: "Graph said 403",
+          lastError: "Entra ID refused the token request",
         }),
       }),
     );
     expect(conditionOf(failed, rotationSubject(VAULT, "app"))).toMatchObject({
       severity: "critical",
       label: "failed",
-      text: expect.stringContaining("Graph said 403 (step 'registering', attempt 2)") as unknown,
+      text: expect.stringContaining(
+        "Entra ID refused the token request (step 'verifying', attempt 2)",
+      ) as unknown,
     });
     const unrecorded = planCertificateAlerts(
       input({ items: [item({ daysLeft: 20, managed: true })] }, { renewalError: "Graph unreachable" }),

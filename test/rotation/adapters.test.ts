@@ -49,12 +49,12 @@ describe("tableRotationStore", () => {
     const created = await store.save(record, null);
     if (!created.saved) throw new Error("expected the first save to succeed");
     const outcomes = await Promise.all([
-      store.save({ ...record, step: "registering" }, created.etag),
+      store.save({ ...record, step: "verifying" }, created.etag),
       store.save({ ...record, step: "manual" }, created.etag),
     ]);
     expect(outcomes.filter((o) => o.saved)).toHaveLength(1);
     expect(await store.save({ ...record }, null)).toEqual({ saved: false });
-    expect(["registering", "manual"]).toContain((await store.get("App"))?.record.step);
+    expect(["verifying", "manual"]).toContain((await store.get("App"))?.record.step);
   });
 });
 

@@ -55,16 +55,10 @@ describe("nextRotationAction", () => {
       "add-key",
     ],
     [
-      "registering, key not yet on the app",
-      record({ step: "registering", newThumbprintSha1: "NEW" }),
-      seen(),
+      "renewing, new key already on the app (crash after addKey, before the step was saved)",
+      record({}),
+      seen({ latest: { version: "v2", thumbprintSha1: "NEW" }, registeredThumbprints: ["OLD", "NEW"] }),
       "add-key",
-    ],
-    [
-      "registering, key already added (crash after addKey)",
-      record({ step: "registering", newThumbprintSha1: "NEW" }),
-      seen({ registeredThumbprints: ["OLD", "NEW"] }),
-      "verify",
     ],
     ["verifying", record({ step: "verifying", newThumbprintSha1: "NEW" }), seen(), "verify"],
     [
@@ -86,13 +80,30 @@ describe("nextRotationAction", () => {
       "done",
     ],
     [
-      "failed while registering: resumes there",
-      record({ step: "failed", resumeStep: "registering", newThumbprintSha1: "NEW" }),
+      "failed while verifying: resumes there",
+      record({ step: "failed", resumeStep: "verifying", newThumbprintSha1: "NEW" }),
       seen(),
-      "add-key",
+      "verify",
+    ],
+    [
+      "failed with no resumeStep: resumes at renewing",
+      record({ step: "failed", resumeStep: null }),
+      seen(),
+      "create-version",
     ],
     ["completed", record({ step: "completed" }), seen(), "done"],
   ] as const)("%s → %s", (_name, rec, observation, kind) => {
     expect(nextRotationAction(rec, observation).kind).toBe(kind);
+  });
+
+  it("waits until retireAfter while the grace period runs, then removes the old key at that instant", () => {
+    const switched = record({ step: "switched", retireAfter: "2026-11-03T00:00:00.000Z" });
+    const registered = { registeredThumbprints: ["OLD", "NEW"] };
+    expect(
+      nextRotationAction(switched, seen({ ...registered, now: new Date("2026-11-02T23:59:59.999Z") })),
+    ).toEqual({ kind: "wait", until: "2026-11-03T00:00:00.000Z" });
+    expect(
+      nextRotationAction(switched, seen({ ...registered, now: new Date("2026-11-03T00:00:00.000Z") })),
+    ).toEqual({ kind: "remove-key" });
   });
 });
