@@ -11,7 +11,7 @@ const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
  */
 export function normalizeThumbprint(value: string | null | undefined): string | null {
   if (!value) return null;
-  const compact = value.trim().replace(/[:\s]/g, "");
+  const compact = value.replace(/[:\s]/g, "");
   if (HEX_40.test(compact)) return compact.toUpperCase();
   if (!BASE64.test(compact)) return null;
   const bytes = Buffer.from(compact, "base64");

@@ -44,45 +44,48 @@ export function parseExpiryPolicy(env: Readonly<Record<string, string | undefine
   problems: string[];
 } {
   const problems: string[] = [];
-  const read = (doc: SettingDoc): string | undefined => {
-    const raw = env[doc.name]?.trim();
-    return raw === undefined || raw === "" ? undefined : raw;
-  };
+  const read = (doc: SettingDoc): string | undefined => env[doc.name]?.trim() || undefined;
   const invalid = (doc: SettingDoc, value: string, why = "") =>
     problems.push(`${doc.name}: expected ${doc.form}${why ? ` (${why})` : ""}; got ${JSON.stringify(value)}`);
-  /** The setting's whole days, its fallback when absent, or null (a problem recorded) when invalid. */
-  const days = (doc: SettingDoc, fallback: number): number | null => {
+  /**
+   * The setting's whole days, its fallback when absent, or null (a problem recorded) when invalid or above
+   * `most.days`, the value of the setting `most.name`.
+   */
+  const days = (doc: SettingDoc, fallback: number, most?: { name: string; days: number }): number | null => {
     const value = read(doc);
     if (value === undefined) return fallback;
     const parsed = toDays(value);
-    if (parsed === null) invalid(doc, value);
+    if (parsed === null) {
+      invalid(doc, value);
+    } else if (most !== undefined && parsed > most.days) {
+      invalid(doc, value, `more than ${most.name}, ${most.days}`);
+      return null;
+    }
     return parsed;
   };
 
   const warning = days(expiryPolicySettings.warningDays, defaultExpiryPolicy.warningDays);
   const warningDays = warning ?? defaultExpiryPolicy.warningDays;
-  // Without its own setting the critical threshold follows a lower warning threshold down.
-  const critical = days(
-    expiryPolicySettings.criticalDays,
-    Math.min(defaultExpiryPolicy.criticalDays, warningDays),
-  );
-  let criticalDays = critical ?? Math.min(defaultExpiryPolicy.criticalDays, warningDays);
-  if (warning !== null && critical !== null && critical > warning) {
-    invalid(
+  // Without its own setting the critical threshold follows a lower warning threshold down. It is checked against
+  // the warning threshold only when that one is valid: an invalid setting is reported once, on its own.
+  const criticalFallback = Math.min(defaultExpiryPolicy.criticalDays, warningDays);
+  const criticalDays =
+    days(
       expiryPolicySettings.criticalDays,
-      read(expiryPolicySettings.criticalDays) ?? String(critical),
-      `more than M2M_CERT_WARNING_DAYS, ${warning}`,
-    );
-    criticalDays = Math.min(defaultExpiryPolicy.criticalDays, warningDays);
-  }
+      criticalFallback,
+      warning === null ? undefined : { name: expiryPolicySettings.warningDays.name, days: warning },
+    ) ?? criticalFallback;
 
   let reminderDays = defaultExpiryPolicy.reminderDays;
   const reminderValue = read(expiryPolicySettings.reminderDays);
   if (reminderValue !== undefined) {
-    const items = reminderValue.split(",").map((item) => item.trim());
-    const parsed = items.map(toDays);
-    const bad = items.filter((_item, i) => parsed[i] === null);
-    const steps = parsed.filter((d): d is number => d !== null);
+    const steps: number[] = [];
+    const bad: string[] = [];
+    for (const item of reminderValue.split(",").map((text) => text.trim())) {
+      const step = toDays(item);
+      if (step === null) bad.push(item);
+      else steps.push(step);
+    }
     const repeated = steps.find((d, i) => steps.indexOf(d) !== i);
     if (bad.length > 0) {
       invalid(
@@ -93,7 +96,7 @@ export function parseExpiryPolicy(env: Readonly<Record<string, string | undefine
     } else if (repeated !== undefined) {
       invalid(expiryPolicySettings.reminderDays, reminderValue, `${repeated} appears more than once`);
     } else {
-      reminderDays = Object.freeze([...steps].sort((a, b) => b - a));
+      reminderDays = Object.freeze(steps.sort((a, b) => b - a));
     }
   }
 

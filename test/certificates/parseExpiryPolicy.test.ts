@@ -38,6 +38,46 @@ describe("parseExpiryPolicy", () => {
   });
 
   it.each([
+    ["1 day", "1", { warningDays: 1, criticalDays: 1 }],
+    ["3650 days", "3650", { warningDays: 3650, criticalDays: 7 }],
+  ])("accepts a warning threshold of %s, the bounds", (_name, value, thresholds) => {
+    expect(parseExpiryPolicy({ M2M_CERT_WARNING_DAYS: value })).toEqual({
+      policy: { ...thresholds, reminderDays: [30, 14, 7, 3, 1] },
+      problems: [],
+    });
+  });
+
+  it("accepts reminder steps of 1 and 3650 days, the bounds", () => {
+    expect(parseExpiryPolicy({ M2M_CERT_REMINDER_DAYS: "1,3650" })).toEqual({
+      policy: { warningDays: 30, criticalDays: 7, reminderDays: [3650, 1] },
+      problems: [],
+    });
+  });
+
+  it("accepts a critical threshold equal to the warning threshold", () => {
+    expect(parseExpiryPolicy({ M2M_CERT_WARNING_DAYS: "14", M2M_CERT_CRITICAL_DAYS: "14" })).toEqual({
+      policy: { warningDays: 14, criticalDays: 14, reminderDays: [30, 14, 7, 3, 1] },
+      problems: [],
+    });
+  });
+
+  it("refuses a critical threshold above a configured warning threshold, quoting the value as given", () => {
+    expect(parseExpiryPolicy({ M2M_CERT_WARNING_DAYS: "10", M2M_CERT_CRITICAL_DAYS: " 011 " })).toEqual({
+      policy: { warningDays: 10, criticalDays: 7, reminderDays: [30, 14, 7, 3, 1] },
+      problems: [
+        `M2M_CERT_CRITICAL_DAYS: expected ${CRITICAL_FORM} (more than M2M_CERT_WARNING_DAYS, 10); got "011"`,
+      ],
+    });
+  });
+
+  it("keeps the critical threshold that follows a lower warning threshold when critical is invalid", () => {
+    expect(parseExpiryPolicy({ M2M_CERT_WARNING_DAYS: "5", M2M_CERT_CRITICAL_DAYS: "soon" })).toEqual({
+      policy: { warningDays: 5, criticalDays: 5, reminderDays: [30, 14, 7, 3, 1] },
+      problems: [`M2M_CERT_CRITICAL_DAYS: expected ${CRITICAL_FORM}; got "soon"`],
+    });
+  });
+
+  it.each([
     ["M2M_CERT_WARNING_DAYS", "thirty", `M2M_CERT_WARNING_DAYS: expected ${WARNING_FORM}; got "thirty"`],
     ["M2M_CERT_WARNING_DAYS", "0", `M2M_CERT_WARNING_DAYS: expected ${WARNING_FORM}; got "0"`],
     ["M2M_CERT_WARNING_DAYS", "3651", `M2M_CERT_WARNING_DAYS: expected ${WARNING_FORM}; got "3651"`],

@@ -1,33 +1,68 @@
 import { X509Certificate } from "node:crypto";
-import { describe, expect, it } from "vitest";
-import { issueCertificate } from "../../dev/pki/issueCertificate.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { issueCertificate, type IssuedCertificate } from "../../dev/pki/issueCertificate.js";
 import { decodeJwt, verifySignature } from "../../dev/jwt.js";
+import type { CertificateCredential } from "../../src/credentials/certificate/CertificateCredential.js";
 import { parseCertificateMaterial } from "../../src/credentials/certificate/parseCertificateMaterial.js";
-import { buildKeyProof, KEY_PROOF_AUDIENCE } from "../../src/graph/buildKeyProof.js";
+import { buildKeyProof } from "../../src/graph/buildKeyProof.js";
+
+const OBJECT_ID = "0a1b2c3d-2222-4222-8333-944455556666";
+const NOW = new Date("2026-11-21T10:00:00Z");
+const NOW_SECONDS = 1_795_255_200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("buildKeyProof", () => {
-  it("signs RS256 with the current certificate: iss = object id, Graph's audience, at most 10 minutes", async () => {
-    const issued = await issueCertificate({ subject: "CN=current" });
-    const signer = parseCertificateMaterial(
-      { kind: "pem", text: issued.keyPem + issued.certPem },
+  let ca: IssuedCertificate;
+  let current: IssuedCertificate;
+  let signer: CertificateCredential;
+
+  beforeAll(async () => {
+    ca = await issueCertificate({ subject: "CN=issuing CA", isCa: true });
+    current = await issueCertificate({ subject: "CN=current", issuer: ca });
+    signer = parseCertificateMaterial(
+      { kind: "pem", text: current.keyPem + current.certPem + ca.certPem },
       "test certificate",
     );
-    const now = new Date("2026-11-21T10:00:00Z");
-    const proof = buildKeyProof(signer, "0a1b2c3d-2222-4222-8333-944455556666", now);
+  });
 
-    const decoded = decodeJwt(proof);
-    expect(decoded.header).toEqual({
+  it("names the signing certificate in the header: RS256, JWT, x5t = base64url of the leaf's SHA-1", () => {
+    expect(decodeJwt(buildKeyProof(signer, OBJECT_ID, NOW)).header).toEqual({
       alg: "RS256",
       typ: "JWT",
-      x5t: Buffer.from(issued.thumbprintSha1, "hex").toString("base64url"),
+      x5t: Buffer.from(current.thumbprintSha1, "hex").toString("base64url"),
     });
-    expect(decoded.claims).toMatchObject({
-      aud: KEY_PROOF_AUDIENCE,
-      iss: "0a1b2c3d-2222-4222-8333-944455556666",
-      nbf: now.getTime() / 1000 - 60,
-      exp: now.getTime() / 1000 - 60 + 600,
+  });
+
+  it("claims Graph's audience, the application's object id as issuer and 10 minutes from a minute before now", () => {
+    expect(decodeJwt(buildKeyProof(signer, OBJECT_ID, NOW)).claims).toEqual({
+      aud: "00000002-0000-0000-c000-000000000000",
+      iss: OBJECT_ID,
+      nbf: NOW_SECONDS - 60,
+      exp: NOW_SECONDS - 60 + 600,
+      jti: expect.stringMatching(UUID) as unknown,
     });
-    expect(typeof decoded.claims.jti).toBe("string");
-    expect(verifySignature(decoded, new X509Certificate(issued.certPem).publicKey)).toBe(true);
+  });
+
+  it("counts nbf and exp in whole seconds, rounding now down", () => {
+    const { claims } = decodeJwt(buildKeyProof(signer, OBJECT_ID, new Date("2026-11-21T10:00:00.999Z")));
+    expect([claims.nbf, claims.exp]).toEqual([NOW_SECONDS - 60, NOW_SECONDS - 60 + 600]);
+  });
+
+  it("gives every proof its own jti", () => {
+    const first = decodeJwt(buildKeyProof(signer, OBJECT_ID, NOW)).claims.jti;
+    const second = decodeJwt(buildKeyProof(signer, OBJECT_ID, NOW)).claims.jti;
+    expect(first).not.toBe(second);
+  });
+
+  it("is signed with the private key of the current certificate", () => {
+    const decoded = decodeJwt(buildKeyProof(signer, OBJECT_ID, NOW));
+    expect(verifySignature(decoded, new X509Certificate(current.certPem).publicKey)).toBe(true);
+    expect(verifySignature(decoded, new X509Certificate(ca.certPem).publicKey)).toBe(false);
+  });
+
+  it("refuses a credential without a certificate, naming its source", () => {
+    expect(() => buildKeyProof({ ...signer, chainPems: [] }, OBJECT_ID, NOW)).toThrow(
+      new Error("test certificate has no certificate to sign a key proof with"),
+    );
   });
 });
