@@ -26,8 +26,16 @@ const permanent = [
   status(409),
   status(422),
   status(501),
+  // The host name does not resolve, the URL or port is unusable, or the server's certificate is not trusted.
   network("ENOTFOUND"),
+  network("ERR_INVALID_URL"),
+  network("BAD_PORT"),
   network("CERT_HAS_EXPIRED"),
+  network("CERT_NOT_YET_VALID"),
+  network("DEPTH_ZERO_SELF_SIGNED_CERT"),
+  network("SELF_SIGNED_CERT_IN_CHAIN"),
+  network("UNABLE_TO_GET_ISSUER_CERT_LOCALLY"),
+  network("UNABLE_TO_VERIFY_LEAF_SIGNATURE"),
   network("ERR_TLS_CERT_ALTNAME_INVALID"),
 ];
 
@@ -37,8 +45,9 @@ describe("isRetryable", () => {
       expect(isRetryable(failure, method, false)).toBe(true);
       expect(isRetryable(failure, method, true)).toBe(true);
     });
-    it.each(permanent)("does not retry %j", (failure) => {
+    it.each(permanent)("does not retry %j whatever the job says", (failure) => {
       expect(isRetryable(failure, method, true)).toBe(false);
+      expect(isRetryable(failure, method, false)).toBe(false);
     });
   });
 
@@ -47,8 +56,9 @@ describe("isRetryable", () => {
       expect(isRetryable(failure, method, true)).toBe(true);
       expect(isRetryable(failure, method, false)).toBe(false);
     });
-    it.each(permanent)("does not retry %j even when the job is idempotent", (failure) => {
+    it.each(permanent)("does not retry %j, idempotent job or not", (failure) => {
       expect(isRetryable(failure, method, true)).toBe(false);
+      expect(isRetryable(failure, method, false)).toBe(false);
     });
   });
 });
