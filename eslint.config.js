@@ -2,7 +2,18 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".dev/", ".tsbuild/", "eslint.config.js", "scripts/*.mjs", ".stryker-tmp/", "reports/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      ".dev/",
+      ".tsbuild/",
+      "eslint.config.js",
+      "scripts/*.mjs",
+      ".stryker-tmp/",
+      "reports/",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

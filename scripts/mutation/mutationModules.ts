@@ -29,6 +29,15 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: "src/jobs/downstream/backoffDelay.ts", tests: ["test/jobs/downstream/backoffDelay.test.ts"] },
   { module: "src/jobs/downstream/isRetryable.ts", tests: ["test/jobs/downstream/isRetryable.test.ts"] },
   { module: "src/state/nextJobSummary.ts", tests: ["test/state/nextJobSummary.test.ts"] },
+  { module: "src/certificates/parseExpiryPolicy.ts", tests: ["test/certificates/parseExpiryPolicy.test.ts"] },
+  {
+    module: "src/certificates/normalizeThumbprint.ts",
+    tests: ["test/certificates/normalizeThumbprint.test.ts"],
+  },
+  { module: "src/graph/buildKeyProof.ts", tests: ["test/graph/buildKeyProof.test.ts"] },
+  { module: "src/alerts/scrubUrlSecrets.ts", tests: ["test/alerts/scrubUrlSecrets.test.ts"] },
+  { module: "src/alerts/fitAlert.ts", tests: ["test/alerts/fitAlert.test.ts"] },
+  { module: "src/state/truncateText.ts", tests: ["test/state/truncateText.test.ts"] },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */

@@ -61,5 +61,5 @@ if (failures.length > 0) {
   process.exit(1);
 }
 console.log(
-  `\nMutation gate passed: ${selected.length} modules, each at least ${MUTATION_SCORE_THRESHOLD}%.`,
+  `\nMutation gate passed: ${selected.length} module${selected.length === 1 ? "" : "s"}, each at least ${MUTATION_SCORE_THRESHOLD}%.`,
 );
