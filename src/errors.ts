@@ -59,3 +59,28 @@ export class TokenError extends M2mError {
 export class TransientError extends M2mError {
   override name = "TransientError";
 }
+
+/**
+ * A call to another system got no answer before the invocation's deadline. `edge` names the system ("Key Vault",
+ * "the token endpoint"); the message says how long it was given. Retrying inside the same invocation is pointless:
+ * the time is gone. The run is recorded and alerted like any failure.
+ */
+export class TimedOutError extends M2mError {
+  override name = "TimedOutError";
+  readonly edge: string;
+
+  constructor(edge: string, waitedMs: number, options?: { cause?: unknown }) {
+    super(
+      "TIMED_OUT",
+      `${edge} did not answer within ${formatSeconds(waitedMs)}: the invocation's deadline was reached. ` +
+        `Check that ${edge} is reachable from the app; a slow answer now and then is retried on the next run.`,
+      options,
+    );
+    this.edge = edge;
+  }
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${seconds >= 10 ? Math.round(seconds) : Math.round(seconds * 10) / 10} s`;
+}

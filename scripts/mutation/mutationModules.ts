@@ -38,6 +38,8 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: "src/alerts/scrubUrlSecrets.ts", tests: ["test/alerts/scrubUrlSecrets.test.ts"] },
   { module: "src/alerts/fitAlert.ts", tests: ["test/alerts/fitAlert.test.ts"] },
   { module: "src/state/truncateText.ts", tests: ["test/state/truncateText.test.ts"] },
+  { module: "src/retry/decideRetry.ts", tests: ["test/retry/decideRetry.test.ts"] },
+  { module: "src/clock/Deadline.ts", tests: ["test/clock/Deadline.test.ts"] },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */
