@@ -46,9 +46,9 @@ describe("createDeadline", () => {
 describe("Deadline.bound", () => {
   it("passes the work's result through and gives it the deadline's signal", async () => {
     const deadline = createDeadline({ budgetMs: 60_000, clock: systemClock });
-    await expect(deadline.bound("Key Vault", async (signal) => signal === deadline.signal)).resolves.toBe(
-      true,
-    );
+    await expect(
+      deadline.bound("Key Vault", (signal) => Promise.resolve(signal === deadline.signal)),
+    ).resolves.toBe(true);
   });
 
   it("passes the work's own error through while time is left", async () => {
@@ -104,8 +104,9 @@ describe("Deadline.bound", () => {
     const deadline = createDeadline({ budgetMs: 60_000, clock: systemClock, parent: parent.signal });
     let started = false;
     await expect(
-      deadline.bound("Key Vault", async () => {
+      deadline.bound("Key Vault", () => {
         started = true;
+        return Promise.resolve();
       }),
     ).rejects.toBe(reason);
     expect(started).toBe(false);
