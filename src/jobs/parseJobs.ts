@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../errors.js";
+import { isLoopbackHost } from "../net/isLoopbackHost.js";
 import type { JobDefinition, JobRequest } from "./JobDefinition.js";
 import { ncrontabProblem } from "./nextOccurrence.js";
 
@@ -11,6 +12,9 @@ export interface JobDefaults {
 
 const NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+/** An attempt's timeout when the job sets none (or the deadline, when that is shorter). */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
 const SETTING_REFERENCE = /^%([A-Za-z0-9_.:-]+)%$/;
 const FIELDS = new Set([
   "name",
@@ -118,13 +122,21 @@ export function parseJobs(
       }
     }
 
-    const timeoutMs = integer(job.timeoutMs, 30_000, 100, defaults.deadlineMs, "timeoutMs", problem);
     const deadlineMs = integer(
       job.deadlineMs,
       defaults.deadlineMs,
       1_000,
       defaults.deadlineMs,
       "deadlineMs",
+      problem,
+    );
+    // The default attempt timeout (30 s) shrinks to fit a shorter deadline; only a timeout the job sets is checked.
+    const timeoutMs = integer(
+      job.timeoutMs,
+      Math.min(DEFAULT_TIMEOUT_MS, deadlineMs),
+      100,
+      defaults.deadlineMs,
+      "timeoutMs",
       problem,
     );
     if (timeoutMs > deadlineMs) problem("timeoutMs", `at most deadlineMs (${deadlineMs})`, timeoutMs);
@@ -183,7 +195,7 @@ function parseRequest(
     ok = false;
   }
   const url = typeof r.url === "string" ? URL.parse(r.url) : null;
-  if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)))) {
+  if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)))) {
     problem("request.url", "an absolute https URL (http only for localhost)", r.url);
     ok = false;
   }
@@ -244,10 +256,6 @@ function boolean(
   if (typeof value === "boolean") return value;
   problem(field, "true or false", value);
   return fallback;
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function range(from: number, to: number): number[] {

@@ -21,6 +21,28 @@ function problemsOf(input: unknown, env: Record<string, string> = {}): readonly 
 }
 
 describe("parseJobs", () => {
+  it("fits the default attempt timeout (30 s) inside a shorter deadline instead of refusing the job", () => {
+    const [short] = parseJobs([{ ...minimal, deadlineMs: 10_000 }], defaults, {}, "M2M_JOBS");
+    expect(short).toMatchObject({ timeoutMs: 10_000, deadlineMs: 10_000 });
+    const [capped] = parseJobs([minimal], { ...defaults, deadlineMs: 20_000 }, {}, "M2M_JOBS");
+    expect(capped).toMatchObject({ timeoutMs: 20_000, deadlineMs: 20_000 });
+  });
+
+  it("still refuses an attempt timeout the job sets above its deadline", () => {
+    expect(problemsOf([{ ...minimal, deadlineMs: 10_000, timeoutMs: 15_000 }])).toEqual([
+      "job 'report-sync' (M2M_JOBS[0]).timeoutMs: expected at most deadlineMs (10000); got 15000",
+    ]);
+  });
+
+  it("allows plain http only for this machine's hosts", () => {
+    const http = (url: string) => ({ ...minimal, request: { url } });
+    expect(parseJobs([http("http://[::1]:8080/x")], defaults, {}, "M2M_JOBS")).toHaveLength(1);
+    expect(parseJobs([http("http://127.0.0.1:8080/x")], defaults, {}, "M2M_JOBS")).toHaveLength(1);
+    expect(problemsOf([http("http://api.example.com/x")])).toEqual([
+      "job 'report-sync' (M2M_JOBS[0]).request.url: expected an absolute https URL (http only for localhost); got \"http://api.example.com/x\"",
+    ]);
+  });
+
   it("fills in defaults for a minimal job", () => {
     expect(parseJobs([minimal], defaults, {}, "M2M_JOBS")).toEqual([
       {
@@ -96,8 +118,26 @@ describe("parseJobs", () => {
 
   it("rejects a schedule with an out-of-range field", () => {
     expect(problemsOf([{ ...minimal, schedule: "0 61 * * * *" }])[0]).toContain(
-      "Constraint error, got value 61 expected range 0-59",
+      "expected a six-field NCRONTAB expression (minute: 61 is out of range 0–59)",
     );
+  });
+
+  it.each([
+    ["0 0 0 L * *", "day: 'L' is not a number 1–31"],
+    ["0 0 0 * * 7", "day-of-week: 7 is out of range 0–6 (Sunday is 0)"],
+  ])("rejects %s, which cron accepts and the Functions host does not", (schedule, why) => {
+    expect(problemsOf([{ ...minimal, schedule }])).toEqual([
+      `job 'report-sync' (M2M_JOBS[0]).schedule: expected a six-field NCRONTAB expression (${why}); got "${schedule}"`,
+    ]);
+  });
+
+  it("rejects a %SETTING% schedule that never fires, naming the setting and its value", () => {
+    expect(
+      problemsOf([{ ...minimal, schedule: "%SYNC_SCHEDULE%" }], { SYNC_SCHEDULE: "0 0 0 30 Feb *" }),
+    ).toEqual([
+      "job 'report-sync' (M2M_JOBS[0]).schedule: expected a six-field NCRONTAB expression (it never fires: no date " +
+        'has day 30, month Feb and day-of-week * (the host fires only when all three match)); got "%SYNC_SCHEDULE% = 0 0 0 30 Feb *"',
+    ]);
   });
 
   it("rejects something other than an array", () => {
