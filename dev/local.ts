@@ -18,8 +18,17 @@ const scenarioPath = option(
   "--scenario",
   fileURLToPath(new URL("./scenarios/default.json", import.meta.url)),
 );
+// The credential sources the stand-ins can serve (a certificate file would need a file of the user's own).
+const MODES = ["keyvault-certificate", "client-secret", "managed-identity-federation"] as const;
 const mode = option("--mode", "keyvault-certificate");
 const serve = args.includes("--serve");
+if (!(MODES as readonly string[]).includes(mode)) {
+  // Checked before anything starts, so a typo leaves nothing listening.
+  console.error(
+    `--mode must be one of ${MODES.join(", ")}; got ${JSON.stringify(mode)}. Nothing was started.`,
+  );
+  process.exit(2);
+}
 
 const world = await startLocalWorld(scenarioPath);
 const { standIns, receiver } = world;
@@ -31,6 +40,10 @@ const host = await startLocalHost({
   entry: fileURLToPath(new URL("../src/index.ts", import.meta.url)),
   env,
   runTimers: serve,
+}).catch(async (error: unknown) => {
+  // The app could not be loaded (its settings, say): stop what was started before saying why.
+  await world.stop();
+  throw error;
 });
 try {
   console.log(
