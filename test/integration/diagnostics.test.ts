@@ -5,7 +5,6 @@ import { main } from "../../src/cli/diagnoseCommand.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { createServices } from "../../src/container.js";
 import { diagnosticsHandler } from "../../src/functions/diagnosticsHandler.js";
-import { ConfigurationError } from "../../src/errors.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 import { testScenario, useStandIns } from "../support/useStandIns.js";
 
@@ -98,16 +97,5 @@ describe("GET /api/diagnostics/token", () => {
     );
     expect(response.status).toBe(502);
     expect(response.jsonBody).toMatchObject({ ok: false, error: { code: "CERTIFICATE_NOT_FOUND" } });
-  });
-
-  it("answers 500 naming the invalid settings", async () => {
-    const response = await diagnosticsHandler(
-      new HttpRequest({ method: "GET", url: "http://localhost/api/diagnostics/token" }),
-      context(),
-      () => {
-        throw new ConfigurationError(["M2M_SCOPE is missing"]);
-      },
-    );
-    expect(response).toMatchObject({ status: 500, jsonBody: { error: { code: "CONFIGURATION_INVALID" } } });
   });
 });
