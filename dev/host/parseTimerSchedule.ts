@@ -1,4 +1,4 @@
-import { CronExpressionParser } from "cron-parser";
+import { nextNcrontabOccurrence, parseNcrontab } from "../../src/jobs/ncrontab.js";
 
 /** A timer trigger's schedule: when it fires next. Times are UTC, the Functions host's default. */
 export interface TimerSchedule {
@@ -11,9 +11,14 @@ export interface TimerSchedule {
 
 const timeSpan = /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?$/;
 
+// What NCrontab answers for a schedule that never fires (`0 0 0 30 Feb *`): DateTime.MaxValue, so the host waits
+// for ever.
+const NEVER = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+
 /**
- * Parses a six-field NCRONTAB expression (`{second} {minute} {hour} {day} {month} {day-of-week}`) or a TimeSpan
- * (`hh:mm:ss`, `d.hh:mm:ss`); throws with the host's message when it is neither.
+ * Parses a six-field NCRONTAB expression (`{second} {minute} {hour} {day} {month} {day-of-week}`, with the app's
+ * own parser: the local host and the app's settings check read a schedule alike) or a TimeSpan (`hh:mm:ss`,
+ * `d.hh:mm:ss`); throws with the host's message when it is neither.
  */
 export function parseTimerSchedule(expression: string): TimerSchedule {
   const trimmed = expression.trim();
@@ -36,21 +41,12 @@ export function parseTimerSchedule(expression: string): TimerSchedule {
     new Error(
       `The schedule expression '${expression}' was not recognized as a valid cron expression or timespan string: ${detail}`,
     );
-  const fields = trimmed.split(/\s+/);
-  if (fields.length !== 6) {
-    throw problem(
-      `NCRONTAB needs six fields ({second} {minute} {hour} {day} {month} {day-of-week}), got ${fields.length}.`,
-    );
-  }
-  try {
-    CronExpressionParser.parse(trimmed, { tz: "UTC" });
-  } catch (error) {
-    throw problem(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseNcrontab(trimmed);
+  if ("problem" in parsed) throw problem(`${parsed.problem}.`);
   return {
     expression: trimmed,
     kind: "Cron",
-    next: (after) => CronExpressionParser.parse(trimmed, { currentDate: after, tz: "UTC" }).next().toDate(),
+    next: (after) => nextNcrontabOccurrence(parsed, after) ?? NEVER,
   };
 }
 

@@ -25,14 +25,25 @@ describe("parseTimerSchedule", () => {
   it.each([
     [
       "0 */5 * * *",
-      "NCRONTAB needs six fields ({second} {minute} {hour} {day} {month} {day-of-week}), got 5.",
+      "NCRONTAB needs six fields ({second} {minute} {hour} {day} {month} {day-of-week}); got 5.",
     ],
     [
       "0 0 25 * * *",
       "The schedule expression '0 0 25 * * *' was not recognized as a valid cron expression or timespan string",
     ],
+    [
+      "0 0 0 * * 7",
+      "The schedule expression '0 0 0 * * 7' was not recognized as a valid cron expression or timespan string: " +
+        "day-of-week: 7 is out of range 0–6 (Sunday is 0).",
+    ],
   ])("rejects %s", (expression, message) => {
     expect(() => parseTimerSchedule(expression)).toThrow(message);
+  });
+
+  it("waits for ever on a schedule that never fires, as the host does (NCrontab's DateTime.MaxValue)", () => {
+    expect(parseTimerSchedule("0 0 0 30 Feb *").next(at("2025-01-01T00:00:00Z"))).toEqual(
+      at("9999-12-31T23:59:59.999Z"),
+    );
   });
 
   it("says whether the schedule monitor applies (not below one minute)", () => {
