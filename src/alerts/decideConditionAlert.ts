@@ -49,9 +49,11 @@ export function parseConditionStep(
  *   days → expired), and says nothing when it is the same or less urgent;
  * - no condition on a firing subject resolves it with `resolution`; on an ok subject nothing happens.
  *
- * Dedupe keys name the episode and urgency (`<subject>|<episode>|<urgency>`) and, for a resolution, the firing it
- * closes (`<subject>|resolved|<since>`): the same decision made by two instances, or again after a crash, is one
- * alert in the ledger.
+ * Dedupe keys name the episode and urgency and the state the decision starts from — `<subject>|<episode>|<urgency>`
+ * for a subject never alerted, then `…|since:<the firing's start>` while firing and `…|after:<the resolution>` once
+ * resolved — and, for a resolution, the firing it closes (`<subject>|resolved|<since>`): the same decision made by
+ * two instances, or again after a crash, is one alert in the ledger, and a subject that comes back after it was
+ * resolved is alerted again.
  */
 export function decideConditionAlert(input: {
   subject: string;
@@ -77,7 +79,12 @@ export function decideConditionAlert(input: {
         reason: `already alerted (${told.label}) since ${state.since ?? "an earlier run"}`,
       };
     }
-    const dedupeKey = `${subject}|${condition.episode}|${condition.urgency}`;
+    // A subject can fire, resolve and fire again in the same episode: the key also names the state it fires from
+    // (the firing's start, or the resolution before it), so the new firing is a new alert, while two instances
+    // deciding from the same state still agree on one key.
+    const from =
+      state.since === null ? "" : `|${state.status === "firing" ? "since" : "after"}:${state.since}`;
+    const dedupeKey = `${subject}|${condition.episode}|${condition.urgency}${from}`;
     return {
       action: "fire",
       alert: {

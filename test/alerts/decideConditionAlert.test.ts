@@ -80,7 +80,10 @@ describe("decideConditionAlert", () => {
     });
     expect(escalated).toMatchObject({
       action: "fire",
-      alert: { severity: "critical", dedupeKey: `${SUBJECT}|2030-03-31T00:00:00.000Z|86` },
+      alert: {
+        severity: "critical",
+        dedupeKey: `${SUBJECT}|2030-03-31T00:00:00.000Z|86|since:${NOW.toISOString()}`,
+      },
       next: { since: NOW.toISOString() },
     });
     const at14 = after(firing, condition({ urgency: 86, label: "14 days" }), later);
@@ -101,7 +104,7 @@ describe("decideConditionAlert", () => {
     });
     expect(next).toMatchObject({
       action: "fire",
-      alert: { dedupeKey: `${SUBJECT}|2030-04-30T00:00:00.000Z|70` },
+      alert: { dedupeKey: `${SUBJECT}|2030-04-30T00:00:00.000Z|70|since:${NOW.toISOString()}` },
     });
   });
 
@@ -159,7 +162,10 @@ describe("decideConditionAlert", () => {
       });
       expect(again).toMatchObject({
         action: "fire",
-        alert: { dedupeKey: `${SUBJECT}|2030-03-31T00:00:00.000Z|${urgency}` },
+        // Not the first firing's key, which the ledger has already used and would refuse.
+        alert: {
+          dedupeKey: `${SUBJECT}|2030-03-31T00:00:00.000Z|${urgency}|after:${resolvedAt.toISOString()}`,
+        },
         next: { status: "firing", since: firesAgainAt.toISOString() },
       });
     },

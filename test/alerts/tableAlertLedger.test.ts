@@ -3,6 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
 import type { Alert } from "../../src/alerts/Alert.js";
 import type { AlertLedger, AlertState, StoredAlertState } from "../../src/alerts/AlertLedger.js";
+import {
+  decideConditionAlert,
+  type AlertCondition,
+  type AlertResolution,
+} from "../../src/alerts/decideConditionAlert.js";
 import { tableAlertLedger } from "../../src/alerts/tableAlertLedger.js";
 import { tableClientFor } from "../../src/state/tableClientFor.js";
 import { freshTableName } from "../state/freshTableName.js";
@@ -303,6 +308,50 @@ describe("tableAlertLedger", () => {
       status: "ok",
       lastAlertKey: resolveAlert.dedupeKey,
     });
+  });
+
+  it("delivers a condition that fires, resolves and comes back in the same episode each time (decideConditionAlert's keys)", async () => {
+    const {
+      ledgers: [ledger],
+      time,
+    } = instances(1);
+    const slack = fakeChannel("slack");
+    const subject = "certificate:drift/ORPHANED_KEYS";
+    const condition: AlertCondition = {
+      subject,
+      episode: "found",
+      urgency: 1,
+      label: "orphaned keys",
+      severity: "warning",
+      title: "Orphaned keys",
+      text: "A key nobody knows is registered.",
+      facts: [],
+    };
+    const resolution: AlertResolution = { title: "No orphaned keys", text: "Gone.", facts: [] };
+    const step = async (found: boolean) => {
+      const state = await ledger!.getState(subject);
+      const decision = decideConditionAlert({
+        subject,
+        state,
+        condition: found ? condition : null,
+        resolution,
+        now: time.clock(),
+      });
+      if (decision.action === "none") return "none";
+      const result = await ledger!.transition(subject, state, decision.next, decision.alert, [slack.channel]);
+      await ledger!.deliverPending([slack.channel]);
+      time.advance(86_400_000);
+      return result.applied ? decision.action : "refused";
+    };
+
+    expect([
+      await step(true),
+      await step(true),
+      await step(false),
+      await step(true),
+      await step(false),
+    ]).toEqual(["fire", "none", "resolve", "fire", "resolve"]);
+    expect(slack.sent.map((a) => a.kind)).toEqual(["firing", "resolved", "firing", "resolved"]);
   });
 
   it("lists the firing subjects under a prefix, and not those resolved since", async () => {
