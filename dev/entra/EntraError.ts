@@ -9,7 +9,8 @@ export type EntraErrorCategory =
   | "invalid_resource"
   | "invalid_tenant"
   | "unauthorized_client"
-  | "unsupported_grant_type";
+  | "unsupported_grant_type"
+  | "temporarily_unavailable";
 
 /** The JSON body Entra ID answers a failed token or discovery request with. */
 export interface EntraErrorBody {
@@ -39,8 +40,12 @@ export class EntraError extends Error {
     super(`AADSTS${aadsts}: ${description}`);
   }
 
-  /** Entra ID answers 401 for failed client authentication and 400 for everything else. */
+  /**
+   * Entra ID answers 401 for failed client authentication, 503 when it is temporarily unavailable and 400 for
+   * everything else.
+   */
   get status(): number {
+    if (this.category === "temporarily_unavailable") return 503;
     return this.category === "invalid_client" ? 401 : 400;
   }
 
@@ -268,6 +273,19 @@ export class EntraError extends Error {
       900384,
       "invalid_request",
       `JWT token failed signature validation. [Reason - ${reason}]`,
+    );
+  }
+
+  /**
+   * The service's answer when it is briefly unavailable: 503 `temporarily_unavailable` (the reference's table of
+   * `error` values says "Retry the request"). Wording and code from a real response quoted in
+   * Azure/azure-sdk-for-python#14241: `"AADSTS90033: A transient error has occurred. Please try again."`.
+   */
+  static temporarilyUnavailable(): EntraError {
+    return new EntraError(
+      90033,
+      "temporarily_unavailable",
+      "A transient error has occurred. Please try again.",
     );
   }
 

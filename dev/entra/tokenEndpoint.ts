@@ -23,14 +23,21 @@ export interface TokenRequestRecord {
   /** The client assertion's `alg`. */
   alg?: string;
   scope: string;
-  /** "issued", or the AADSTS number of the error. */
-  outcome: "issued" | number;
+  /** "issued", the AADSTS number of the error, or "fault" when an injected fault answered instead. */
+  outcome: "issued" | number | "fault";
+  /** The injected fault that answered (see TokenFault), if one did. */
+  fault?: string;
 }
 
 export interface TokenSuccessBody {
   token_type: "Bearer";
   expires_in: number;
   ext_expires_in: number;
+  /**
+   * Seconds after which the client should get a new token while this one is still valid (proactive refresh, an
+   * ESTS resiliency feature MSAL honours for client credentials: AzureAD/microsoft-authentication-library-for-js#6085).
+   */
+  refresh_in?: number;
   access_token: string;
 }
 
@@ -42,6 +49,8 @@ export interface TokenEndpointContext {
   signingKeys: SigningKeys;
   now: () => number;
   tokenLifetimeSeconds: number;
+  /** Sent as `refresh_in` when set. */
+  tokenRefreshInSeconds?: number;
   clockToleranceSeconds: number;
   replayLedger: ReplayLedger | null;
 }
@@ -69,17 +78,13 @@ export function tokenEndpoint(
   request: TokenRequest,
 ): { status: number; body: TokenSuccessBody | EntraErrorBody; record: TokenRequestRecord } {
   const { form } = request;
-  const basic = parseBasicAuthorization(request.authorization);
-  const clientId = form.get("client_id") ?? basic?.clientId ?? "";
-  const scope = form.get("scope") ?? "";
-  const assertion = form.get("client_assertion");
-  const secret = form.get("client_secret") ?? basic?.secret ?? null;
+  const { clientId, scope, assertion, secret, grant } = credentialsOf(request);
   const nowMs = context.now();
   const record: TokenRequestRecord = {
     at: new Date(nowMs),
     tenant: request.tenant,
     clientId,
-    grant: assertion ? "certificate" : secret !== null ? "client_secret" : "none",
+    grant,
     scope,
     outcome: "issued",
   };
@@ -117,6 +122,7 @@ export function tokenEndpoint(
         token_type: "Bearer",
         expires_in: context.tokenLifetimeSeconds,
         ext_expires_in: context.tokenLifetimeSeconds,
+        ...(context.tokenRefreshInSeconds ? { refresh_in: context.tokenRefreshInSeconds } : {}),
         access_token: issued.token,
       },
       record,
@@ -130,6 +136,36 @@ export function tokenEndpoint(
     });
     return { status: error.status, body, record };
   }
+}
+
+/** The record of a request that an injected fault answered instead of the endpoint. */
+export function faultedTokenRequestRecord(
+  request: TokenRequest,
+  at: Date,
+  fault: string,
+): TokenRequestRecord {
+  const { clientId, scope, grant } = credentialsOf(request);
+  return { at, tenant: request.tenant, clientId, grant, scope, outcome: "fault", fault };
+}
+
+/** Who the request says it is and how it authenticates (form fields, or client_secret_basic). */
+function credentialsOf(request: TokenRequest) {
+  const { form } = request;
+  const basic = parseBasicAuthorization(request.authorization);
+  const assertion = form.get("client_assertion");
+  const secret = form.get("client_secret") ?? basic?.secret ?? null;
+  const grant: TokenRequestRecord["grant"] = assertion
+    ? "certificate"
+    : secret !== null
+      ? "client_secret"
+      : "none";
+  return {
+    clientId: form.get("client_id") ?? basic?.clientId ?? "",
+    scope: form.get("scope") ?? "",
+    assertion,
+    secret,
+    grant,
+  };
 }
 
 /** The resource of a client credentials scope: exactly one `<resource>/.default`. */

@@ -1,3 +1,5 @@
+import type { Deadline } from "../clock/Deadline.js";
+
 /** An access token and how it was obtained. `token` is a secret: never log it. */
 export interface AccessToken {
   token: string;
@@ -13,7 +15,8 @@ export interface AccessToken {
 export interface TokenSource {
   /**
    * A token for `scope` (default: the configured M2M_SCOPE). `forceRefresh` skips the cache, e.g. after the
-   * API answered 401 to a cached token.
+   * API answered 401 to a cached token. `deadline` bounds the call, retries included: past it the call rejects with
+   * TIMED_OUT naming the token endpoint (without one, the source applies its own limit).
    */
-  getToken(options?: { scope?: string; forceRefresh?: boolean }): Promise<AccessToken>;
+  getToken(options?: { scope?: string; forceRefresh?: boolean; deadline?: Deadline }): Promise<AccessToken>;
 }

@@ -1,13 +1,19 @@
+import { systemClock, type Clock } from "../clock/Clock.js";
+import { createDeadline, type Deadline } from "../clock/Deadline.js";
+import { sleep } from "../clock/sleep.js";
 import type { Config } from "../config/Config.js";
 import type { CertificateCredential } from "../credentials/certificate/CertificateCredential.js";
 import { toMsalClientCertificate } from "../credentials/certificate/toMsalClientCertificate.js";
 import { TokenError } from "../errors.js";
 import { createMsalClient } from "./createMsalClient.js";
-import { explainAadsts, parseAadsts } from "./explainAadsts.js";
+import { fetchNetworkClient } from "./fetchNetworkClient.js";
+import { DEFAULT_TOKEN_BUDGET_MS, TOKEN_REQUEST_TIMEOUT_MS } from "./msalTokenSource.js";
+import { retryTokenRequest } from "./retryTokenRequest.js";
 
 /**
  * Proves Entra ID accepts a certificate: a token request through a new MSAL client (no shared cache), before the
- * token path switches to it. Throws TokenError with the AADSTS explanation when it is refused.
+ * token path switches to it. Transient failures are retried within `deadline` as on the token path. Throws a
+ * TokenError when it is refused or cannot be checked, its message prefixed with the certificate's source.
  */
 export async function acquireWithCertificate(
   config: Pick<
@@ -15,26 +21,43 @@ export async function acquireWithCertificate(
     "clientId" | "tenantId" | "authorityHost" | "authority" | "scope" | "thumbprintAlgorithm" | "sendX5c"
   >,
   certificate: CertificateCredential,
+  options: { deadline?: Deadline; clock?: Clock } = {},
 ): Promise<void> {
-  const client = createMsalClient(config, {
-    clientCertificate: toMsalClientCertificate(certificate, {
-      thumbprint: config.thumbprintAlgorithm,
-      sendX5c: config.sendX5c,
-    }),
-  });
+  const clock = options.clock ?? systemClock;
+  const client = createMsalClient(
+    config,
+    {
+      clientCertificate: toMsalClientCertificate(certificate, {
+        thumbprint: config.thumbprintAlgorithm,
+        sendX5c: config.sendX5c,
+      }),
+    },
+    { networkClient: fetchNetworkClient({ clock, requestTimeoutMs: TOKEN_REQUEST_TIMEOUT_MS }) },
+  );
   try {
-    const result = await client.acquireTokenByClientCredential({ scopes: [config.scope], skipCache: true });
-    if (!result?.accessToken) throw new Error("MSAL returned no access token");
+    const result = await retryTokenRequest({
+      send: () => client.acquireTokenByClientCredential({ scopes: [config.scope], skipCache: true }),
+      context: config,
+      deadline: options.deadline ?? createDeadline({ budgetMs: DEFAULT_TOKEN_BUDGET_MS, clock }),
+      sleep,
+      random: Math.random,
+    });
+    if (!result?.accessToken) {
+      throw new TokenError(
+        "TOKEN_EMPTY",
+        `MSAL returned no access token for ${config.scope}. Report it as a bug if it repeats: Entra ID answered without one.`,
+      );
+    }
   } catch (error) {
-    const message =
-      (error as { errorMessage?: string }).errorMessage ??
-      (error instanceof Error ? error.message : String(error));
-    const aadsts = parseAadsts(message);
-    const explanation = aadsts === undefined ? undefined : explainAadsts(aadsts, config);
-    throw new TokenError(
-      explanation?.code ?? "TOKEN_REQUEST_FAILED",
-      `Entra ID did not accept ${certificate.source}${explanation ? ` (AADSTS${aadsts}: ${explanation.cause})` : ""}: ${message.split(/\s*Trace ID:/)[0]}`,
-      { ...(aadsts === undefined ? {} : { aadsts }), cause: error },
-    );
+    if (!(error instanceof TokenError)) throw error;
+    const prefix =
+      error.aadsts === undefined
+        ? `Could not check ${certificate.source} with Entra ID`
+        : `Entra ID did not accept ${certificate.source}`;
+    throw new TokenError(error.code, `${prefix}: ${error.message}`, {
+      ...(error.aadsts === undefined ? {} : { aadsts: error.aadsts }),
+      retryable: error.retryable,
+      cause: error.cause,
+    });
   }
 }

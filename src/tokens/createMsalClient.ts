@@ -1,17 +1,25 @@
-import { ConfidentialClientApplication, LogLevel, type NodeAuthOptions } from "@azure/msal-node";
+import {
+  ConfidentialClientApplication,
+  LogLevel,
+  type INetworkModule,
+  type NodeAuthOptions,
+} from "@azure/msal-node";
 import type { Config } from "../config/Config.js";
 import type { Logger } from "../logging/Logger.js";
 import { buildAuthorityMetadata } from "./buildAuthorityMetadata.js";
 
 /**
  * The one place MSAL clients are configured: the authority with its metadata supplied (no discovery request),
- * instance discovery off for the authority's host, PII logging off, MSAL warnings and errors to `logger`.
+ * instance discovery off for the authority's host, PII logging off, MSAL warnings and errors to `logger`, and the
+ * token path's network client (see fetchNetworkClient: requests bounded by the caller's deadline, failures MSAL
+ * would garble or throttle locally passed through for the token path to classify).
  */
 export function createMsalClient(
   config: Pick<Config, "clientId" | "tenantId" | "authorityHost" | "authority">,
   credential: Pick<NodeAuthOptions, "clientCertificate" | "clientSecret" | "clientAssertion">,
-  logger?: Logger,
+  options: { networkClient: INetworkModule; logger?: Logger },
 ): ConfidentialClientApplication {
+  const { logger } = options;
   return new ConfidentialClientApplication({
     auth: {
       clientId: config.clientId,
@@ -21,6 +29,7 @@ export function createMsalClient(
       ...credential,
     },
     system: {
+      networkClient: options.networkClient,
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,

@@ -7,8 +7,6 @@ export interface AadstsExplanation {
   fix: string;
   /** Entra ID rejected the certificate: reloading it from the store and retrying once may help. */
   certificateProblem: boolean;
-  /** May pass on its own (service-side). */
-  retryable: boolean;
 }
 
 type Entry = Omit<AadstsExplanation, "aadsts">;
@@ -18,15 +16,20 @@ const cert = (code: string, cause: string, fix: string): Entry => ({
   cause,
   fix,
   certificateProblem: true,
-  retryable: false,
 });
-const plain = (code: string, cause: string, fix: string, retryable = false): Entry => ({
+const plain = (code: string, cause: string, fix: string): Entry => ({
   code,
   cause,
   fix,
   certificateProblem: false,
-  retryable,
 });
+// Codes the error reference documents as transient (whether to retry is isTransientTokenFailure's call).
+const passing = (cause: string): Entry =>
+  plain(
+    "TOKEN_ENDPOINT_UNAVAILABLE",
+    cause,
+    "nothing to change in the app: this passes on its own and the next run tries again; if it persists, check Azure Service Health for Microsoft Entra ID",
+  );
 
 const table: Record<number, Entry> = {
   700027: cert(
@@ -121,6 +124,24 @@ const table: Record<number, Entry> = {
     "report a bug: the app built a token request Entra ID rejects",
   ),
   700082: plain("TOKEN_EXPIRED", "a refresh token expired", "not used by client credentials; check the flow"),
+  // Transient and throttling codes, from https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+  50033: passing("Entra ID had a transient failure"),
+  90006: passing("Entra ID's token service is temporarily unavailable"),
+  90012: passing("Entra ID timed out handling the request"),
+  90024: passing("Entra ID had a transient failure (request budget exceeded)"),
+  90033: passing("Entra ID's directory service is temporarily unavailable"),
+  90090: passing("Entra ID's directory (Graph) is temporarily unavailable"),
+  501621: passing("a claims transformation of the token timed out in Entra ID"),
+  50196: plain(
+    "TOKEN_REQUEST_LOOP",
+    "Entra ID saw the same token request too often in a short time (a client loop)",
+    "look for a process that requests tokens for app registration {clientId} in a loop without caching them; this app caches each token until 5 minutes before it expires",
+  ),
+  90055: plain(
+    "TENANT_THROTTLED",
+    "Entra ID is throttling tenant {tenantId} (too many incoming requests)",
+    "reduce the token requests of the apps in tenant {tenantId}; if the tenant is blocked, open a support request with Microsoft",
+  ),
 };
 
 /** Reads the AADSTS number out of an Entra error message ("AADSTS700027: ..."). */
@@ -140,7 +161,6 @@ export function explainAadsts(
       "TOKEN_REQUEST_REJECTED",
       "Entra ID rejected the token request",
       `look up AADSTS${aadsts} in Microsoft Entra's error reference`,
-      aadsts >= 90000 && aadsts < 100000,
     );
   const fill = (text: string) =>
     text

@@ -1,46 +1,97 @@
 import type { AuthenticationResult, ConfidentialClientApplication } from "@azure/msal-node";
 import type { Clock } from "../clock/Clock.js";
+import { createDeadline } from "../clock/Deadline.js";
+import { sleep as realSleep } from "../clock/sleep.js";
 import type { Config } from "../config/Config.js";
 import type { AppCredential, CredentialProvider } from "../credentials/AppCredential.js";
-import { M2mError, TokenError, TransientError } from "../errors.js";
+import { TokenError } from "../errors.js";
 import type { Logger } from "../logging/Logger.js";
 import { createMsalClient } from "./createMsalClient.js";
-import { explainAadsts, parseAadsts } from "./explainAadsts.js";
+import { describeTokenFailure } from "./describeTokenFailure.js";
+import { fetchNetworkClient } from "./fetchNetworkClient.js";
+import { retryTokenRequest, type TokenRetryPolicy } from "./retryTokenRequest.js";
 import type { AccessToken, TokenSource } from "./TokenSource.js";
+
+/** The longest one token request may take, deadline or not (Entra ID answers in well under a second). */
+export const TOKEN_REQUEST_TIMEOUT_MS = 15_000;
+/** The time a getToken call without a deadline has, retries included. */
+export const DEFAULT_TOKEN_BUDGET_MS = 60_000;
+/** MSAL treats a cached token as expired this long before it expires (DEFAULT_TOKEN_RENEWAL_OFFSET_SEC). */
+const MSAL_RENEWAL_OFFSET_MS = 300_000;
 
 /**
  * Client credentials through MSAL Node. One ConfidentialClientApplication per credential version, kept for the
  * life of the process: a warm instance answers from MSAL's cache (no request) while the token has more than
- * 5 minutes left. When Entra ID rejects the certificate, the credential is reloaded once (a new version may be
- * in Key Vault) and the request retried with a new client.
+ * 5 minutes left. A request goes through the token path's network client and retryTokenRequest: bounded by the
+ * caller's deadline, transient failures retried. When Entra ID rejects the certificate, the credential is reloaded
+ * once (a new version may be in Key Vault) and the request sent again with a new client. When Entra ID fails a
+ * proactive refresh (`refresh_in`) transiently, the still-valid token is served, as MSAL itself would.
  */
 export function msalTokenSource(options: {
   config: Pick<Config, "clientId" | "tenantId" | "authorityHost" | "authority" | "scope">;
   credentials: CredentialProvider;
   logger: Logger;
   clock: Clock;
+  /** Waits between attempts (default: a real timer). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** [0, 1), for backoff jitter (default Math.random). */
+  random?: () => number;
+  retryPolicy?: TokenRetryPolicy;
+  requestTimeoutMs?: number;
+  defaultBudgetMs?: number;
 }): TokenSource {
   const { config, credentials, logger, clock } = options;
+  // One network client for every MSAL client of this source: a Retry-After outlives a credential change.
+  const networkClient = fetchNetworkClient({
+    clock,
+    requestTimeoutMs: options.requestTimeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS,
+  });
   let client: { credentialId: string; app: ConfidentialClientApplication } | null = null;
+  // The last token issued per credential and scope: served when Entra ID fails a proactive refresh (below).
+  const issued = new Map<string, AuthenticationResult>();
 
   const clientFor = (credential: AppCredential): ConfidentialClientApplication => {
     if (client?.credentialId !== credential.id) {
+      issued.clear();
       client = {
         credentialId: credential.id,
-        app: createMsalClient(config, credential.auth, logger),
+        app: createMsalClient(config, credential.auth, { networkClient, logger }),
       };
     }
     return client.app;
   };
 
   const acquire = async (credential: AppCredential, scope: string, forceRefresh: boolean) => {
-    const result: AuthenticationResult | null = await clientFor(credential).acquireTokenByClientCredential({
-      scopes: [scope],
-      skipCache: forceRefresh,
-    });
-    if (!result?.accessToken) {
-      throw new TokenError("TOKEN_EMPTY", `MSAL returned no access token for ${scope}`);
+    const key = `${credential.id} ${scope}`;
+    let result: AuthenticationResult | null;
+    try {
+      result = await clientFor(credential).acquireTokenByClientCredential({
+        scopes: [scope],
+        skipCache: forceRefresh,
+      });
+    } catch (error) {
+      // MSAL serves a cached token without a request until 5 minutes before it expires, unless Entra ID asked for a
+      // proactive refresh (`refresh_in`); when that refresh fails transiently, MSAL's own network client would let
+      // it keep the cached token, which this network client's thrown failures prevent: serve it here instead.
+      const last = issued.get(key);
+      const leftMs = (last?.expiresOn?.getTime() ?? 0) - clock().getTime();
+      if (!last || forceRefresh || leftMs <= MSAL_RENEWAL_OFFSET_MS) throw error;
+      const failure = describeTokenFailure(error, { ...config, scope });
+      if (!failure.transient) throw error;
+      logger.warn("Entra ID did not refresh the token early; using the cached one, still valid", {
+        scope,
+        code: failure.code,
+        expiresOn: last.expiresOn?.toISOString(),
+      });
+      return { ...last, fromCache: true };
     }
+    if (!result?.accessToken) {
+      throw new TokenError(
+        "TOKEN_EMPTY",
+        `MSAL returned no access token for ${scope}. Report it as a bug if it repeats: Entra ID answered without one.`,
+      );
+    }
+    issued.set(key, result);
     return result;
   };
 
@@ -48,29 +99,32 @@ export function msalTokenSource(options: {
     async getToken(request = {}) {
       const scope = request.scope ?? config.scope;
       const started = clock().getTime();
+      const deadline =
+        request.deadline ??
+        createDeadline({ budgetMs: options.defaultBudgetMs ?? DEFAULT_TOKEN_BUDGET_MS, clock });
       let credential = await credentials.current();
-      let result: AuthenticationResult;
-      try {
-        result = await acquire(credential, scope, request.forceRefresh ?? false);
-      } catch (error) {
-        const aadsts = aadstsOf(error);
-        const explanation = aadsts === undefined ? undefined : explainAadsts(aadsts, { ...config, scope });
-        if (!explanation?.certificateProblem || credential.certificate === null) {
-          throw toTokenError(error, scope, config);
-        }
-        logger.warn("Entra ID rejected the certificate; reloading it and retrying once", {
-          aadsts,
-          code: explanation.code,
-          credential: credential.id,
-        });
-        credential = await credentials.reload(`Entra ID answered AADSTS${aadsts}`);
-        client = null; // a new client builds a new assertion, even when the certificate is the same
-        try {
-          result = await acquire(credential, scope, true);
-        } catch (retryError) {
-          throw toTokenError(retryError, scope, config);
-        }
-      }
+      let reloaded = false;
+      const result = await retryTokenRequest({
+        send: () => acquire(credential, scope, (request.forceRefresh ?? false) || reloaded),
+        context: { ...config, scope },
+        deadline,
+        sleep: options.sleep ?? realSleep,
+        random: options.random ?? Math.random,
+        logger,
+        ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
+        onCertificateRefused: async (failure) => {
+          if (reloaded || credential.certificate === null) return false;
+          logger.warn("Entra ID rejected the certificate; reloading it and retrying once", {
+            aadsts: failure.aadsts,
+            code: failure.code,
+            credential: credential.id,
+          });
+          reloaded = true;
+          credential = await credentials.reload(`Entra ID answered AADSTS${failure.aadsts}`);
+          client = null; // a new client builds a new assertion, even when the certificate is the same
+          return true;
+        },
+      });
       const token: AccessToken = {
         token: result.accessToken,
         expiresOn: result.expiresOn ?? new Date(clock().getTime() + 3_600_000),
@@ -88,41 +142,4 @@ export function msalTokenSource(options: {
       return token;
     },
   };
-}
-
-function aadstsOf(error: unknown): number | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const message = (error as { errorMessage?: string }).errorMessage ?? error.message;
-  return parseAadsts(message);
-}
-
-/** Entra's description without the trace/correlation lines, which change on every call. */
-function entraDescription(error: Error): string {
-  const message = (error as { errorMessage?: string }).errorMessage ?? error.message;
-  return message.split(/\s*Trace ID:/)[0]!.trim();
-}
-
-function toTokenError(error: unknown, scope: string, config: { clientId: string; tenantId: string }): Error {
-  if (error instanceof M2mError) return error;
-  if (!(error instanceof Error)) return new TokenError("TOKEN_REQUEST_FAILED", String(error));
-  const aadsts = aadstsOf(error);
-  if (aadsts !== undefined) {
-    const explanation = explainAadsts(aadsts, { ...config, scope });
-    return new TokenError(
-      explanation.code,
-      `AADSTS${aadsts}: ${explanation.cause}. Fix: ${explanation.fix}. (Entra ID said: ${entraDescription(error)})`,
-      { aadsts, retryable: explanation.retryable, cause: error },
-    );
-  }
-  const code = (error as { errorCode?: string }).errorCode ?? "";
-  if (/network|timeout|ECONN|ENOTFOUND|fetch failed/i.test(`${code} ${error.message}`)) {
-    return new TransientError(
-      "TOKEN_ENDPOINT_UNREACHABLE",
-      `Could not reach the Entra ID token endpoint for ${scope}: ${error.message}. Check M2M_AUTHORITY_HOST and outbound network access.`,
-      { cause: error },
-    );
-  }
-  return new TokenError("TOKEN_REQUEST_FAILED", `Token request for ${scope} failed: ${error.message}`, {
-    cause: error,
-  });
 }

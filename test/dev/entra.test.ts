@@ -597,3 +597,97 @@ describe("signing key rotation", () => {
     expect(after.header.kid).toBe(newKid);
   });
 });
+
+describe("token endpoint faults", () => {
+  const form = () => ({
+    grant_type: "client_credentials",
+    client_id: clientId,
+    client_secret: secret,
+    scope: `${DOWNSTREAM}/.default`,
+  });
+  const post = (signal?: AbortSignal) =>
+    fetch(standIn.tokenEndpoint, {
+      method: "POST",
+      body: new URLSearchParams(form()),
+      headers: { "client-request-id": "c0ffee00-0000-4000-8000-000000000001" },
+      ...(signal ? { signal } : {}),
+    });
+  afterEach(() => standIn.tokenFaults.clear());
+
+  it("answers one request per fault, in order, then issues tokens again", async () => {
+    standIn.tokenFaults.enqueue({ kind: "throttle", retryAfter: "7" }, { kind: "status", status: 503 });
+    expect(standIn.tokenFaults.pending()).toBe(2);
+
+    const throttled = await post();
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get("retry-after")).toBe("7");
+    expect(throttled.headers.get("content-type")).toBe("text/plain");
+    expect(await throttled.text()).toBe("Too Many Requests");
+
+    const unavailable = await post();
+    expect(unavailable.status).toBe(503);
+    const body = (await unavailable.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      error: "temporarily_unavailable",
+      error_codes: [90033],
+      correlation_id: "c0ffee00-0000-4000-8000-000000000001",
+    });
+    expect(body.error_description).toMatch(
+      /^AADSTS90033: A transient error has occurred\. Please try again\. Trace ID: [0-9a-f-]{36} Correlation ID: c0ffee00-0000-4000-8000-000000000001 Timestamp: /,
+    );
+
+    expect((await post()).status).toBe(200);
+    expect(standIn.tokenRequests.map((r) => [r.outcome, r.fault, r.clientId, r.grant])).toEqual([
+      ["fault", "throttle", clientId, "client_secret"],
+      ["fault", "status", clientId, "client_secret"],
+      ["issued", undefined, clientId, "client_secret"],
+    ]);
+  });
+
+  it("answers a status fault without a body with the reason phrase as text, and a given body as it is", async () => {
+    standIn.tokenFaults.enqueue(
+      { kind: "status", status: 500 },
+      {
+        kind: "status",
+        status: 502,
+        body: "<html>Bad Gateway</html>",
+        headers: { "Content-Type": "text/html" },
+      },
+      { kind: "status", status: 500, body: { error: { code: "InternalError", message: "boom" } } },
+    );
+    const plain = await post();
+    expect([plain.status, plain.headers.get("content-type"), await plain.text()]).toEqual([
+      500,
+      "text/plain",
+      "Internal Server Error",
+    ]);
+    const html = await post();
+    expect([html.status, html.headers.get("content-type"), await html.text()]).toEqual([
+      502,
+      "text/html",
+      "<html>Bad Gateway</html>",
+    ]);
+    const json = await post();
+    expect(await json.json()).toEqual({ error: { code: "InternalError", message: "boom" } });
+  });
+
+  it("resets the connection, or never answers", async () => {
+    standIn.tokenFaults.enqueue({ kind: "reset" }, { kind: "hang" });
+    const reset = await post().catch((e: unknown) => e);
+    expect(reset).toMatchObject({ name: "TypeError", message: "fetch failed" });
+
+    const hung = await post(AbortSignal.timeout(300)).catch((e: unknown) => e);
+    expect(hung).toMatchObject({ name: "TimeoutError" });
+    expect(standIn.tokenRequests.map((r) => r.fault)).toEqual(["reset", "hang"]);
+  });
+
+  it("refuses a fault it cannot answer", () => {
+    expect(() => standIn.tokenFaults.enqueue({ kind: "throttle", retryAfter: " " })).toThrow(
+      'throttle fault needs retryAfter: delta seconds ("2") or an HTTP date',
+    );
+    expect(() => standIn.tokenFaults.enqueue({ kind: "status", status: 99 })).toThrow(
+      "status fault needs an HTTP status 100-599, got 99",
+    );
+    expect(standIn.tokenFaults.pending()).toBe(0);
+  });
+});

@@ -31,7 +31,7 @@ describe("acquireWithCertificate", () => {
       code: "CERTIFICATE_NOT_REGISTERED",
       aadsts: 700027,
       message: expect.stringContaining(
-        "Entra ID did not accept candidate certificate (AADSTS700027",
+        "Entra ID did not accept candidate certificate: AADSTS700027: the assertion was signed by a key Entra ID does not know",
       ) as string,
     });
   });

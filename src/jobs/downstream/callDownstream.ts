@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock/Clock.js";
+import { createDeadline } from "../../clock/Deadline.js";
+import { TimedOutError } from "../../errors.js";
 import type { Logger } from "../../logging/Logger.js";
 import type { AccessToken, TokenSource } from "../../tokens/TokenSource.js";
 import type { JobDefinition } from "../JobDefinition.js";
@@ -107,13 +109,23 @@ export async function callDownstream(
 
   const getToken = async (forceRefresh: boolean): Promise<AccessToken | DownstreamOutcome> => {
     try {
-      const token = await deps.tokens.getToken(
-        forceRefresh ? { scope: job.scope, forceRefresh } : { scope: job.scope },
-      );
+      // The token request, retries included, ends with the run: a hung or throttled token endpoint cannot hold it.
+      const deadlineForToken = createDeadline({
+        budgetMs: deadline - now(),
+        clock: deps.clock,
+        ...(context.signal ? { parent: context.signal } : {}),
+      });
+      const token = await deps.tokens.getToken({
+        scope: job.scope,
+        deadline: deadlineForToken,
+        ...(forceRefresh ? { forceRefresh } : {}),
+      });
       secrets.push(token.token);
       return token;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // Out of time while getting the token is the run's deadline, named after the token endpoint.
+      if (error instanceof TimedOutError) return failed("DEADLINE", message);
       return failed("TOKEN", `Could not get an access token for '${job.scope}': ${message}`);
     }
   };

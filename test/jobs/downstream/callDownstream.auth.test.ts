@@ -32,6 +32,19 @@ describe("callDownstream tokens", () => {
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${t.tokens.issued[0]}`);
   });
 
+  it("bounds the token request by the run's deadline: a token endpoint that never answers ends the run as DEADLINE", async () => {
+    const t = testDeps({ tokens: fakeTokenSource({ hang: true }) });
+
+    const outcome = await callDownstream(testJob(server.url), t.context(300), t.deps);
+
+    expect(t.tokens.deadlines[0]?.leftMs()).toBe(0);
+    expect(outcome).toMatchObject({ status: "failed", errorCode: "DEADLINE", attempts: [] });
+    expect(outcome.errorMessage).toMatch(
+      /^the token endpoint did not answer within 0\.3 s: the invocation's deadline was reached\./,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("fails with TOKEN and the token path's own message when no token can be had, without calling the API", async () => {
     const tokens = fakeTokenSource({
       fail: new M2mError(

@@ -1,3 +1,4 @@
+import type { Deadline } from "../../../src/clock/Deadline.js";
 import type { AccessToken, TokenSource } from "../../../src/tokens/TokenSource.js";
 
 /** A JWT-shaped (unsigned) token with the claims the failure messages read. */
@@ -8,15 +9,25 @@ export function fakeJwt(claims: Record<string, unknown>): string {
 
 /**
  * A TokenSource that counts its calls. The first call is served "from the cache" (unless `firstFromCache` is
- * false); a forceRefresh call gets a new token. `fail` makes every call throw it.
+ * false); a forceRefresh call gets a new token. `fail` makes every call throw it; `hang` makes every call wait for
+ * its deadline, as a token endpoint that never answers does (the real source bounds it the same way).
  */
-export function fakeTokenSource(options: { firstFromCache?: boolean; fail?: Error; roles?: string[] } = {}) {
+export function fakeTokenSource(
+  options: { firstFromCache?: boolean; fail?: Error; roles?: string[]; hang?: boolean } = {},
+) {
   const calls: { scope?: string; forceRefresh?: boolean }[] = [];
+  const deadlines: (Deadline | undefined)[] = [];
   const issued: string[] = [];
   const tokens: TokenSource = {
-    getToken(request = {}) {
+    getToken({ deadline, ...request } = {}) {
       calls.push(request);
+      deadlines.push(deadline);
       if (options.fail) return Promise.reject(options.fail);
+      if (options.hang) {
+        if (!deadline)
+          throw new Error("fakeTokenSource({ hang: true }) needs a deadline, or it would hang the test");
+        return deadline.bound("the token endpoint", () => new Promise<never>(() => undefined));
+      }
       const fresh = request.forceRefresh === true || !(options.firstFromCache ?? true);
       const token = fakeJwt({
         aud: "api://reports",
@@ -35,5 +46,5 @@ export function fakeTokenSource(options: { firstFromCache?: boolean; fail?: Erro
       return Promise.resolve(accessToken);
     },
   };
-  return { tokens, calls, issued };
+  return { tokens, calls, deadlines, issued };
 }
