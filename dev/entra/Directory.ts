@@ -62,6 +62,11 @@ export interface AppRegistration {
   federatedIdentityCredentials: FederatedIdentityCredential[];
   /** The service principal's object id: the `oid` and `sub` of the app's tokens. */
   servicePrincipalObjectId: string;
+  /**
+   * Object ids of the registration's owners (Graph's `owners`): users or service principals. An owner holding
+   * Application.ReadWrite.OwnedBy may change the registration; new registrations have none.
+   */
+  owners: string[];
 }
 
 export interface AppRole {
@@ -190,6 +195,7 @@ export class Directory {
       passwordCredentials: [],
       federatedIdentityCredentials: [],
       servicePrincipalObjectId: randomUUID(),
+      owners: [],
     };
     this.apps.set(clientId, { app, certificates: new Map(), secretHashes: new Map() });
     return structuredClone(app);
@@ -207,6 +213,18 @@ export class Directory {
       if (record.app.objectId.toLowerCase() === wanted) return structuredClone(record.app);
     }
     return undefined;
+  }
+
+  /**
+   * Makes a service principal of the tenant (an application's, a managed identity's) an owner of an application
+   * registration (Graph: `POST /applications/{id}/owners/$ref`; `az ad app owner add`).
+   */
+  addOwner(clientId: string, ownerObjectId: string): void {
+    const record = this.requireApp(clientId);
+    if (!this.findServicePrincipal(ownerObjectId)) {
+      throw new Error(`No service principal with object id ${ownerObjectId} in the directory`);
+    }
+    if (!record.app.owners.includes(ownerObjectId)) record.app.owners.push(ownerObjectId);
   }
 
   /** Changes an application's display name (Graph: PATCH `displayName`). */

@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Directory } from "./Directory.js";
+import { answerGraphFault } from "./answerGraphFault.js";
 import { EntraError } from "./EntraError.js";
 import { graphEndpoint, type GraphContext, type GraphRequestRecord } from "./graphEndpoint.js";
+import type { GraphFault, GraphFaultQueue } from "./GraphFault.js";
 import {
   managedIdentityEndpoint,
   type ManagedIdentityContext,
@@ -12,7 +15,14 @@ import { openIdConfiguration } from "./openIdConfiguration.js";
 import { readBody } from "./readBody.js";
 import { sendJson } from "./sendJson.js";
 import type { SigningKeys } from "./SigningKeys.js";
-import { tokenEndpoint, type TokenEndpointContext, type TokenRequestRecord } from "./tokenEndpoint.js";
+import {
+  faultedTokenRequestRecord,
+  tokenEndpoint,
+  type TokenEndpointContext,
+  type TokenRequestRecord,
+} from "./tokenEndpoint.js";
+import { answerTokenFault } from "./answerTokenFault.js";
+import type { TokenFaultQueue } from "./TokenFault.js";
 
 /** What the stand-in counts, for tests that assert how often the SDKs called. */
 export interface RequestLog {
@@ -33,6 +43,10 @@ export interface EntraRoutes {
   managedIdentity: ManagedIdentityContext;
   /** Microsoft Graph's `applications`, served under `/v1.0`. */
   graph: GraphContext;
+  /** Faults scripted for the next Graph requests. */
+  graphFaults: GraphFaultQueue;
+  /** Faults scripted for the next token requests. */
+  tokenFaults: TokenFaultQueue;
   /** The path of IDENTITY_ENDPOINT. */
   managedIdentityPath: string;
   log: RequestLog;
@@ -87,13 +101,22 @@ export function createRequestHandler(
     match = TOKEN.exec(path);
     if (match) {
       if (method !== "POST") return sendError(EntraError.methodNotAllowed(method));
-      const result = tokenEndpoint(routes.token, {
+      const tokenRequest = {
         tenant: decodeURIComponent(match[1] ?? ""),
         form: new URLSearchParams(await readBody(request)),
         url: `${authorityHost}${path}`,
         ...optional("authorization", request.headers.authorization),
         ...optional("clientRequestId", clientRequestId),
-      });
+      };
+      const fault = routes.tokenFaults.take();
+      if (fault && fault.kind !== "latency") {
+        const now = new Date(routes.now());
+        log.tokenRequests.push(faultedTokenRequestRecord(tokenRequest, now, fault.kind));
+        const ids = { now, requestId: randomUUID(), ...optional("correlationId", clientRequestId) };
+        return answerTokenFault(fault, request, response, ids);
+      }
+      if (fault) await delay(fault.ms);
+      const result = tokenEndpoint(routes.token, tokenRequest);
       log.tokenRequests.push(result.record);
       return sendJson(response, result.status, result.body, {
         ...optional("client-request-id", clientRequestId),
@@ -109,6 +132,24 @@ export function createRequestHandler(
       return sendJson(response, result.status, result.body);
     }
     if (path === "/v1.0" || path.startsWith("/v1.0/")) {
+      const fault = routes.graphFaults.take();
+      if (fault && fault.kind !== "latency") {
+        log.graphRequests.push({
+          at: new Date(routes.now()),
+          method,
+          path,
+          appid: null,
+          status: faultStatus(fault),
+          fault: fault.kind,
+        });
+        const ids = {
+          now: new Date(routes.now()),
+          requestId: randomUUID(),
+          clientRequestId: clientRequestId ?? randomUUID(),
+        };
+        return answerGraphFault(fault, request, response, ids);
+      }
+      if (fault) await delay(fault.ms);
       const result = graphEndpoint(routes.graph, {
         method,
         path,
@@ -117,7 +158,7 @@ export function createRequestHandler(
         ...optional("authorization", request.headers.authorization),
         ...optional("clientRequestId", clientRequestId),
       });
-      log.graphRequests.push(result.record);
+      log.graphRequests.push(fault ? { ...result.record, fault: fault.kind } : result.record);
       if (result.body === null) return void response.writeHead(result.status, result.headers).end();
       return sendJson(response, result.status, result.body, result.headers);
     }
@@ -136,6 +177,15 @@ export function createRequestHandler(
       });
     });
   };
+}
+
+/** The status a fault answers with, for the request log: 0 when it answers none (a hang, a reset). */
+function faultStatus(fault: GraphFault): number {
+  if (fault.kind === "status") return fault.status;
+  if (fault.kind === "throttle") return 429;
+  if (fault.kind === "unauthorized") return 401;
+  if (fault.kind === "large") return 200;
+  return 0;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { authorizeGraphCall } from "./authorizeGraphCall.js";
 import type { AppRegistration, Directory } from "./Directory.js";
 import { graphAddKey } from "./graphAddKey.js";
 import { GraphError, type GraphErrorBody } from "./GraphError.js";
@@ -23,6 +24,8 @@ export interface GraphRequestRecord {
   status: number;
   /** Graph's error code of a failed request. */
   errorCode?: string;
+  /** The scripted fault that answered instead of Graph (see GraphFault); absent when Graph answered. */
+  fault?: string;
 }
 
 export interface GraphContext {
@@ -74,22 +77,14 @@ export interface GraphOperation {
 
 const APPLICATION = /^\/v1\.0\/applications(?:\/([^/()]+)|\(appId='([^']*)'\))(?:\/(addKey|removeKey))?\/?$/i;
 
-const READ_ROLES = [
-  "Application.Read.All",
-  "Application.ReadWrite.All",
-  "Application.ReadWrite.OwnedBy",
-  "Directory.Read.All",
-  "Directory.ReadWrite.All",
-];
-// The stand-in has no owners: Application.ReadWrite.OwnedBy counts as owning every application.
-const WRITE_ROLES = ["Application.ReadWrite.All", "Application.ReadWrite.OwnedBy", "Directory.ReadWrite.All"];
-
 /**
  * Microsoft Graph v1.0 `applications`, on the Entra ID stand-in's directory: `GET /applications/{id}` and
  * `GET /applications(appId='{appId}')` (with `$select`), `POST .../addKey`, `POST .../removeKey` and
  * `PATCH /applications/{id}` (keyCredentials, displayName). The caller authenticates with an app-only token of this
- * stand-in for Graph; an application may read and roll its own keys without any Graph permission (as Graph
- * documents), other applications need Application.* app roles. Every request is recorded.
+ * stand-in for Graph and needs the permissions Graph documents (see {@link authorizeGraphCall}): reading any
+ * application, its own included, needs an Application.* app role; an application rolls its own keys with the proof
+ * alone; changing another application needs Application.ReadWrite.All, or Application.ReadWrite.OwnedBy as one of
+ * its owners. Every request is recorded.
  */
 export function graphEndpoint(context: GraphContext, request: GraphRequest): GraphResult {
   const nowMs = context.now();
@@ -157,19 +152,15 @@ function route(
   const app = objectId
     ? context.directory.findAppByObjectId(objectId)
     : findByAppId(context.directory, appId ?? "");
-  // 404 before permissions: whether the application is the caller's own decides what it may do with it.
+  // 404 before permissions: whether the application is the caller's own (or owned) decides what it may do with it.
   if (!app) throw GraphError.resourceNotFound(objectId ?? appId ?? "");
-  const own = caller.appid.toLowerCase() === app.clientId.toLowerCase();
-  const holds = (roles: string[]) => caller.roles.some((role) => roles.includes(role));
 
   if (request.method === "GET") {
-    if (!own && !holds(READ_ROLES)) throw GraphError.insufficientPrivileges();
+    authorizeGraphCall(caller, app, "read");
     const select = parseSelect(request.query.get("$select"));
     return { status: 200, body: toGraphApplication(app, select, context.graphBaseUrl) };
   }
-  // Rolling its own keys needs no permission; changing the application object itself does.
-  const mayWrite = operation ? own || holds(WRITE_ROLES) : holds(WRITE_ROLES);
-  if (!mayWrite) throw GraphError.insufficientPrivileges();
+  authorizeGraphCall(caller, app, operation ? "roll-key" : "update");
   const input: GraphOperation = { context, app, body: parseJson(request.body), nowMs };
   if (operation === "addkey") return graphAddKey(input);
   if (operation === "removekey") return graphRemoveKey(input);

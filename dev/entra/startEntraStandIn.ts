@@ -14,6 +14,8 @@ import {
   type ServicePrincipal,
 } from "./Directory.js";
 import { createRequestHandler, type RequestLog } from "./createRequestHandler.js";
+import { createGraphFaultQueue, type GraphFaultScript } from "./GraphFault.js";
+import { createTokenFaultQueue, type TokenFaultScript } from "./TokenFault.js";
 import type { GraphRequestRecord } from "./graphEndpoint.js";
 import type { ManagedIdentityRequestRecord } from "./managedIdentityEndpoint.js";
 import { openIdConfiguration, type OpenIdConfiguration } from "./openIdConfiguration.js";
@@ -24,6 +26,8 @@ import type { TokenRequestRecord } from "./tokenEndpoint.js";
 export type { TokenRequestRecord } from "./tokenEndpoint.js";
 export type { ManagedIdentityRequestRecord } from "./managedIdentityEndpoint.js";
 export type { GraphRequestRecord } from "./graphEndpoint.js";
+export type { GraphFault, GraphFaultScript } from "./GraphFault.js";
+export type { TokenFault, TokenFaultScript } from "./TokenFault.js";
 
 export interface EntraStandInOptions {
   /** 0 (default) picks a free port. The server listens on 127.0.0.1. */
@@ -32,6 +36,8 @@ export interface EntraStandInOptions {
   now?: () => number;
   /** Lifetime of app tokens from the token endpoint (default 3600). */
   tokenLifetimeSeconds?: number;
+  /** `refresh_in` of app tokens (default: none): MSAL asks for a new one after this, while the old is valid. */
+  tokenRefreshInSeconds?: number;
   /** Lifetime of managed identity tokens (default 86400, as App Service's). */
   managedIdentityTokenLifetimeSeconds?: number;
   /** Tolerated clock difference for client assertions' and Graph key proofs' `nbf` and `exp` (default 30). */
@@ -110,6 +116,8 @@ export interface EntraStandIn {
     displayName?: string;
   }): ApiResource;
   assignRoles(clientId: string, appIdUri: string, roles: string[]): void;
+  /** Makes a service principal (by object id) an owner of the application registration `clientId`. */
+  addOwner(clientId: string, ownerObjectId: string): void;
   addTenantDomain(domain: string): void;
   /** Adds a user-assigned identity; select it with `client_id`, `principal_id` or `mi_res_id`. */
   addUserAssignedIdentity(name?: string): ManagedIdentity;
@@ -121,6 +129,10 @@ export interface EntraStandIn {
   readonly managedIdentityRequests: readonly ManagedIdentityRequestRecord[];
   /** Graph requests, oldest first, with the caller's appid and the status. */
   readonly graphRequests: readonly GraphRequestRecord[];
+  /** Faults for the next Graph requests: `graphFaults.enqueue({ kind: "throttle", retryAfter: "2" })`. */
+  readonly graphFaults: GraphFaultScript;
+  /** Faults for the next token requests: `tokenFaults.enqueue({ kind: "status", status: 503 })`. */
+  readonly tokenFaults: TokenFaultScript;
   /** Requests for a discovery document (v1 or v2). */
   readonly metadataRequests: number;
   readonly jwksRequests: number;
@@ -137,6 +149,8 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
   const [tls, signingKeys] = await Promise.all([issueServerTls(), SigningKeys.create()]);
   const systemAssigned = directory.addManagedIdentity({ kind: "system-assigned", name: "m2m-functions" });
   const identityHeader = randomUUID();
+  const graphFaults = createGraphFaultQueue();
+  const tokenFaults = createTokenFaultQueue();
   const log: RequestLog = {
     tokenRequests: [],
     managedIdentityRequests: [],
@@ -174,6 +188,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
       ...common,
       authorityHost,
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+      ...(options.tokenRefreshInSeconds ? { tokenRefreshInSeconds: options.tokenRefreshInSeconds } : {}),
       clockToleranceSeconds,
       replayLedger: options.rejectReplayedAssertions ? new ReplayLedger() : null,
     },
@@ -184,6 +199,8 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
       tokenLifetimeSeconds: options.managedIdentityTokenLifetimeSeconds ?? 86_400,
     },
     graph: { ...common, graphBaseUrl, clockToleranceSeconds },
+    graphFaults,
+    tokenFaults,
     managedIdentityPath: MANAGED_IDENTITY_PATH,
     log,
   });
@@ -214,6 +231,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     addFederatedCredential: (clientId, input) => directory.addFederatedCredential(clientId, input),
     registerResource: (input) => directory.registerResource(input),
     assignRoles: (clientId, appIdUri, roles) => directory.assignRoles(clientId, appIdUri, roles),
+    addOwner: (clientId, ownerObjectId) => directory.addOwner(clientId, ownerObjectId),
     addTenantDomain: (domain) => directory.addTenantDomain(domain),
     addUserAssignedIdentity: (name) =>
       directory.addManagedIdentity({
@@ -224,6 +242,8 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     tokenRequests: log.tokenRequests,
     managedIdentityRequests: log.managedIdentityRequests,
     graphRequests: log.graphRequests,
+    graphFaults,
+    tokenFaults,
     get metadataRequests() {
       return log.metadataRequests;
     },

@@ -14,6 +14,8 @@ export const GRAPH_AUDIENCES: readonly string[] = [
 export interface GraphCaller {
   /** `appid` (v1) or `azp` (v2): the client id of the calling application or managed identity. */
   appid: string;
+  /** The caller's service principal object id (`oid`); "" when the token has none. Ownership is checked with it. */
+  oid: string;
   roles: string[];
 }
 
@@ -98,5 +100,6 @@ export function verifyGraphToken(authorization: string | undefined, context: Gra
   const roles = Array.isArray(claims.roles)
     ? claims.roles.filter((role): role is string => typeof role === "string")
     : [];
-  return { appid, roles };
+  const oid = typeof claims.oid === "string" ? claims.oid : "";
+  return { appid, oid, roles };
 }

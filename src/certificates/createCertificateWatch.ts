@@ -4,6 +4,7 @@ import { decideConditionAlert, parseConditionStep } from "../alerts/decideCondit
 import type { Clock } from "../clock/Clock.js";
 import type { Config } from "../config/Config.js";
 import type { CredentialProvider } from "../credentials/AppCredential.js";
+import { M2mError } from "../errors.js";
 import type { Logger } from "../logging/Logger.js";
 import { RotationBusyError, type RotationService } from "../rotation/createRotationService.js";
 import type { RotationReport } from "../rotation/rotateCertificate.js";
@@ -127,6 +128,8 @@ export function createCertificateWatch(deps: {
       const message = error instanceof Error ? error.message : String(error);
       logger.error("Certificate renewal failed; the next check tries again", {
         certificate: managed.name,
+        // GRAPH_FORBIDDEN and the like: the message says what to grant.
+        code: error instanceof M2mError ? error.code : null,
         error: message,
       });
       return { due: true, report: null, error: message };

@@ -1,4 +1,5 @@
-// m2m-diagnose: checks a setup end to end — settings, credential, token — and prints the token's claims.
+// m2m-diagnose: checks a setup end to end — settings, credential, token, the Graph read of the app registration —
+// and prints the token's claims.
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createServices } from "../container.js";
@@ -11,7 +12,9 @@ import { consoleLogger } from "../logging/consoleLogger.js";
 const usage = `Usage: m2m-diagnose [--scope <resource>/.default] [--settings local.settings.json] [--json] [--show-token] [--verbose]
 
 Loads the app settings (environment first, then the "Values" of local.settings.json), loads the credential,
-acquires a client credentials token and prints its decoded claims and the time each step took.
+acquires a client credentials token, reads the app registration through Microsoft Graph (as the certificate check
+and the key rotation do; a missing Graph permission is named with the az commands that grant it) and prints the
+token's decoded claims and the time each step took.
 The raw token is printed only with --show-token.`;
 
 /** Runs the diagnosis; returns the process exit code (0 ok, 1 failed, 2 bad settings or usage). */

@@ -18,8 +18,10 @@ const SHOWN_CLAIMS = [
 ] as const;
 
 export interface DiagnosisStep {
-  name: "credential" | "token" | "cached token";
+  name: "credential" | "token" | "cached token" | "graph";
   ok: boolean;
+  /** A failure that does not fail the diagnosis (the app works without it, with less): reported as a warning. */
+  optional?: true;
   durationMs: number;
   detail: Record<string, unknown>;
 }
@@ -36,10 +38,14 @@ export interface Diagnosis {
 
 /**
  * Walks the token path once and reports each step with its duration: load the credential, acquire a token,
- * acquire it again (which must come from the cache). Never includes the raw token unless `showToken` is set.
+ * acquire it again (which must come from the cache), and — given Graph — read the app's own registration through
+ * Microsoft Graph, as the certificate check and the rotation do (it needs a Graph application permission; the
+ * failure says which and how to grant it). That read fails the diagnosis when the app renews its own Key Vault
+ * certificate (rotation needs it); otherwise it is a warning (only the registration status is lost). Never includes
+ * the raw token unless `showToken` is set.
  */
 export async function diagnoseTokenPath(
-  services: Pick<Services, "credentials" | "tokens" | "clock" | "config">,
+  services: Pick<Services, "credentials" | "tokens" | "clock" | "config"> & Partial<Pick<Services, "graph">>,
   options: { scope?: string; showToken?: boolean } = {},
 ): Promise<Diagnosis> {
   const steps: DiagnosisStep[] = [];
@@ -79,7 +85,10 @@ export async function diagnoseTokenPath(
     const claims = all
       ? Object.fromEntries(SHOWN_CLAIMS.filter((name) => name in all).map((name) => [name, all[name]]))
       : null;
-    return { ok: true, steps, claims, ...(options.showToken ? { accessToken: token.token } : {}) };
+    const shown = { claims, ...(options.showToken ? { accessToken: token.token } : {}) };
+    const graphError = services.graph ? await readRegistration(services, services.graph, steps) : null;
+    if (graphError && !steps.at(-1)?.optional) return { ok: false, steps, ...shown, error: graphError };
+    return { ok: true, steps, ...shown };
   } catch (error) {
     return {
       ok: false,
@@ -90,5 +99,54 @@ export async function diagnoseTokenPath(
         message: error instanceof Error ? error.message : String(error),
       },
     };
+  }
+}
+
+/**
+ * The "graph" step: reads the app's registration (its keys) through Graph. Returns the failure, or null when read.
+ * Optional unless the app renews its own Key Vault certificate.
+ */
+async function readRegistration(
+  services: Pick<Services, "clock" | "config">,
+  graph: NonNullable<Services["graph"]>,
+  steps: DiagnosisStep[],
+): Promise<{ code: string; message: string } | null> {
+  const { config } = services;
+  const rotates =
+    config.credential.kind === "keyvault-certificate" && config.credential.certificateVersion === null;
+  const started = services.clock().getTime();
+  const durationMs = () => services.clock().getTime() - started;
+  try {
+    const application = await graph.getByAppId(config.clientId);
+    steps.push({
+      name: "graph",
+      ok: true,
+      durationMs: durationMs(),
+      detail: {
+        read: `app registration ${application.id}`,
+        registeredCertificates: application.keyCredentials.length,
+      },
+    });
+    return null;
+  } catch (error) {
+    const failure = {
+      code: error instanceof M2mError ? error.code : "UNEXPECTED",
+      message: error instanceof Error ? error.message : String(error),
+    };
+    steps.push({
+      name: "graph",
+      ok: false,
+      ...(rotates ? {} : { optional: true as const }),
+      durationMs: durationMs(),
+      // A required step's failure is the diagnosis's error (said once, at the end); an optional one is said here.
+      detail: rotates
+        ? { code: failure.code }
+        : {
+            ...failure,
+            impact:
+              "the certificate check cannot tell which certificates the app registration knows; the token path works",
+          },
+    });
+    return failure;
   }
 }

@@ -4,9 +4,8 @@ import type { Diagnosis } from "./diagnoseTokenPath.js";
 export function formatDiagnosis(diagnosis: Diagnosis): string {
   const lines: string[] = [];
   for (const step of diagnosis.steps) {
-    lines.push(
-      `${step.ok ? "ok  " : "FAIL"} ${step.name.padEnd(13)} ${String(step.durationMs).padStart(6)} ms`,
-    );
+    const status = step.ok ? "ok  " : step.optional ? "warn" : "FAIL";
+    lines.push(`${status} ${step.name.padEnd(13)} ${String(step.durationMs).padStart(6)} ms`);
     for (const [key, value] of Object.entries(step.detail)) lines.push(`       ${key}: ${format(value)}`);
   }
   if (diagnosis.claims) {

@@ -1,95 +1,257 @@
 import { randomUUID } from "node:crypto";
-import { M2mError, TransientError } from "../errors.js";
+import { systemClock, type Clock } from "../clock/Clock.js";
+import { createDeadline, type Deadline } from "../clock/Deadline.js";
+import { sleep as realSleep } from "../clock/sleep.js";
+import { isLoopbackUrl } from "../credentials/isLoopbackUrl.js";
+import { M2mError, TimedOutError, TransientError } from "../errors.js";
+import { backoffDelay } from "../jobs/downstream/backoffDelay.js";
+import type { AttemptFailure } from "../jobs/downstream/isRetryable.js";
+import { parseRetryAfter } from "../jobs/downstream/parseRetryAfter.js";
+import { decideRetry } from "../retry/decideRetry.js";
+import { decodeTokenClaims } from "../tokens/decodeTokenClaims.js";
 import type { TokenSource } from "../tokens/TokenSource.js";
-import type { GraphApplication, GraphApplications, GraphKeyCredential } from "./GraphApplications.js";
+import type { GraphApplications } from "./GraphApplications.js";
+import { graphFailure, type GraphCallName } from "./graphFailure.js";
+import { graphReadForbiddenFix } from "./graphReadForbiddenFix.js";
+import { isTransientGraphFailure } from "./isTransientGraphFailure.js";
+import { parseGraphApplication, parseGraphKeyCredential, type Parsed } from "./parseGraphApplication.js";
+import { sendGraphRequest, type GraphAttempt } from "./sendGraphRequest.js";
 
-/**
- * Microsoft Graph `applications` over fetch, with the app's own app-only token for `<graph>/.default`.
- * `graphUrl` is the Graph root (https://graph.microsoft.com, a sovereign cloud's, or the local stand-in's).
- */
-export function graphApplicationsClient(options: {
+/** An application object is a few kilobytes (a certificate's `key` is about 1–2 KB): 1 MiB is far above any. */
+export const GRAPH_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Retries of one call: 4 attempts, backoff with full jitter from 1 s up to 16 s, unless Graph says how long. */
+const DEFAULT_RETRY = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 16_000 };
+/** Less time than this before the deadline is not worth another attempt. */
+const MIN_ATTEMPT_MS = 1_000;
+
+const SELECT = "$select=id,appId,displayName,keyCredentials,passwordCredentials";
+
+export interface GraphClientOptions {
+  /** The Graph root: https://graph.microsoft.com, a national cloud's, or the local stand-in's. */
   graphUrl: string;
   tokens: TokenSource;
   fetch?: typeof fetch;
+  /**
+   * Bounds a call made without a deadline — the token, every attempt and the waits between them — and each attempt
+   * of a call made with one. Default 30 s.
+   */
   timeoutMs?: number;
-}): GraphApplications {
-  const root = options.graphUrl.replace(/\/+$/, "").replace(/\/v1\.0$/, "");
-  const scope = `${root.includes("127.0.0.1") || root.includes("localhost") ? "https://graph.microsoft.com" : root}/.default`;
+  /** The largest response body read; a longer one is refused unread (GRAPH_RESPONSE_TOO_LARGE). Default 1 MiB. */
+  maxResponseBytes?: number;
+  retry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  clock?: Clock;
+  /** Waits between attempts; rejects when `signal` aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Jitter source, like Math.random. */
+  random?: () => number;
+}
 
-  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const token = await options.tokens.getToken({ scope });
-    const clientRequestId = randomUUID();
-    let response: Response;
-    try {
-      response = await (options.fetch ?? fetch)(`${root}/v1.0${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token.token}`,
-          "client-request-id": clientRequestId,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-      });
-    } catch (error) {
-      throw new TransientError(
-        "GRAPH_UNREACHABLE",
-        `Microsoft Graph ${method} ${path} failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
+interface GraphCall<T> extends GraphCallName {
+  query: string;
+  body?: unknown;
+  /** Checks a 2xx answer's JSON (undefined when `bodyless`). */
+  parse: (json: unknown) => Parsed<T>;
+  /** The answer has no body to read (removeKey: 204). */
+  bodyless?: true;
+  /** How `az` names the application in a fix. */
+  application: string;
+}
+
+/**
+ * Microsoft Graph `applications` over fetch, with the app's own app-only token for `<graph>/.default`. Each call is
+ * bounded (the caller's deadline, or `timeoutMs`), retried when Graph says to try again (429 with Retry-After, 503,
+ * 504, and for reads a reset connection or a timed-out attempt) while the deadline leaves time, reads at most
+ * `maxResponseBytes` and checks that a 2xx answer is the application or key credential it should be.
+ */
+export function graphApplicationsClient(options: GraphClientOptions): GraphApplications {
+  const root = options.graphUrl.replace(/\/+$/, "").replace(/\/v1\.0$/, "");
+  // The stand-ins issue tokens for Graph's real audience wherever they listen.
+  const scope = `${isLoopbackUrl(root) ? "https://graph.microsoft.com" : root}/.default`;
+  const clock = options.clock ?? systemClock;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBytes = options.maxResponseBytes ?? GRAPH_MAX_RESPONSE_BYTES;
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const doFetch = options.fetch ?? fetch;
+
+  async function attempts<T>(call: GraphCall<T>, deadline: Deadline): Promise<T> {
+    const token = await deadline.bound("the token endpoint", () => options.tokens.getToken({ scope }));
+    const headers = (clientRequestId: string): Record<string, string> => ({
+      authorization: `Bearer ${token.token}`,
+      "client-request-id": clientRequestId,
+      ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+    });
+    for (let attempt = 1; ; attempt++) {
+      const clientRequestId = randomUUID();
+      const outcome = await deadline.bound("Microsoft Graph", (signal) =>
+        sendGraphRequest({
+          fetch: doFetch,
+          url: `${root}/v1.0${call.path}${call.query ? `?${call.query}` : ""}`,
+          method: call.method,
+          headers: headers(clientRequestId),
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          signal,
+          // An attempt gets `timeoutMs` when the deadline leaves more, so a hung connection can be tried again.
+          timeoutMs: timeoutMs < deadline.leftMs() ? timeoutMs : null,
+          maxBodyBytes: maxBytes,
+        }),
       );
+      if (outcome.kind === "response" && outcome.status >= 200 && outcome.status < 300) {
+        return answer(call, outcome, clientRequestId);
+      }
+      const decision = decideRetry({
+        attempt,
+        maxAttempts: retry.maxAttempts,
+        transient: isTransientGraphFailure(call.method, failureOf(outcome)),
+        retryAfterMs:
+          outcome.kind === "response" ? parseRetryAfter(outcome.headers.get("retry-after"), clock()) : null,
+        backoffMs: backoffDelay(attempt, retry, random),
+        leftMs: deadline.leftMs(),
+        minAttemptMs: MIN_ATTEMPT_MS,
+      });
+      if (!decision.retry) {
+        throw graphFailure({
+          call,
+          attempt: outcome,
+          attempts: attempt,
+          stop: decision,
+          clientRequestId,
+          fix: (status) =>
+            status === 403 && call.method === "GET"
+              ? forbiddenFix(call.application, token.token)
+              : status === 404 && call.method === "GET"
+                ? `Check M2M_CLIENT_ID and M2M_TENANT_ID: Graph has no such application in the tenant of the app's token.`
+                : null,
+        });
+      }
+      await deadline.bound("Microsoft Graph", (signal) => sleep(decision.waitMs, signal));
     }
-    const text = await response.text();
-    if (response.ok) return text ? (JSON.parse(text) as unknown) : null;
-    let code = `HTTP ${response.status}`;
-    let message = text.slice(0, 500);
-    try {
-      const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
-      code = parsed.error?.code ?? code;
-      message = parsed.error?.message ?? message;
-    } catch {
-      // not JSON: keep the excerpt
-    }
-    const requestId = response.headers.get("request-id") ?? "none";
-    const text2 = `Microsoft Graph ${method} ${path} answered ${response.status} ${code}: ${message} (client-request-id ${clientRequestId}, request-id ${requestId})`;
-    if (response.status === 429 || response.status >= 500)
-      throw new TransientError("GRAPH_UNAVAILABLE", text2);
-    throw new M2mError(
-      response.status === 403
-        ? "GRAPH_FORBIDDEN"
-        : response.status === 404
-          ? "GRAPH_NOT_FOUND"
-          : "GRAPH_REJECTED",
-      text2,
-    );
   }
 
+  /** The checked body of a 2xx answer. */
+  function answer<T>(
+    call: GraphCall<T>,
+    outcome: Extract<GraphAttempt, { kind: "response" }>,
+    clientRequestId: string,
+  ): T {
+    const where = `Microsoft Graph answered ${call.method} ${call.path} with ${outcome.status}`;
+    const ids = `client-request-id ${clientRequestId}, request-id ${outcome.headers.get("request-id") ?? "none"}`;
+    const check = `Check that M2M_GRAPH_URL (${root}) is Microsoft Graph's root (https://graph.microsoft.com, or a national cloud's) and that no proxy answers in its place.`;
+    if (outcome.body.truncated) {
+      throw new M2mError(
+        "GRAPH_RESPONSE_TOO_LARGE",
+        `${where} and a body over ${maxBytes} bytes, far more than an application object; it was not read (${ids}). ${check}`,
+      );
+    }
+    if (call.bodyless) return unwrap(call, call.parse(undefined), where, ids, check);
+    const text = new TextDecoder().decode(outcome.body.data);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      const type = outcome.headers.get("content-type") ?? "none";
+      throw new M2mError(
+        "GRAPH_RESPONSE_INVALID",
+        `${where} and a body that is not JSON (content-type ${type}: ${JSON.stringify(text.trim().slice(0, 120))}) (${ids}). ${check}`,
+      );
+    }
+    return unwrap(call, call.parse(json), where, ids, check);
+  }
+
+  async function call<T>(request: GraphCall<T>, deadline: Deadline | undefined): Promise<T> {
+    if (deadline) return attempts(request, deadline);
+    try {
+      return await attempts(request, createDeadline({ budgetMs: timeoutMs, clock }));
+    } catch (error) {
+      // Without the caller's deadline the time was the client's own, not the invocation's.
+      if (error instanceof TimedOutError) {
+        throw new TransientError(
+          "GRAPH_TIMEOUT",
+          `${error.edge === "Microsoft Graph" ? `Microsoft Graph did not answer ${request.method} ${request.path}` : `The token endpoint did not give a token for Microsoft Graph (${request.method} ${request.path})`} within the Graph client's ${timeoutMs / 1000} s (every attempt and wait included).`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  const readApplication = (path: string, application: string) => ({
+    method: "GET",
+    path,
+    query: SELECT,
+    parse: parseGraphApplication,
+    application,
+  });
+
   return {
-    async get(objectId) {
-      return (await call(
-        "GET",
-        `/applications/${encodeURIComponent(objectId)}?$select=id,appId,displayName,keyCredentials,passwordCredentials`,
-      )) as GraphApplication;
-    },
-    async getByAppId(appId) {
-      return (await call(
-        "GET",
-        `/applications(appId='${encodeURIComponent(appId)}')?$select=id,appId,displayName,keyCredentials,passwordCredentials`,
-      )) as GraphApplication;
-    },
-    async addKey(objectId, certificateDerBase64, displayName, proof) {
-      return (await call("POST", `/applications/${encodeURIComponent(objectId)}/addKey`, {
-        keyCredential: {
-          type: "AsymmetricX509Cert",
-          usage: "Verify",
-          key: certificateDerBase64,
-          displayName,
+    get: (objectId, deadline) =>
+      call(readApplication(`/applications/${encodeURIComponent(objectId)}`, objectId), deadline),
+    getByAppId: (appId, deadline) =>
+      call(readApplication(`/applications(appId='${encodeURIComponent(appId)}')`, appId), deadline),
+    addKey: (objectId, certificateDerBase64, displayName, proof, deadline) =>
+      call(
+        {
+          method: "POST",
+          path: `/applications/${encodeURIComponent(objectId)}/addKey`,
+          query: "",
+          body: {
+            keyCredential: {
+              type: "AsymmetricX509Cert",
+              usage: "Verify",
+              key: certificateDerBase64,
+              displayName,
+            },
+            passwordCredential: null,
+            proof,
+          },
+          parse: parseGraphKeyCredential,
+          application: objectId,
         },
-        passwordCredential: null,
-        proof,
-      })) as GraphKeyCredential;
-    },
-    async removeKey(objectId, keyId, proof) {
-      await call("POST", `/applications/${encodeURIComponent(objectId)}/removeKey`, { keyId, proof });
-    },
+        deadline,
+      ),
+    removeKey: (objectId, keyId, proof, deadline) =>
+      call<void>(
+        {
+          method: "POST",
+          path: `/applications/${encodeURIComponent(objectId)}/removeKey`,
+          query: "",
+          body: { keyId, proof },
+          parse: () => ({ ok: true, value: undefined }),
+          bodyless: true,
+          application: objectId,
+        },
+        deadline,
+      ),
   };
+}
+
+/** The parsed answer, or GRAPH_RESPONSE_INVALID naming what is wrong with it. */
+function unwrap<T>(call: GraphCall<T>, parsed: Parsed<T>, where: string, ids: string, check: string): T {
+  if (parsed.ok) return parsed.value;
+  throw new M2mError(
+    "GRAPH_RESPONSE_INVALID",
+    `${where} and JSON that is not ${call.method === "GET" ? "an application object" : "a keyCredential"}: ${parsed.problem} (${ids}). ${check}`,
+  );
+}
+
+/** A failed attempt as the retry decision sees it. */
+function failureOf(outcome: GraphAttempt): AttemptFailure {
+  if (outcome.kind === "response") return { kind: "status", status: outcome.status };
+  if (outcome.kind === "network") return { kind: "network", code: outcome.error.code };
+  return { kind: "timeout" };
+}
+
+/** The fix for a refused read, with what the app's Graph token holds (its roles and service principal, never the token). */
+function forbiddenFix(application: string, token: string): string {
+  const claims = decodeTokenClaims(token);
+  const roles = Array.isArray(claims?.roles)
+    ? claims.roles.filter((role): role is string => typeof role === "string")
+    : [];
+  return graphReadForbiddenFix({
+    applicationId: application,
+    servicePrincipalObjectId: typeof claims?.oid === "string" ? claims.oid : null,
+    roles,
+  });
 }

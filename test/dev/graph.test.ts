@@ -133,9 +133,42 @@ const graphDate = (date: Date) =>
 
 const base64Thumbprint = (c: IssuedCertificate) => Buffer.from(c.thumbprintSha1, "hex").toString("base64");
 
+/** Grants Microsoft Graph app roles to an app (admin-consented application permissions). */
+const grantGraph = (app: AppRegistration, ...roles: string[]) =>
+  standIn.assignRoles(app.clientId, "https://graph.microsoft.com", roles);
+
+/** Graph's answer to a caller without the permission an operation needs. */
+const insufficientPrivileges = {
+  code: "Authorization_RequestDenied",
+  message: "Insufficient privileges to complete the operation.",
+  innerError: {
+    date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/) as unknown,
+    "request-id": expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+    "client-request-id": expect.any(String) as unknown,
+  },
+};
+
 describe("GET /v1.0/applications", () => {
-  it("returns the caller's own application in Graph's shape, without any Graph permission", async () => {
+  it("refuses an app reading its own application without a Graph permission (403 Authorization_RequestDenied)", async () => {
+    const app = newApp();
+    const token = await tokenFor(app.clientId, current);
+
+    const byId = await graph("GET", `/applications/${app.objectId}`, token);
+    const byAppId = await graph("GET", `/applications(appId='${app.clientId}')`, token);
+
+    for (const { status, body } of [byId, byAppId]) {
+      expect(status).toBe(403);
+      expect(errorOf(body)).toEqual(insufficientPrivileges);
+    }
+    expect(standIn.graphRequests.map((r) => [r.appid, r.status, r.errorCode])).toEqual([
+      [app.clientId, 403, "Authorization_RequestDenied"],
+      [app.clientId, 403, "Authorization_RequestDenied"],
+    ]);
+  });
+
+  it("returns the caller's own application in Graph's shape to an app with Application.ReadWrite.OwnedBy", async () => {
     const app = newApp("reports-sync");
+    grantGraph(app, "Application.ReadWrite.OwnedBy");
     const secret = standIn.addClientSecret(app.clientId, { displayName: "ci" });
     const token = await tokenFor(app.clientId, current);
 
@@ -186,6 +219,7 @@ describe("GET /v1.0/applications", () => {
 
   it("finds the application by appId and returns only the $select-ed properties, with the certificate's key", async () => {
     const app = newApp();
+    grantGraph(app, "Application.Read.All");
     const token = await tokenFor(app.clientId, current);
 
     const { status, body } = await graph(
@@ -210,15 +244,7 @@ describe("GET /v1.0/applications", () => {
     const { status, body } = await graph("GET", `/applications/${other.objectId}`, token);
 
     expect(status).toBe(403);
-    expect(errorOf(body)).toEqual({
-      code: "Authorization_RequestDenied",
-      message: "Insufficient privileges to complete the operation.",
-      innerError: {
-        date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/) as unknown,
-        "request-id": expect.any(String) as unknown,
-        "client-request-id": expect.any(String) as unknown,
-      },
-    });
+    expect(errorOf(body)).toEqual(insufficientPrivileges);
   });
 
   it("lets an app with Application.Read.All read another application", async () => {
@@ -228,6 +254,21 @@ describe("GET /v1.0/applications", () => {
     const token = await tokenFor(reader.clientId, current);
 
     const { status, body } = await graph("GET", `/applications/${other.objectId}`, token);
+
+    expect(status).toBe(200);
+    expect(body?.appId).toBe(other.clientId);
+  });
+
+  it("lets an app with Application.ReadWrite.OwnedBy read an application it does not own (as Graph documents)", async () => {
+    const other = newApp();
+    const reader = newApp();
+    grantGraph(reader, "Application.ReadWrite.OwnedBy");
+
+    const { status, body } = await graph(
+      "GET",
+      `/applications/${other.objectId}`,
+      await tokenFor(reader.clientId, current),
+    );
 
     expect(status).toBe(200);
     expect(body?.appId).toBe(other.clientId);
@@ -294,6 +335,58 @@ describe("POST /v1.0/applications/{id}/addKey", () => {
       usage: "Verify",
     });
     await expect(tokenFor(app.clientId, next)).resolves.toEqual(expect.any(String));
+  });
+
+  it("lets another application roll the keys only with Application.ReadWrite.All, or Application.ReadWrite.OwnedBy as an owner", async () => {
+    const target = newApp("target");
+    const caller = newApp("key manager");
+    const addKey = async () =>
+      graph(
+        "POST",
+        `/applications/${target.objectId}/addKey`,
+        await tokenFor(caller.clientId, current),
+        addKeyBody(target, next),
+      );
+
+    const withoutRole = await addKey();
+    expect(withoutRole.status).toBe(403);
+    expect(errorOf(withoutRole.body)).toEqual(insufficientPrivileges);
+
+    grantGraph(caller, "Application.ReadWrite.OwnedBy");
+    const notOwner = await addKey();
+    expect(notOwner.status).toBe(403);
+    expect(errorOf(notOwner.body)).toEqual(insufficientPrivileges);
+
+    standIn.addOwner(target.clientId, caller.servicePrincipalObjectId);
+    expect((await addKey()).status).toBe(200);
+
+    const admin = newApp("admin");
+    grantGraph(admin, "Application.ReadWrite.All");
+    const other = newApp("other target");
+    const byAdmin = await graph(
+      "POST",
+      `/applications/${other.objectId}/addKey`,
+      await tokenFor(admin.clientId, current),
+      addKeyBody(other, next),
+    );
+    expect(byAdmin.status).toBe(200);
+  });
+
+  it("refuses an owner with Application.Read.All only: reading is not writing (403)", async () => {
+    const target = newApp();
+    const caller = newApp();
+    grantGraph(caller, "Application.Read.All");
+    standIn.addOwner(target.clientId, caller.servicePrincipalObjectId);
+
+    const { status, body } = await graph(
+      "POST",
+      `/applications/${target.objectId}/addKey`,
+      await tokenFor(caller.clientId, current),
+      addKeyBody(target, next),
+    );
+
+    expect(status).toBe(403);
+    expect(errorOf(body)).toEqual(insufficientPrivileges);
   });
 
   it("refuses to register a certificate that is already registered (400)", async () => {
@@ -479,5 +572,66 @@ describe("POST /v1.0/applications/{id}/removeKey", () => {
     expect(errorOf(body).message).toBe(
       `No key credential with keyId '${keyId}' exists on application ${app.objectId}.`,
     );
+  });
+});
+
+describe("scripted faults", () => {
+  afterEach(() => standIn.graphFaults.clear());
+
+  it("answers the next requests with the faults in order, Graph-shaped, then Graph again", async () => {
+    const app = newApp();
+    grantGraph(app, "Application.Read.All");
+    const token = await tokenFor(app.clientId, current);
+    standIn.graphFaults.enqueue(
+      { kind: "throttle", retryAfter: "7" },
+      { kind: "status", status: 503 },
+      { kind: "status", status: 200, body: "<html>Gateway</html>" },
+    );
+
+    const throttled = await graph("GET", `/applications/${app.objectId}`, token);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get("retry-after")).toBe("7");
+    expect(errorOf(throttled.body).code).toBe("TooManyRequests");
+    const unavailable = await graph("GET", `/applications/${app.objectId}`, token);
+    expect(unavailable.status).toBe(503);
+    expect(errorOf(unavailable.body).code).toBe("serviceNotAvailable");
+    const html = await fetch(`${standIn.graphBaseUrl}/applications/${app.objectId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect([html.status, html.headers.get("content-type"), await html.text()]).toEqual([
+      200,
+      "text/html",
+      "<html>Gateway</html>",
+    ]);
+    expect((await graph("GET", `/applications/${app.objectId}`, token)).status).toBe(200);
+    expect(standIn.graphRequests.map((r) => [r.status, r.fault])).toEqual([
+      [429, "throttle"],
+      [503, "status"],
+      [200, "status"],
+      [200, undefined],
+    ]);
+    expect(standIn.graphFaults.pending()).toBe(0);
+  });
+
+  it("streams a large body without a Content-Length, resets, and hangs until the client gives up", async () => {
+    const app = newApp();
+    grantGraph(app, "Application.Read.All");
+    const token = await tokenFor(app.clientId, current);
+    const url = `${standIn.graphBaseUrl}/applications/${app.objectId}`;
+    const headers = { authorization: `Bearer ${token}` };
+    standIn.graphFaults.enqueue(
+      { kind: "large", bytes: 3 * 1024 * 1024 },
+      { kind: "reset" },
+      { kind: "hang" },
+    );
+
+    const large = await fetch(url, { headers });
+    expect(large.headers.get("content-length")).toBeNull();
+    expect((await large.arrayBuffer()).byteLength).toBe(3 * 1024 * 1024);
+    await expect(fetch(url, { headers })).rejects.toThrow("fetch failed");
+    await expect(fetch(url, { headers, signal: AbortSignal.timeout(200) })).rejects.toThrow(
+      /aborted|timeout/i,
+    );
+    expect(standIn.graphRequests.map((r) => r.fault)).toEqual(["large", "reset", "hang"]);
   });
 });
