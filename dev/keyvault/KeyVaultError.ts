@@ -107,6 +107,15 @@ export class KeyVaultError extends Error {
     );
   }
 
+  /**
+   * 404 for an issuer object that does not exist, as recorded from the service in Azure/azure-sdk-for-js
+   * `sdk/keyvault/keyvault-certificates/recordings/node/certificates_client__create_read_update_and_delete/
+   * recording_can_create_read_and_delete_a_certificate_issuer.js`.
+   */
+  static issuerNotFound(): KeyVaultError {
+    return new KeyVaultError(404, "CertificateIssuerNotFound", "Issuer not found");
+  }
+
   static pendingNotFound(name: string): KeyVaultError {
     return new KeyVaultError(404, "PendingCertificateNotFound", `Pending certificate not found: ${name}`);
   }

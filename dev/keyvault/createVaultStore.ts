@@ -1,6 +1,5 @@
 import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import { toPem } from "../pki/pem.js";
-import type { IssuedCertificate } from "../pki/issueCertificate.js";
 import {
   policyFromCertificate,
   resolveCreatePolicy,
@@ -8,6 +7,7 @@ import {
   type SecretContentType,
 } from "./certificatePolicy.js";
 import { issueFromPolicy } from "./issueFromPolicy.js";
+import type { IssuerStore } from "./issuerStore.js";
 import { KeyVaultError } from "./KeyVaultError.js";
 
 /** One version of a certificate (and of its key and secret, which share the version). */
@@ -40,9 +40,14 @@ export interface StoredOperation {
   csrDer: Buffer;
   status: "inProgress" | "completed" | "cancelled";
   cancellationRequested: boolean;
-  /** Issuer Self: when the operation completes (ms since the epoch). Other issuers wait for a merge. */
+  /**
+   * When the operation completes on its own (ms since the epoch): set when the vault issues the certificate itself
+   * (issuer Self or a partnered CA) and completion follows the clock ("after-delay"). Null: a merge, or the
+   * stand-in's completion mode, completes it.
+   */
   readyAtMs: number | null;
-  selfCertificate: IssuedCertificate | null;
+  /** The certificate the vault issued for this operation (leaf and chain), or null when a person merges one. */
+  issued: { certPem: string; chainPems: string[] } | null;
   enabledOnCompletion: boolean;
 }
 
@@ -72,7 +77,7 @@ export interface NewVersionInput {
 }
 
 export interface VaultStore {
-  /** The certificate by name (any case), with a due Self operation completed first. */
+  /** The certificate by name (any case), with a due operation the vault issues itself completed first. */
   get(name: string): StoredCertificate | undefined;
   /** Every certificate, sorted by name ignoring case. */
   all(): StoredCertificate[];
@@ -88,7 +93,21 @@ export interface VaultStore {
   deleteOperation(name: string): StoredOperation;
   /** Changes a version's enabled flag and tags. */
   update(version: StoredVersion, change: { enabled?: boolean; tags?: Record<string, string> }): void;
+  /** Completes now an operation in progress whose certificate the vault issues itself; otherwise does nothing. */
+  completeIssued(name: string): void;
+  /** When creates the vault issues itself complete (for creates started from now on, and reads from now on). */
+  createCompletion: CreateCompletion;
 }
+
+/**
+ * When an operation the vault issues itself (Self, a partnered CA) completes — a parameter so tests can provoke
+ * the interleavings a real vault allows:
+ * - "after-delay": once `createDelayMs` has passed on the clock (checked lazily, on the next read);
+ * - "after-versions-list": right after a list of the certificate's versions has been served, so a client that reads
+ *   the versions and then the pending operation sees the version still pending, then the operation completed;
+ * - "on-pending-read": when `GET /certificates/{name}/pending` is called, before it is answered.
+ */
+export type CreateCompletion = "after-delay" | "after-versions-list" | "on-pending-read";
 
 const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const newId = () => randomBytes(16).toString("hex");
@@ -104,10 +123,15 @@ function certificateFields(certPem: string) {
 }
 
 /**
- * The in-memory vault: certificates with their versions, policies and create operations. A create for issuer
- * Self completes once `createDelayMs` has passed on the `now` clock (checked lazily, on the next read).
+ * The in-memory vault: certificates with their versions, policies and create operations. A create the vault issues
+ * itself (issuer Self, or an issuer object of a partnered provider) completes as `createCompletion` says.
  */
-export function createVaultStore(now: () => number, createDelayMs = 0): VaultStore {
+export function createVaultStore(
+  now: () => number,
+  options: { issuers: IssuerStore; createDelayMs?: number; createCompletion?: CreateCompletion },
+): VaultStore {
+  const { issuers } = options;
+  const createDelayMs = options.createDelayMs ?? 0;
   const certificates = new Map<string, StoredCertificate>();
   const seconds = () => Math.floor(now() / 1000);
 
@@ -132,11 +156,11 @@ export function createVaultStore(now: () => number, createDelayMs = 0): VaultSto
     const operation = certificate.operation;
     if (
       operation?.status === "inProgress" &&
-      operation.selfCertificate &&
+      operation.issued &&
       operation.readyAtMs !== null &&
       now() >= operation.readyAtMs
     ) {
-      complete(certificate, operation, { certPem: operation.selfCertificate.certPem, chainPems: [] });
+      complete(certificate, operation, operation.issued);
     }
     return certificate;
   }
@@ -153,7 +177,9 @@ export function createVaultStore(now: () => number, createDelayMs = 0): VaultSto
     return { certificate, operation };
   }
 
-  return {
+  const store: VaultStore = {
+    createCompletion: options.createCompletion ?? "after-delay",
+
     get(name) {
       const certificate = certificates.get(name.toLowerCase());
       return certificate ? settle(certificate) : undefined;
@@ -228,7 +254,11 @@ export function createVaultStore(now: () => number, createDelayMs = 0): VaultSto
       if (operationInProgress(name)) throw KeyVaultError.operationInProgress(name);
       const policy = resolveCreatePolicy(body.policy, current?.policy);
       const attributes = (body.attributes ?? {}) as { enabled?: unknown };
-      const issued = await issueFromPolicy(policy, new Date(now()));
+      const issued = await issueFromPolicy(
+        policy,
+        new Date(now()),
+        await issuers.signerFor(policy.issuer.name),
+      );
       // Another create may have started while the key was being made.
       if (operationInProgress(name)) throw KeyVaultError.operationInProgress(name);
 
@@ -256,8 +286,11 @@ export function createVaultStore(now: () => number, createDelayMs = 0): VaultSto
         csrDer: issued.csrDer,
         status: "inProgress",
         cancellationRequested: false,
-        readyAtMs: issued.certificate ? now() + createDelayMs : null,
-        selfCertificate: issued.certificate,
+        readyAtMs:
+          issued.certificate && store.createCompletion === "after-delay" ? now() + createDelayMs : null,
+        issued: issued.certificate
+          ? { certPem: issued.certificate.certPem, chainPems: issued.chainPems }
+          : null,
         enabledOnCompletion: attributes.enabled !== false,
       };
       const certificate: StoredCertificate = current ?? {
@@ -325,7 +358,16 @@ export function createVaultStore(now: () => number, createDelayMs = 0): VaultSto
       if (change.tags !== undefined) version.tags = change.tags;
       version.updatedSeconds = seconds();
     },
+
+    completeIssued(name) {
+      const certificate = certificates.get(name.toLowerCase());
+      const operation = certificate?.operation;
+      if (certificate && operation?.status === "inProgress" && operation.issued) {
+        complete(certificate, operation, operation.issued);
+      }
+    },
   };
+  return store;
 }
 
 function isTags(value: unknown): value is Record<string, string> {

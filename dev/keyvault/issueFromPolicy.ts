@@ -6,15 +6,23 @@ import type { CertificatePolicy } from "./certificatePolicy.js";
 
 const rsa = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]) };
 
-/** What a create request makes: a new key and its CSR, and for issuer Self the certificate as well. */
+/** What a create request makes: a new key and its CSR, and when the vault issues it, the certificate as well. */
 export interface IssuedFromPolicy {
   /** Unencrypted PKCS#8 PEM of the new key. */
   keyPem: string;
   /** DER of the PKCS#10 request, as the pending operation's `csr` carries it (base64). */
   csrDer: Buffer;
-  /** Issuer Self only: the self-signed certificate the operation completes with. */
+  /** The certificate the operation completes with (issuer Self, or a CA Key Vault works with); null: a merge does. */
   certificate: IssuedCertificate | null;
+  /** Issuer certificates after the leaf (the CA's), empty for Self. */
+  chainPems: string[];
 }
+
+/**
+ * Who signs the new certificate: "self" (issuer Self), a CA key (an issuer object whose provider Key Vault works
+ * with: the stand-in plays that CA), or null (any other issuer: the operation waits for a person's merge).
+ */
+export type PolicySigner = "self" | { certPem: string; keyPem: string } | null;
 
 /** Adds calendar months, as Key Vault does for `validity_months`. */
 function addMonths(date: Date, months: number): Date {
@@ -24,24 +32,29 @@ function addMonths(date: Date, months: number): Date {
 }
 
 /**
- * Makes the key material for a create request. For issuer Self the certificate runs from 10 minutes before
- * `now` (as the service backdates `nbf`) for `validity_months` calendar months. `reuse_key` is not honoured:
- * every version gets a new key.
+ * Makes the key material for a create request. When the vault issues the certificate itself (`signer` not null)
+ * it runs from 10 minutes before `now` (as the service backdates `nbf`) for `validity_months` calendar months.
+ * `reuse_key` is not honoured: every version gets a new key.
  */
-export async function issueFromPolicy(policy: CertificatePolicy, now: Date): Promise<IssuedFromPolicy> {
+export async function issueFromPolicy(
+  policy: CertificatePolicy,
+  now: Date,
+  signer: PolicySigner,
+): Promise<IssuedFromPolicy> {
   const { subject, sans, validity_months: months } = policy.x509_props;
   const keyBits = policy.key_props.key_size;
   let keyPem: string;
   let keys: webcrypto.CryptoKeyPair;
   let certificate: IssuedCertificate | null = null;
 
-  if (policy.issuer.name.toLowerCase() === "self") {
+  if (signer !== null) {
     certificate = await issueCertificate({
       subject,
       notBefore: new Date(now.getTime() - 10 * 60_000),
       notAfter: addMonths(now, months),
       keyBits,
       hosts: [...(sans.dns_names ?? []), ...(sans.ipAddresses ?? [])],
+      ...(signer === "self" ? {} : { issuer: signer }),
     });
     keyPem = certificate.keyPem;
     const pkcs8 = Buffer.from(keyPem.replace(/-----[A-Z ]+-----|\s/g, ""), "base64");
@@ -76,5 +89,10 @@ export async function issueFromPolicy(policy: CertificatePolicy, now: Date): Pro
     signingAlgorithm: rsa,
     extensions,
   });
-  return { keyPem, csrDer: Buffer.from(csr.rawData), certificate };
+  return {
+    keyPem,
+    csrDer: Buffer.from(csr.rawData),
+    certificate,
+    chainPems: signer !== null && signer !== "self" ? [signer.certPem] : [],
+  };
 }

@@ -1,5 +1,6 @@
 import { SECRET_CONTENT_TYPES, type SecretContentType } from "./certificatePolicy.js";
 import type { StoredCertificate, StoredVersion, VaultStore } from "./createVaultStore.js";
+import type { IssuerStore } from "./issuerStore.js";
 import { KeyVaultError } from "./KeyVaultError.js";
 import { secretValue } from "./secretValue.js";
 import { vaultJson } from "./vaultJson.js";
@@ -25,15 +26,22 @@ const RESERVED = new Set(["versions", "policy", "create", "pending"]);
 /** Page size when `maxresults` is not given, and the largest the service allows. */
 const MAX_RESULTS = 25;
 
+/** What a request reaches: the certificates (and their create operations) and the issuer objects. */
+export interface VaultState {
+  store: VaultStore;
+  issuers: IssuerStore;
+}
+
 /**
  * The REST subset the stand-in serves: certificates (get, versions, list, policy, update, create, pending
- * operation, merge) and certificate-backed secrets (get). Everything else is 501.
+ * operation, merge), certificate issuers (get, set) and certificate-backed secrets (get). Everything else is 501.
  */
 export async function routeRequest(
-  store: VaultStore,
+  vault: VaultState,
   url: string,
   request: RouteRequest,
 ): Promise<RouteResponse> {
+  const { store } = vault;
   const { method, segments, query, body } = request;
   const [collection, name, third, fourth] = segments;
   const version = third === undefined || third === "" ? undefined : third;
@@ -42,8 +50,23 @@ export async function routeRequest(
   if (collection === "certificates" && name === undefined && method === "GET") {
     return ok(listCertificates(store, url, query));
   }
+  // `issuers` is not a certificate name: `/certificates/issuers/{name}` are the issuer objects.
+  if (collection === "certificates" && name === "issuers") {
+    if (third && segments.length === 3 && method === "GET") {
+      return ok(vaultJson.issuerBundle(url, vault.issuers.require(third)));
+    }
+    if (third && segments.length === 3 && method === "PUT") {
+      return ok(vaultJson.issuerBundle(url, vault.issuers.set(third, body)));
+    }
+    throw KeyVaultError.notImplemented(method, `/${segments.join("/")}`);
+  }
   if (collection === "certificates" && name && segments.length === 3) {
-    if (third === "versions" && method === "GET") return ok(listVersions(store, url, name, query));
+    if (third === "versions" && method === "GET") {
+      const listed = listVersions(store, url, name, query);
+      // The page is built: completing now is "after the list was served, before the client's next request".
+      if (store.createCompletion === "after-versions-list") store.completeIssued(name);
+      return ok(listed);
+    }
     if (third === "policy" && method === "GET")
       return ok(vaultJson.policy(url, requireCertificate(store, name)));
     if (third === "create" && method === "POST") {
@@ -59,6 +82,7 @@ export async function routeRequest(
     }
     if (third === "pending") {
       if (method === "GET") {
+        if (store.createCompletion === "on-pending-read") store.completeIssued(name);
         const certificate = store.get(name);
         if (!certificate?.operation) throw KeyVaultError.pendingNotFound(name);
         return ok(vaultJson.operation(url, certificate, certificate.operation));

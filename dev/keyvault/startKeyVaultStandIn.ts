@@ -4,8 +4,10 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { issueServerTls } from "../pki/serverTls.js";
 import { createTokenVerifier, KEY_VAULT_AUDIENCE, type Caller } from "./createTokenVerifier.js";
-import { createVaultStore } from "./createVaultStore.js";
+import { rolesGrant, type KeyVaultRole } from "./builtInRoles.js";
+import { createVaultStore, type CreateCompletion } from "./createVaultStore.js";
 import { dataActionFor } from "./dataActionFor.js";
+import { createIssuerStore } from "./issuerStore.js";
 import { KeyVaultError } from "./KeyVaultError.js";
 import { routeRequest } from "./routeRequest.js";
 
@@ -21,10 +23,31 @@ export interface KeyVaultStandInOptions {
   port?: number;
   /** Milliseconds since the epoch; drives token lifetime checks, timestamps and createDelayMs. */
   now?: () => number;
-  /** Object ids (`oid`) allowed to use the vault; when set, other callers get 403 ForbiddenByRbac. */
+  /**
+   * Object ids (`oid`) allowed every data action (as with Key Vault Administrator). With this or `roleAssignments`
+   * set, the vault uses Azure RBAC: a caller whose roles do not grant a request's data action gets 403
+   * ForbiddenByRbac.
+   */
   allowedPrincipals?: string[];
-  /** How long a create with issuer Self stays inProgress (on the `now` clock). 0: completed on the first poll. */
+  /** Built-in roles per object id (`oid`); each grants only its data actions (see builtInRoles.ts). */
+  roleAssignments?: Record<string, readonly KeyVaultRole[]>;
+  /**
+   * How long a create the vault issues itself (issuer Self, or an issuer object of a partnered CA) stays inProgress
+   * (on the `now` clock), with `createCompletion` "after-delay". 0: completed on the first read.
+   */
   createDelayMs?: number;
+  /** When such a create completes; default "after-delay". The other modes provoke races (see CreateCompletion). */
+  createCompletion?: CreateCompletion;
+}
+
+/** Options of {@link KeyVaultStandIn.setIssuer}: what SetCertificateIssuer takes. */
+export interface IssuerOptions {
+  /** The CA: "DigiCert" and "GlobalSign" are partnered (the stand-in issues for them); others wait for a merge. */
+  provider: string;
+  accountId?: string;
+  /** Kept, never served (the service never returns it). */
+  password?: string;
+  organizationId?: string;
 }
 
 /** Options of {@link KeyVaultStandIn.importCertificate}. */
@@ -87,6 +110,17 @@ export interface KeyVaultStandIn {
   setEnabled(name: string, version: string, enabled: boolean): void;
   /** The certificate's versions, oldest first; empty for an unknown name. */
   getVersions(name: string): CertificateVersionInfo[];
+  /** Adds or replaces a certificate issuer object (as SetCertificateIssuer does). */
+  setIssuer(name: string, issuer: IssuerOptions): void;
+  /**
+   * Starts a create operation with the certificate's own policy, as Key Vault's AutoRenew lifetime action or a
+   * person does — not through the app. Returns the pending version.
+   */
+  startCreate(name: string): Promise<string>;
+  /** Replaces a principal's roles on the vault (an empty list removes its access); turns RBAC on. */
+  setRoles(principalId: string, roles: readonly KeyVaultRole[]): void;
+  /** Changes when creates the vault issues itself complete (see KeyVaultStandInOptions.createCompletion). */
+  setCreateCompletion(completion: CreateCompletion): void;
   /** Every request answered, oldest first. */
   readonly requests: VaultRequest[];
   resetRequests(): void;
@@ -106,10 +140,21 @@ const MAX_BODY_BYTES = 1 << 20;
  */
 export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Promise<KeyVaultStandIn> {
   const now = options.now ?? Date.now;
-  const store = createVaultStore(now, options.createDelayMs ?? 0);
+  const issuers = createIssuerStore(now);
+  const store = createVaultStore(now, {
+    issuers,
+    ...(options.createCompletion ? { createCompletion: options.createCompletion } : {}),
+    ...(options.createDelayMs !== undefined ? { createDelayMs: options.createDelayMs } : {}),
+  });
   const verify = createTokenVerifier({ jwksUri: options.jwksUri, issuer: options.issuer, now });
   const challenge = `Bearer authorization="${options.authorityHost.replace(/\/+$/, "")}/${options.tenantId}", resource="${KEY_VAULT_AUDIENCE}"`;
-  const allowed = options.allowedPrincipals ? new Set(options.allowedPrincipals) : null;
+  // Azure RBAC: principal → roles. Null: no RBAC (every authenticated caller may do everything).
+  let roles: Map<string, readonly KeyVaultRole[]> | null =
+    options.allowedPrincipals || options.roleAssignments ? new Map() : null;
+  for (const oid of options.allowedPrincipals ?? []) roles?.set(oid, ["Key Vault Administrator"]);
+  for (const [oid, assigned] of Object.entries(options.roleAssignments ?? {})) {
+    roles?.set(oid, [...(roles.get(oid) ?? []), ...assigned]);
+  }
   const requests: VaultRequest[] = [];
   let throttle = { remaining: 0, retryAfterSeconds: 1 };
   let url = "";
@@ -156,14 +201,11 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
         throw KeyVaultError.throttled(throttle.retryAfterSeconds);
       }
       const segments = parsed.pathname.slice(1).split("/").map(decodeURIComponent);
-      if (allowed && !allowed.has(caller.oid)) {
-        throw KeyVaultError.forbiddenByRbac(
-          caller,
-          dataActionFor(method, segments),
-          `/vaults/keyvault-stand-in${parsed.pathname}`,
-        );
+      const action = dataActionFor(method, segments);
+      if (roles && !rolesGrant(roles.get(caller.oid) ?? [], action)) {
+        throw KeyVaultError.forbiddenByRbac(caller, action, `/vaults/keyvault-stand-in${parsed.pathname}`);
       }
-      response = await routeRequest(store, url, {
+      response = await routeRequest({ store, issuers }, url, {
         method,
         segments,
         query: parsed.searchParams,
@@ -237,6 +279,24 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
         notBefore: v.notBeforeSeconds === null ? null : new Date(v.notBeforeSeconds * 1000),
         expiresOn: v.expiresSeconds === null ? null : new Date(v.expiresSeconds * 1000),
       }));
+    },
+    setIssuer(name, issuer) {
+      issuers.set(name, {
+        provider: issuer.provider,
+        credentials: { account_id: issuer.accountId, pwd: issuer.password },
+        ...(issuer.organizationId ? { org_details: { id: issuer.organizationId } } : {}),
+      });
+    },
+    async startCreate(name) {
+      const certificate = await store.beginCreate(name, {});
+      return certificate.operation!.version;
+    },
+    setCreateCompletion(completion) {
+      store.createCompletion = completion;
+    },
+    setRoles(principalId, assigned) {
+      roles ??= new Map();
+      roles.set(principalId, [...assigned]);
     },
     resetRequests() {
       requests.length = 0;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { SecretContentType } from "./certificatePolicy.js";
 import type { StoredCertificate, StoredOperation, StoredVersion } from "./createVaultStore.js";
+import type { StoredIssuer } from "./issuerStore.js";
 
 /** Soft delete is on by default for new vaults: 90 days, purge allowed. */
 const RECOVERY = { recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90 } as const;
@@ -85,6 +86,35 @@ export const vaultJson = {
         enabled: true,
         created: certificate.policyCreatedSeconds,
         updated: certificate.policyUpdatedSeconds,
+      },
+    };
+  },
+
+  /**
+   * IssuerBundle, in the shape the service answers Get/Set Certificate Issuer with (recorded in
+   * Azure/azure-sdk-for-js `sdk/keyvault/keyvault-certificates/recordings/node/
+   * certificates_client__create_read_update_and_delete/recording_can_create_read_and_delete_a_certificate_issuer.js`):
+   * `credentials` carries `account_id` only — the password (`pwd`) is never returned — and `org_details` gains
+   * `zip: 0`.
+   */
+  issuerBundle(url: string, issuer: StoredIssuer) {
+    return {
+      id: `${url}/certificates/issuers/${issuer.name}`,
+      provider: issuer.provider,
+      ...(issuer.accountId !== null ? { credentials: { account_id: issuer.accountId } } : {}),
+      ...(issuer.organizationId !== null || issuer.adminDetails !== null
+        ? {
+            org_details: {
+              ...(issuer.organizationId !== null ? { id: issuer.organizationId } : {}),
+              zip: 0,
+              ...(issuer.adminDetails !== null ? { admin_details: issuer.adminDetails } : {}),
+            },
+          }
+        : {}),
+      attributes: {
+        enabled: issuer.enabled,
+        created: issuer.createdSeconds,
+        updated: issuer.updatedSeconds,
       },
     };
   },

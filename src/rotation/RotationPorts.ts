@@ -16,12 +16,21 @@ export interface LatestVersion {
 export interface RenewableCertificate {
   /** The latest completed version, or null when there is none. */
   latest(name: string): Promise<LatestVersion | null>;
+  /** The completed, enabled versions, newest first (the first is the latest): one list read. */
+  versions(name: string): Promise<LatestVersion[]>;
   /** A create operation is in progress. */
   hasPendingOperation(name: string): Promise<boolean>;
-  /** Key Vault can renew the issuer itself (Self, DigiCert, GlobalSign). */
+  /**
+   * Key Vault issues a new version itself: the policy's issuer is Self, or an issuer object whose provider is a
+   * partnered CA (DigiCert, GlobalSign). Unknown and any other provider: a person merges a CSR. Throws (never
+   * answers false) when the issuer cannot be read.
+   */
   isRenewable(name: string): Promise<boolean>;
-  /** Starts a new version with the existing policy; does not wait for it. */
-  createVersion(name: string): Promise<void>;
+  /**
+   * Starts a new version with the existing policy; does not wait for it. "in-progress": Key Vault refused because a
+   * create operation is already running (started since the last observation), which the next run awaits.
+   */
+  createVersion(name: string): Promise<"started" | "in-progress">;
   /** A version with its private key, parsed and checked. */
   load(name: string, version: string): Promise<CertificateCredential>;
 }
@@ -43,4 +52,9 @@ export interface RotationPorts {
   verify(credential: CertificateCredential): Promise<void>;
   /** Makes the token path use the new version now (credentials.reload). */
   switchTo(version: string): Promise<void>;
+  /**
+   * Called before every step: resolves while this run holds the rotation lease (renewing it when due); throws
+   * (LEASE_LOST) when another instance took it over, so this run stops before acting again.
+   */
+  keepLease(): Promise<void>;
 }

@@ -5,8 +5,10 @@ import type { Clock } from "../clock/Clock.js";
 import type { Config } from "../config/Config.js";
 import type { CredentialProvider } from "../credentials/AppCredential.js";
 import { M2mError } from "../errors.js";
+import { cachedApplicationReads } from "../graph/cachedApplicationReads.js";
 import type { GraphApplications } from "../graph/GraphApplications.js";
 import type { Logger } from "../logging/Logger.js";
+import { holdLease } from "../state/holdLease.js";
 import type { LeaseStore } from "../state/LeaseStore.js";
 import { acquireWithCertificate } from "../tokens/acquireWithCertificate.js";
 import type { LatestVersion, RenewableCertificate, RotationPorts, RotationStore } from "./RotationPorts.js";
@@ -45,8 +47,12 @@ export interface RotationService {
   readonly managed: { vaultUrl: string; name: string } | null;
 }
 
-/** Lease time for one rotation run: Key Vault and Graph calls, one token request, the wait for a new version. */
-const LEASE_MS = 10 * 60_000;
+/**
+ * Lease time of a rotation. The holder renews it every third of this while it works, so the lease outlives the run
+ * however long a step takes; a holder that crashed stops renewing, and the lease is free this long after its last
+ * renewal. Between steps the holder checks it still holds the lease (see holdLease).
+ */
+export const ROTATION_LEASE_MS = 10 * 60_000;
 /** Checks for the new version Key Vault is issuing: 0.25 s, 0.5 s, 1 s, then every 2 s, about a minute in all. */
 const VERSION_POLL_MS = [250, 500, 1_000, ...Array<number>(29).fill(2_000)];
 
@@ -64,6 +70,8 @@ export function createRotationService(deps: {
   clock: Clock;
   /** Waits between checks for a new version; a parameter so tests do not wait. */
   sleep?: (ms: number) => Promise<void>;
+  /** Waits between renewals of the rotation lease (default: a real timer); a parameter so tests decide when. */
+  leaseHeartbeat?: (ms: number, signal: AbortSignal) => Promise<void>;
 }): RotationService {
   let objectId: Promise<string> | null = null;
   const wait = deps.sleep ?? ((ms: number) => sleep(ms));
@@ -100,19 +108,30 @@ export function createRotationService(deps: {
       }
       // Unique per call: two renewals in one process (the timer and a POST) must not share the lease.
       const owner = `${process.env.WEBSITE_INSTANCE_ID?.slice(0, 12) ?? `${hostname()}-${process.pid}`}/renew/${randomUUID().slice(0, 8)}`;
-      const lease = await deps.leases.acquire(
+      const acquired = await deps.leases.acquire(
         `rotation-${source.certificateName.toLowerCase()}`,
         owner,
-        LEASE_MS,
+        ROTATION_LEASE_MS,
       );
-      if (!lease.acquired) {
+      if (!acquired.acquired) {
         throw new RotationBusyError(
           "ROTATION_IN_PROGRESS",
-          `Another rotation of '${source.certificateName}' is running (${lease.heldBy}, until ${lease.expiresAt.toISOString()}).`,
+          `Another rotation of '${source.certificateName}' is running (${acquired.heldBy}, until ${acquired.expiresAt.toISOString()}).`,
         );
       }
+      const lease = holdLease({
+        leases: deps.leases,
+        lease: acquired.lease,
+        ttlMs: ROTATION_LEASE_MS,
+        clock: deps.clock,
+        logger,
+        ...(deps.leaseHeartbeat ? { wait: deps.leaseHeartbeat } : {}),
+      });
       try {
-        objectId ??= deps.graph.getByAppId(deps.config.clientId).then(
+        // One read of the application per run, and one more after each key it adds or removes (Graph throttles
+        // keyCredentials reads per tenant), however often the run observes it while Key Vault issues the version.
+        const graph = cachedApplicationReads(deps.graph);
+        objectId ??= graph.getByAppId(deps.config.clientId).then(
           (application) => application.id,
           (error: unknown) => {
             objectId = null;
@@ -122,12 +141,13 @@ export function createRotationService(deps: {
         const applicationObjectId = await objectId;
         const ports: RotationPorts = {
           vault: deps.vault,
-          graph: deps.graph,
+          graph,
           store: deps.store,
           verify: (certificate) => acquireWithCertificate(deps.config, certificate),
           switchTo: async (version) => {
             await deps.credentials.reload(`rotation switched to version ${version}`);
           },
+          keepLease: () => lease.keep(),
         };
         const run = (restart: boolean) =>
           rotateCertificate(
@@ -179,7 +199,13 @@ export function createRotationService(deps: {
         }
         return { ...report, actions };
       } finally {
-        await deps.leases.release(lease.lease);
+        // Never instead of the run's own outcome: a lease that could not be released expires on its own.
+        await lease.release().catch((error: unknown) => {
+          logger.warn("Could not release the rotation lease; it expires on its own", {
+            certificate: source.certificateName,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        });
       }
     },
   };

@@ -5,10 +5,12 @@ import type { Clock } from "../clock/Clock.js";
 import { isLoopbackUrl } from "../credentials/isLoopbackUrl.js";
 import { checkCertificateCredential } from "../credentials/certificate/checkCertificateCredential.js";
 import { parseKeyVaultSecret } from "../credentials/certificate/parseKeyVaultSecret.js";
+import { M2mError } from "../errors.js";
+import { isPartneredProvider, issuerKind, PARTNERED_PROVIDERS } from "./issuerKind.js";
 import type { LatestVersion, RenewableCertificate } from "./RotationPorts.js";
 
-/** Issuers Key Vault renews by itself when a new version is created with the existing policy. */
-const RENEWABLE_ISSUERS = new Set(["self", "digicert", "globalsign"]);
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The rotation's view of a Key Vault certificate, through the official SDKs. */
 export function keyVaultRenewableCertificate(
@@ -19,26 +21,30 @@ export function keyVaultRenewableCertificate(
   const options = { disableChallengeResourceVerification: isLoopbackUrl(vaultUrl) };
   const certificates = new CertificateClient(vaultUrl, credential, options);
   const secrets = new SecretClient(vaultUrl, credential, options);
+  async function versions(name: string): Promise<LatestVersion[]> {
+    // A pending version has no certificate yet: only completed, enabled versions count.
+    const found: (LatestVersion & { createdOn: number; at: number })[] = [];
+    for await (const properties of certificates.listPropertiesOfCertificateVersions(name)) {
+      if (!properties.version || !properties.x509Thumbprint || properties.enabled === false) continue;
+      found.push({
+        version: properties.version,
+        thumbprintSha1: Buffer.from(properties.x509Thumbprint).toString("hex").toUpperCase(),
+        expiresOn: properties.expiresOn ?? null,
+        notBefore: properties.notBefore ?? null,
+        createdOn: properties.createdOn?.getTime() ?? 0,
+        at: found.length,
+      });
+    }
+    // Newest first; of versions created in the same second, the one listed last.
+    return found
+      .sort((a, b) => b.createdOn - a.createdOn || b.at - a.at)
+      .map(({ createdOn: _createdOn, at: _at, ...version }) => version);
+  }
+
   return {
+    versions,
     async latest(name) {
-      // The newest version may be a pending one (no certificate yet): take the newest completed, enabled version.
-      let best: (LatestVersion & { createdOn: number }) | null = null;
-      for await (const properties of certificates.listPropertiesOfCertificateVersions(name)) {
-        if (!properties.version || !properties.x509Thumbprint || properties.enabled === false) continue;
-        const createdOn = properties.createdOn?.getTime() ?? 0;
-        if (!best || createdOn >= best.createdOn) {
-          best = {
-            version: properties.version,
-            thumbprintSha1: Buffer.from(properties.x509Thumbprint).toString("hex").toUpperCase(),
-            expiresOn: properties.expiresOn ?? null,
-            notBefore: properties.notBefore ?? null,
-            createdOn,
-          };
-        }
-      }
-      if (!best) return null;
-      const { createdOn: _createdOn, ...latest } = best;
-      return latest;
+      return (await versions(name))[0] ?? null;
     },
     async hasPendingOperation(name) {
       try {
@@ -52,12 +58,37 @@ export function keyVaultRenewableCertificate(
     },
     async isRenewable(name) {
       const policy = await certificates.getCertificatePolicy(name);
-      return RENEWABLE_ISSUERS.has((policy.issuerName ?? "").toLowerCase());
+      const issuer = issuerKind(policy.issuerName);
+      // The provider of the issuer object decides, not its name: an object called "corp-tls" may be DigiCert.
+      if (issuer.kind !== "object") return issuer.kind === "self";
+      let provider: string | undefined;
+      try {
+        provider = (await certificates.getIssuer(issuer.name)).provider;
+      } catch (error) {
+        throw issuerReadError(error, { vaultUrl, certificate: name, issuer: issuer.name });
+      }
+      return isPartneredProvider(provider);
     },
     async createVersion(name) {
       const policy = await certificates.getCertificatePolicy(name);
-      // Start it and return: the next run awaits the pending operation instead of holding a function open.
-      await certificates.beginCreateCertificate(name, policy);
+      try {
+        // Start it and return: the next run awaits the pending operation instead of holding a function open.
+        await certificates.beginCreateCertificate(name, policy);
+        return "started";
+      } catch (error) {
+        // Key Vault allows one create operation at a time: one began since the observation (AutoRenew, a person).
+        if (statusOf(error) === 409) return "in-progress";
+        if (statusOf(error) === 403) {
+          throw new M2mError(
+            "KEYVAULT_FORBIDDEN",
+            `The app's identity may not create a new version of '${name}' in ${vaultUrl} (Microsoft.KeyVault/vaults/certificates/create/action). ` +
+              `Grant it the 'Key Vault Certificates Officer' role on the vault (az role assignment create --role "Key Vault Certificates Officer" --assignee <principal id> --scope <vault resource id>), ` +
+              `or the Create certificate permission where the vault uses access policies. Key Vault said: ${messageOf(error)}`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
     },
     async load(name, version) {
       const secret = await secrets.getSecret(name, { version });
@@ -69,4 +100,37 @@ export function keyVaultRenewableCertificate(
       return parsed;
     },
   };
+}
+
+/**
+ * Why the issuer object could not be read, and what to do. A 403 is not "manual": the app cannot tell whether Key
+ * Vault renews the certificate itself, so it says which role grants the read (certificatecas/read: Key Vault
+ * Certificates Officer, Key Vault Administrator or Key Vault Reader — not Key Vault Certificate User).
+ */
+function issuerReadError(
+  error: unknown,
+  where: { vaultUrl: string; certificate: string; issuer: string },
+): unknown {
+  const { vaultUrl, certificate, issuer } = where;
+  const status = statusOf(error);
+  if (status === 403) {
+    return new M2mError(
+      "KEYVAULT_ISSUER_FORBIDDEN",
+      `The app's identity may not read the certificate issuer '${issuer}' that the policy of '${certificate}' names in ${vaultUrl} (Microsoft.KeyVault/vaults/certificatecas/read), ` +
+        `so it cannot tell whether Key Vault renews the certificate itself or a person must merge a CSR. ` +
+        `Grant the identity the 'Key Vault Certificates Officer' role on the vault (az role assignment create --role "Key Vault Certificates Officer" --assignee <principal id> --scope <vault resource id>; it also lets the app create the new version), ` +
+        `or the Get Issuers certificate permission where the vault uses access policies. Key Vault said: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+  if (status === 404) {
+    return new M2mError(
+      "KEYVAULT_ISSUER_NOT_FOUND",
+      `The policy of '${certificate}' in ${vaultUrl} names the issuer '${issuer}', which is not an issuer object in the vault (nor Self or Unknown), so Key Vault cannot issue a new version with it. ` +
+        `Create the issuer (az keyvault certificate issuer create --vault-name <vault> --issuer-name ${issuer} --provider-name <${PARTNERED_PROVIDERS.join("|")}> --account-id <id> --password <key>) ` +
+        `or set the policy's issuer to Self or Unknown (az keyvault certificate set-attributes --vault-name <vault> --name ${certificate} --policy @policy.json). Key Vault said: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+  return error;
 }

@@ -5,10 +5,13 @@ export type RotationAction =
   | { kind: "start" }
   | { kind: "create-version" }
   | { kind: "await-version" }
-  | { kind: "add-key" }
-  | { kind: "verify" }
+  /** Register `version` (the latest in Key Vault, new since the rotation started) on the app registration. */
+  | { kind: "add-key"; version: string }
+  /** Prove `version` (the rotation's new version) gets a token, then switch to it. */
+  | { kind: "verify"; version: string }
   | { kind: "wait"; until: string }
-  | { kind: "remove-key" }
+  /** Remove the old key; the proof is signed by `version` (the rotation's new version). */
+  | { kind: "remove-key"; version: string }
   | { kind: "done" }
   | { kind: "manual" };
 
@@ -21,7 +24,10 @@ export interface RotationObservation {
   pendingOperation: boolean;
   /** SHA-1 thumbprints (hex, upper case) of the certificates registered on the app registration. */
   registeredThumbprints: readonly string[];
-  /** Key Vault can renew the certificate's issuer itself (Self, DigiCert, GlobalSign). */
+  /**
+   * Key Vault issues a new version itself (issuer Self, or an issuer object of a partnered CA). Consulted only when
+   * the rotation needs a new version and none is coming: it decides between create-version and manual.
+   */
   renewable: boolean;
 }
 
@@ -34,22 +40,22 @@ export function nextRotationAction(record: RotationRecord | null, seen: Rotation
   if (!record) return { kind: "start" };
   const step = record.step === "failed" ? (record.resumeStep ?? "renewing") : record.step;
   if (step === "completed") return { kind: "done" };
-  switch (step) {
-    case "manual":
-    case "renewing": {
-      const renewed = seen.latest && seen.latest.version !== record.oldVersion;
-      if (renewed) return { kind: "add-key" };
-      if (seen.pendingOperation) return { kind: "await-version" };
-      return seen.renewable ? { kind: "create-version" } : { kind: "manual" };
+  const { newVersion } = record;
+  // Past renewing a record names its new version; one that does not (damaged) renews again, as far as the world says.
+  if (step === "verifying" && newVersion) return { kind: "verify", version: newVersion };
+  if (step === "switched" && newVersion) {
+    if (!seen.registeredThumbprints.includes(record.oldThumbprintSha1)) return { kind: "done" };
+    if (record.retireAfter && seen.now.getTime() < Date.parse(record.retireAfter)) {
+      return { kind: "wait", until: record.retireAfter };
     }
-    case "verifying":
-      return { kind: "verify" };
-    case "switched": {
-      if (!seen.registeredThumbprints.includes(record.oldThumbprintSha1)) return { kind: "done" };
-      if (record.retireAfter && seen.now.getTime() < Date.parse(record.retireAfter)) {
-        return { kind: "wait", until: record.retireAfter };
-      }
-      return { kind: "remove-key" };
-    }
+    return { kind: "remove-key", version: newVersion };
   }
+  // renewing or manual. A version other than the one rotated from is the rotation's: created by it, by Key Vault
+  // (AutoRenew, a partnered CA) or merged by a person since the rotation started.
+  if (seen.latest && seen.latest.version !== record.oldVersion) {
+    return { kind: "add-key", version: seen.latest.version };
+  }
+  // While a create operation exists it is the source of truth: a new version is coming; never start another.
+  if (seen.pendingOperation) return { kind: "await-version" };
+  return seen.renewable ? { kind: "create-version" } : { kind: "manual" };
 }

@@ -18,9 +18,10 @@ export interface RotationOptions {
   /** Start a new rotation when the last one has completed (renew again); otherwise a completed rotation is done. */
   restart?: boolean;
   /**
-   * The version the token path uses, when a new rotation starts: it is the one rotated from. Default: the latest
-   * in Key Vault. Given when a newer version already exists (created outside a rotation), which the rotation then
-   * adopts — registers, proves and switches to — instead of creating another.
+   * The version the token path uses, when a new rotation starts: it is the one rotated from. Default: the newest
+   * version in Key Vault registered on the app registration (else the latest). Given when a newer version already
+   * exists (created outside a rotation), which the rotation then adopts — registers, proves and switches to —
+   * instead of creating another.
    */
   from?: { version: string; thumbprintSha1: string };
 }
@@ -46,7 +47,7 @@ const hex = (base64: string | null) =>
  * app registration (addKey, proof signed by the current certificate), prove the new certificate works, switch the
  * token path to it, and after the grace period remove the old key (removeKey, proof signed by the new one).
  * Every step is saved (ETag-guarded) before the next starts, so a crash resumes at the right step and two instances
- * never both act: the loser of a save stops.
+ * never both act: the loser of a save stops, and so does a holder that lost the rotation lease.
  */
 export async function rotateCertificate(
   options: RotationOptions,
@@ -71,125 +72,130 @@ export async function rotateCertificate(
     etag = result.etag;
     return true;
   };
-  const step = async (to: RotationStep, changes: Partial<RotationRecord> = {}) =>
-    save({ ...record!, ...changes, step: to, resumeStep: null, attempts: 0, lastError: null });
+  const stepTo = (from: RotationRecord, to: RotationStep, changes: Partial<RotationRecord> = {}) =>
+    save({ ...from, ...changes, step: to, resumeStep: null, attempts: 0, lastError: null });
+
+  /**
+   * One consistent observation. The reads of Graph and of Key Vault are independent and run together; within Key
+   * Vault the pending operation is read first, then the versions: a create that completes between the two reads then
+   * shows its version in the list. Read the other way round, it could look like "no new version" followed by "no
+   * operation" — and a second version would be created.
+   */
+  const observe = async () => {
+    const [application, vault] = await Promise.all([
+      ports.graph.get(options.applicationObjectId),
+      (async () => {
+        const pendingOperation = await ports.vault.hasPendingOperation(name);
+        return { pendingOperation, versions: await ports.vault.versions(name) };
+      })(),
+    ]);
+    return { application, ...vault };
+  };
 
   for (let guard = 0; guard < 10; guard++) {
-    const application = await ports.graph.get(options.applicationObjectId);
+    // Before every step: this run must still hold the rotation lease (another instance may otherwise act too).
+    await ports.keepLease();
+    const { application, versions, pendingOperation } = await observe();
+    const latest = versions[0] ?? null;
     const registered = application.keyCredentials.map((k) => hex(k.customKeyIdentifier));
-    const latest = await ports.vault.latest(name);
-    const action = nextRotationAction(record, {
-      now: deps.clock(),
-      latest,
-      pendingOperation: await ports.vault.hasPendingOperation(name),
-      registeredThumbprints: registered,
-      renewable: await ports.vault.isRenewable(name),
-    });
-    actions.push(action.kind);
-    deps.logger.info("Rotation step", {
-      certificate: name,
-      step: record?.step ?? null,
-      action: action.kind,
-      dryRun: options.dryRun,
-    });
+    const seen = { now: deps.clock(), latest, pendingOperation, registeredThumbprints: registered };
+    let action = nextRotationAction(record, { ...seen, renewable: true });
     const current: RotationRecord | null = record;
+    const announce = (kind: RotationAction["kind"]) => {
+      actions.push(kind);
+      deps.logger.info("Rotation step", {
+        certificate: name,
+        step: current?.step ?? null,
+        action: kind,
+        dryRun: options.dryRun,
+      });
+    };
+
+    if (action.kind === "start" || current === null) {
+      announce("start");
+      // Rotate from the newest version registered on the app registration (it signs addKey's proof); a newer one
+      // — a create that completed just now, say — is the rotation's new version, not the one it starts from.
+      const from = options.from ?? versions.find((v) => registered.includes(v.thumbprintSha1)) ?? latest;
+      if (!from) throw new Error(`Key Vault has no completed version of '${name}' to rotate from`);
+      const oldKey = application.keyCredentials.find(
+        (k) => hex(k.customKeyIdentifier) === from.thumbprintSha1,
+      );
+      const started = newRotation(name, from, oldKey?.keyId ?? null, deps.clock());
+      if (!(await save(started))) return { actions, record, stoppedAt: "conflict" };
+      continue;
+    }
+
     try {
+      // The issuer decides only between creating a version and asking a person, so it is read only then (reading an
+      // issuer object needs its own permission; Self needs no read). A failed read fails the step: it is no answer.
+      if (action.kind === "create-version" && !(await ports.vault.isRenewable(name))) {
+        action = nextRotationAction(current, { ...seen, renewable: false });
+      }
+      announce(action.kind);
       switch (action.kind) {
-        case "start": {
-          const from = options.from ?? latest;
-          if (!from) throw new Error(`Key Vault has no completed version of '${name}' to rotate from`);
-          const oldKey = application.keyCredentials.find(
-            (k) => hex(k.customKeyIdentifier) === from.thumbprintSha1,
-          );
-          const now = deps.clock().toISOString();
-          const started: RotationRecord = {
-            certificateName: name,
-            step: "renewing",
-            resumeStep: null,
-            startedAt: now,
-            updatedAt: now,
-            oldVersion: from.version,
-            oldThumbprintSha1: from.thumbprintSha1,
-            newVersion: null,
-            newThumbprintSha1: null,
-            newKeyId: null,
-            oldKeyId: oldKey?.keyId ?? null,
-            switchedAt: null,
-            retireAfter: null,
-            completedAt: null,
-            attempts: 0,
-            lastError: null,
-          };
-          if (!(await save(started))) return { actions, record, stoppedAt: "conflict" };
-          continue;
+        case "create-version": {
+          if (options.dryRun) return { actions, record, stoppedAt: "create-version" };
+          const created = await ports.vault.createVersion(name);
+          // Refused because a create began since the observation: that one is the rotation's new version.
+          return { actions, record, stoppedAt: created === "started" ? "create-version" : "await-version" };
         }
-        case "create-version":
-          if (!options.dryRun) await ports.vault.createVersion(name);
-          return { actions, record, stoppedAt: "create-version" };
         case "await-version":
+          return { actions, record, stoppedAt: "await-version" };
         case "manual":
-          if (action.kind === "manual" && current!.step !== "manual" && !(await step("manual"))) {
+          if (current.step !== "manual" && !(await stepTo(current, "manual"))) {
             return { actions, record, stoppedAt: "conflict" };
           }
-          return { actions, record, stoppedAt: action.kind };
+          return { actions, record, stoppedAt: "manual" };
         case "add-key": {
-          const version = latest!.version;
+          const { version } = action;
           const added = await ports.vault.load(name, version);
           let keyId =
             application.keyCredentials.find((k) => hex(k.customKeyIdentifier) === added.thumbprintSha1)
               ?.keyId ?? null;
           if (!keyId) {
             // Graph accepts the proof only if a currently valid registered key signed it: the old version's.
-            checkCanAddKey(application.keyCredentials, current!, options, deps.clock());
-            const signer = await ports.vault.load(name, current!.oldVersion);
+            checkCanAddKey(application.keyCredentials, current, options, deps.clock());
+            const signer = await ports.vault.load(name, current.oldVersion);
+            const leaf = added.chainPems[0];
+            if (!leaf)
+              throw new Error(`Key Vault certificate '${name}' version ${version} has no certificate`);
             if (!options.dryRun) {
-              const der = Buffer.from(
-                added.chainPems[0]!.replace(/-----[A-Z ]+-----|\s/g, ""),
-                "base64",
-              ).toString("base64");
+              const der = Buffer.from(leaf.replace(/-----[A-Z ]+-----|\s/g, ""), "base64").toString("base64");
               const proof = buildKeyProof(signer, options.applicationObjectId, deps.clock());
               keyId = (
                 await ports.graph.addKey(options.applicationObjectId, der, `${name} ${version}`, proof)
               ).keyId;
             }
           }
-          if (
-            !(await step("verifying", {
-              newVersion: version,
-              newThumbprintSha1: added.thumbprintSha1,
-              newKeyId: keyId,
-            }))
-          ) {
+          const changes = { newVersion: version, newThumbprintSha1: added.thumbprintSha1, newKeyId: keyId };
+          if (!(await stepTo(current, "verifying", changes)))
             return { actions, record, stoppedAt: "conflict" };
-          }
           continue;
         }
         case "verify": {
-          if (!options.dryRun) await ports.verify(await ports.vault.load(name, current!.newVersion!));
+          if (!options.dryRun) await ports.verify(await ports.vault.load(name, action.version));
           const now = deps.clock();
           // Saved before the switch: the token path follows the latest version only once the record says switched.
-          if (
-            !(await step("switched", {
-              switchedAt: now.toISOString(),
-              retireAfter: new Date(now.getTime() + options.graceMs).toISOString(),
-            }))
-          ) {
+          const switched = {
+            switchedAt: now.toISOString(),
+            retireAfter: new Date(now.getTime() + options.graceMs).toISOString(),
+          };
+          if (!(await stepTo(current, "switched", switched)))
             return { actions, record, stoppedAt: "conflict" };
-          }
-          if (!options.dryRun) await ports.switchTo(current!.newVersion!);
+          if (!options.dryRun) await ports.switchTo(action.version);
           continue;
         }
         case "wait":
           return { actions, record, stoppedAt: "wait" };
         case "remove-key": {
           const oldKeyId =
-            current!.oldKeyId ??
-            application.keyCredentials.find((k) => hex(k.customKeyIdentifier) === current!.oldThumbprintSha1)
+            current.oldKeyId ??
+            application.keyCredentials.find((k) => hex(k.customKeyIdentifier) === current.oldThumbprintSha1)
               ?.keyId ??
             null;
           if (options.dryRun) return { actions, record, stoppedAt: "remove-key" };
           if (oldKeyId) {
-            const signer = await ports.vault.load(name, current!.newVersion!);
+            const signer = await ports.vault.load(name, action.version);
             await ports.graph.removeKey(
               options.applicationObjectId,
               oldKeyId,
@@ -199,33 +205,79 @@ export async function rotateCertificate(
           continue; // the next observation sees the old key gone → done
         }
         case "done":
-          if (current && current.step !== "completed") {
-            if (!(await step("completed", { completedAt: deps.clock().toISOString() }))) {
+          if (current.step !== "completed") {
+            if (!(await stepTo(current, "completed", { completedAt: deps.clock().toISOString() }))) {
               return { actions, record, stoppedAt: "conflict" };
             }
           }
           return { actions, record, stoppedAt: "done" };
       }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      deps.logger.error("Rotation step failed; the next run resumes it", {
-        certificate: name,
-        action: action.kind,
-        error: message,
-      });
-      if (current) {
-        await save({
-          ...current,
-          step: "failed",
-          resumeStep: current.step === "failed" ? current.resumeStep : current.step,
-          attempts: current.attempts + 1,
-          lastError: message,
-        });
-      }
+      await recordFailure(error, current, action.kind);
       throw error;
     }
   }
   throw new Error(`Rotation of '${name}' did not settle within 10 steps (last: ${record?.step ?? "none"})`);
+
+  /**
+   * Saves the failed step (the next run resumes it; alerts carry the error). The step's own error is what the caller
+   * gets: a save that fails too is logged next to it, never thrown instead of it.
+   */
+  async function recordFailure(error: unknown, current: RotationRecord, kind: RotationAction["kind"]) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.error("Rotation step failed; the next run resumes it", {
+      certificate: name,
+      action: kind,
+      error: message,
+    });
+    try {
+      await save({
+        ...current,
+        step: "failed",
+        resumeStep: current.step === "failed" ? current.resumeStep : current.step,
+        attempts: current.attempts + 1,
+        lastError: message,
+      });
+    } catch (saveError) {
+      deps.logger.error(
+        "The failed rotation step could not be recorded; the next run finds the step as it was",
+        {
+          certificate: name,
+          action: kind,
+          error: message,
+          saveError: saveError instanceof Error ? saveError.message : String(saveError),
+        },
+      );
+    }
+  }
+}
+
+/** The record of a rotation that starts now from `from`: step renewing, nothing new yet. */
+function newRotation(
+  name: string,
+  from: { version: string; thumbprintSha1: string },
+  oldKeyId: string | null,
+  now: Date,
+): RotationRecord {
+  const at = now.toISOString();
+  return {
+    certificateName: name,
+    step: "renewing",
+    resumeStep: null,
+    startedAt: at,
+    updatedAt: at,
+    oldVersion: from.version,
+    oldThumbprintSha1: from.thumbprintSha1,
+    newVersion: null,
+    newThumbprintSha1: null,
+    newKeyId: null,
+    oldKeyId,
+    switchedAt: null,
+    retireAfter: null,
+    completedAt: null,
+    attempts: 0,
+    lastError: null,
+  };
 }
 
 /**

@@ -583,6 +583,168 @@ describe("a create that takes time (createDelayMs)", () => {
   });
 });
 
+describe("certificate issuers", () => {
+  it("sets and gets an issuer object through the SDK, never returning its password", async () => {
+    const vault = await startVault();
+    const client = new CertificateClient(vault.url, issuer.credential().tokenCredential, clientOptions);
+
+    const set = await client.createIssuer("corp-tls", "DigiCert", {
+      accountId: "acct-1",
+      password: "not-for-your-eyes",
+      organizationId: "org-7",
+    });
+    // (The SDK names an issuer after the id's second segment, "issuers": its identifier parser's quirk.)
+    expect(set).toMatchObject({
+      id: `${vault.url}/certificates/issuers/corp-tls`,
+      provider: "DigiCert",
+      accountId: "acct-1",
+    });
+
+    const response = await fetch(`${vault.url}/certificates/issuers/CORP-TLS?api-version=7.6`, {
+      headers: { authorization: `Bearer ${issuer.mint()}` },
+    });
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(response.status).toBe(200);
+    expect(body).toEqual({
+      id: `${vault.url}/certificates/issuers/corp-tls`,
+      provider: "DigiCert",
+      credentials: { account_id: "acct-1" },
+      org_details: { id: "org-7", zip: 0 },
+      attributes: {
+        enabled: true,
+        created: expect.any(Number) as unknown,
+        updated: expect.any(Number) as unknown,
+      },
+    });
+    expect(JSON.stringify(body)).not.toContain("not-for-your-eyes");
+    expect((await client.getIssuer("corp-tls")).password).toBeUndefined();
+  });
+
+  it("answers 404 CertificateIssuerNotFound for an issuer that does not exist", async () => {
+    const vault = await startVault();
+    const client = new CertificateClient(vault.url, issuer.credential().tokenCredential, clientOptions);
+    await expect(client.getIssuer("nobody")).rejects.toMatchObject({
+      statusCode: 404,
+      details: { error: { code: "CertificateIssuerNotFound", message: "Issuer not found" } },
+    });
+  });
+
+  it("forbids reading an issuer without certificatecas/read, in the ForbiddenByRbac shape", async () => {
+    const vault = await startVault({
+      allowedPrincipals: [],
+      roleAssignments: { [READER_OID]: ["Key Vault Certificate User"], [STRANGER_OID]: ["Key Vault Reader"] },
+    });
+    vault.setIssuer("corp-tls", { provider: "DigiCert" });
+    const user = new CertificateClient(vault.url, issuer.credential().tokenCredential, clientOptions);
+
+    const error = await user.getIssuer("corp-tls").catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      statusCode: 403,
+      code: "Forbidden",
+      details: { error: { innerError: { code: "ForbiddenByRbac" } } },
+    });
+    expect((error as Error).message).toContain("Action: 'Microsoft.KeyVault/vaults/certificatecas/read'");
+    // Certificate User reads certificates; Key Vault Reader reads issuers (vaults/*/read) but not secrets.
+    const reader = new CertificateClient(
+      vault.url,
+      issuer.credential({ oid: STRANGER_OID }).tokenCredential,
+      clientOptions,
+    );
+    expect((await reader.getIssuer("corp-tls")).provider).toBe("DigiCert");
+    await expect(
+      new SecretClient(
+        vault.url,
+        issuer.credential({ oid: STRANGER_OID }).tokenCredential,
+        clientOptions,
+      ).getSecret("any"),
+    ).rejects.toMatchObject({ statusCode: 403 });
+
+    vault.setRoles(READER_OID, ["Key Vault Certificates Officer"]);
+    expect((await user.getIssuer("corp-tls")).provider).toBe("DigiCert");
+  });
+
+  it("issues a new version itself for a partnered provider, signed by its CA; other providers wait for a merge", async () => {
+    const vault = await startVault();
+    const client = new CertificateClient(vault.url, issuer.credential().tokenCredential, clientOptions);
+    vault.setIssuer("corp-tls", { provider: "GlobalSign" });
+    vault.setIssuer("corp-ca", { provider: "OneCertV2-PrivateCA" });
+    const cert = await issueCertificate({ subject: "CN=partnered" });
+    for (const [name, issuerName] of [
+      ["partnered", "corp-tls"],
+      ["private", "corp-ca"],
+    ] as const) {
+      vault.importCertificate(name, { certPem: cert.certPem, keyPem: cert.keyPem, issuerName });
+    }
+
+    const partnered = await client.beginCreateCertificate(
+      "partnered",
+      await client.getCertificatePolicy("partnered"),
+      { intervalInMs: 10 },
+    );
+    const created = await partnered.pollUntilDone();
+    expect(new X509Certificate(Buffer.from(created.cer!)).issuer).toBe(
+      "CN=GlobalSign (Key Vault stand-in) CA",
+    );
+
+    const manual = await client.beginCreateCertificate(
+      "private",
+      await client.getCertificatePolicy("private"),
+      {
+        intervalInMs: 10,
+      },
+    );
+    await manual.poll();
+    const operation = await client.getCertificateOperation("private");
+    expect(operation.getOperationState().certificateOperation?.status).toBe("inProgress");
+    expect(vault.getVersions("private").map((v) => v.status)).toEqual(["completed", "pending"]);
+  });
+});
+
+describe("when a create the vault issues completes (createCompletion)", () => {
+  async function pendingCreate(createCompletion: "after-versions-list" | "on-pending-read") {
+    const vault = await startVault({ createCompletion });
+    const cert = await issueCertificate({ subject: "CN=racy" });
+    vault.importCertificate("racy", { certPem: cert.certPem, keyPem: cert.keyPem });
+    const pendingVersion = await vault.startCreate("racy");
+    const client = new CertificateClient(vault.url, issuer.credential().tokenCredential, clientOptions);
+    return { vault, client, pendingVersion };
+  }
+  const versionsOf = async (client: CertificateClient) => {
+    const listed = [];
+    for await (const p of client.listPropertiesOfCertificateVersions("racy")) {
+      listed.push({ version: p.version, completed: p.x509Thumbprint !== undefined });
+    }
+    return listed;
+  };
+
+  it("after-versions-list: the list shows the version pending, and the next read finds the operation completed", async () => {
+    const { vault, client, pendingVersion } = await pendingCreate("after-versions-list");
+    expect(
+      (await client.getCertificateOperation("racy")).getOperationState().certificateOperation?.status,
+    ).toBe("inProgress");
+
+    expect((await versionsOf(client)).find((v) => v.version === pendingVersion)).toEqual({
+      version: pendingVersion,
+      completed: false,
+    });
+    expect(
+      (await client.getCertificateOperation("racy")).getOperationState().certificateOperation?.status,
+    ).toBe("completed");
+    expect(vault.getVersions("racy").map((v) => v.status)).toEqual(["completed", "completed"]);
+  });
+
+  it("on-pending-read: nothing completes it until the pending operation is read", async () => {
+    const { vault, client, pendingVersion } = await pendingCreate("on-pending-read");
+    expect((await versionsOf(client)).find((v) => v.version === pendingVersion)?.completed).toBe(false);
+    expect(vault.getVersions("racy").map((v) => v.status)).toEqual(["completed", "pending"]);
+
+    expect(
+      (await client.getCertificateOperation("racy")).getOperationState().certificateOperation?.status,
+    ).toBe("completed");
+    expect((await versionsOf(client)).find((v) => v.version === pendingVersion)?.completed).toBe(true);
+  });
+});
+
 /** Signs a CSR with a CA, as an external CA would before the merge. */
 async function signCsr(
   csr: x509.Pkcs10CertificateRequest,

@@ -28,6 +28,12 @@ function world(first: IssuedCertificate) {
     creates: 0,
     verified: [] as string[],
     switchedTo: [] as string[],
+    /**
+     * When Key Vault completes a pending create: only when the test says (null), right after the versions were read
+     * ("after-versions-list"), or when the pending operation is read ("on-pending-read").
+     */
+    completes: null as "after-versions-list" | "on-pending-read" | null,
+    reads: [] as string[],
   };
   let keys: (GraphKeyCredential & { pem: string })[] = [];
   const register = (cert: IssuedCertificate) => {
@@ -99,19 +105,25 @@ function world(first: IssuedCertificate) {
     graph,
     store,
     vault: {
-      latest: () => {
-        const last = versions.at(-1)!;
-        return Promise.resolve({
-          version: last.version,
-          thumbprintSha1: last.cert.thumbprintSha1,
-          expiresOn: null,
-        });
+      versions: () => {
+        state.reads.push("versions");
+        const listed = versions
+          .map((v) => ({ version: v.version, thumbprintSha1: v.cert.thumbprintSha1, expiresOn: null }))
+          .reverse();
+        if (state.completes === "after-versions-list" && state.pending) completePending();
+        return Promise.resolve(listed);
       },
-      hasPendingOperation: () => Promise.resolve(state.pending !== null),
+      latest: async () => (await ports.vault.versions("app"))[0] ?? null,
+      hasPendingOperation: () => {
+        state.reads.push("pending");
+        if (state.completes === "on-pending-read" && state.pending) completePending();
+        return Promise.resolve(state.pending !== null);
+      },
       isRenewable: () => Promise.resolve(true),
       createVersion: async () => {
         state.creates += 1;
         state.pending = await issueCertificate({ subject: "CN=app v2" });
+        return "started" as const;
       },
       load: (_name, version) => {
         const found = versions.find((v) => v.version === version)!;
@@ -131,15 +143,17 @@ function world(first: IssuedCertificate) {
       state.switchedTo.push(version);
       return Promise.resolve();
     },
+    keepLease: () => Promise.resolve(),
   };
-  const completePending = () => {
+  function completePending() {
     versions.push({ version: `v${versions.length + 1}`, cert: state.pending! });
     state.pending = null;
-  };
+  }
   return {
     ports,
     state,
     completePending,
+    versions: () => versions.map((v) => v.version),
     keys: () => keys,
     latestPem: () => versions.at(-1)!.cert.certPem,
     record: () => stored?.record ?? null,
@@ -322,5 +336,119 @@ describe("rotateCertificate", () => {
       expect(w.record()).toMatchObject({ step: "completed", newVersion: "v2" });
       expect(w.state.switchedTo.every((v) => v === "v2")).toBe(true);
     }
+  });
+});
+
+describe("rotateCertificate: one consistent observation of Key Vault", () => {
+  it.each(["after-versions-list", "on-pending-read"] as const)(
+    "creates exactly one new version when the pending create completes %s",
+    async (completes) => {
+      const w = world(first);
+      const deps = { clock: manualClock().clock, logger: recordingLogger().logger };
+      expect(await rotateCertificate(options, w.ports, deps)).toMatchObject({ stoppedAt: "create-version" });
+      w.state.completes = completes;
+
+      // Run until the rotation settles; a second create would show as a third version.
+      const reports = [];
+      for (let run = 0; run < 3 && reports.at(-1)?.stoppedAt !== "wait"; run++) {
+        reports.push(await rotateCertificate(options, w.ports, deps));
+      }
+      expect(reports.at(-1)).toMatchObject({ stoppedAt: "wait" });
+      expect(w.state.creates).toBe(1);
+      expect(w.versions()).toEqual(["v1", "v2"]);
+      expect(w.record()).toMatchObject({ step: "switched", newVersion: "v2" });
+      // The pending operation is read before the versions in every observation.
+      expect(w.state.reads.slice(0, 2)).toEqual(["pending", "versions"]);
+    },
+  );
+
+  it("starts from the newest registered version: a create that completes as the rotation starts is its new version", async () => {
+    const w = world(first);
+    const deps = { clock: manualClock().clock, logger: recordingLogger().logger };
+    // Key Vault's AutoRenew began a create; it completes when the rotation first reads the pending operation.
+    w.state.pending = await issueCertificate({ subject: "CN=app autorenewed" });
+    w.state.completes = "on-pending-read";
+
+    expect(await rotateCertificate(options, w.ports, deps)).toMatchObject({
+      actions: ["start", "add-key", "verify", "wait"],
+    });
+    expect(w.state.creates).toBe(0);
+    expect(w.record()).toMatchObject({ oldVersion: "v1", newVersion: "v2", step: "switched" });
+  });
+
+  it("awaits a create that began since the observation instead of failing on Key Vault's conflict", async () => {
+    const w = world(first);
+    const deps = { clock: manualClock().clock, logger: recordingLogger().logger };
+    w.ports.vault.createVersion = () => Promise.resolve("in-progress" as const);
+    expect(await rotateCertificate(options, w.ports, deps)).toMatchObject({
+      actions: ["start", "create-version"],
+      stoppedAt: "await-version",
+    });
+    expect(w.record()).toMatchObject({ step: "renewing" });
+  });
+
+  it("reads the issuer only when the next step would create a version, and then asks a person if it must", async () => {
+    const w = world(first);
+    const deps = { clock: manualClock().clock, logger: recordingLogger().logger };
+    let issuerReads = 0;
+    w.ports.vault.isRenewable = () => {
+      issuerReads += 1;
+      return Promise.resolve(false);
+    };
+    expect(await rotateCertificate(options, w.ports, deps)).toMatchObject({
+      actions: ["start", "manual"],
+      stoppedAt: "manual",
+    });
+    expect(issuerReads).toBe(1);
+    expect(w.state.creates).toBe(0);
+    expect(w.record()).toMatchObject({ step: "manual" });
+
+    // A person merged the new version: the rotation carries on without asking about the issuer again.
+    w.state.pending = await issueCertificate({ subject: "CN=app merged" });
+    w.completePending();
+    expect(await rotateCertificate(options, w.ports, deps)).toMatchObject({
+      actions: ["add-key", "verify", "wait"],
+    });
+    expect(issuerReads).toBe(1);
+  });
+
+  it("does not take a step once the rotation lease is lost", async () => {
+    const w = world(first);
+    const deps = { clock: manualClock().clock, logger: recordingLogger().logger };
+    const lost = Object.assign(new Error("Lease 'rotation-app' is no longer held"), { code: "LEASE_LOST" });
+    w.ports.keepLease = () => Promise.reject(lost);
+    await expect(rotateCertificate(options, w.ports, deps)).rejects.toBe(lost);
+    expect(w.record()).toBeNull();
+    expect(w.state.creates).toBe(0);
+  });
+
+  it("throws the step's own error when recording the failure fails too, and logs both", async () => {
+    const w = world(first);
+    const log = recordingLogger();
+    const deps = { clock: manualClock().clock, logger: log.logger };
+    await rotateCertificate(options, w.ports, deps);
+    w.completePending();
+    w.ports.verify = () => Promise.reject(new Error("AADSTS700027: not yet replicated"));
+    const save = w.ports.store.save.bind(w.ports.store);
+    w.ports.store.save = (record, etag) =>
+      record.step === "failed" ? Promise.reject(new Error("Table Storage timed out")) : save(record, etag);
+
+    await expect(rotateCertificate(options, w.ports, deps)).rejects.toThrow(
+      "AADSTS700027: not yet replicated",
+    );
+    expect(w.record()).toMatchObject({ step: "verifying" });
+    expect(log.entries.filter((e) => e.level === "error")).toEqual([
+      expect.objectContaining({
+        message: "Rotation step failed; the next run resumes it",
+        properties: expect.objectContaining({ error: "AADSTS700027: not yet replicated" }) as unknown,
+      }),
+      expect.objectContaining({
+        message: "The failed rotation step could not be recorded; the next run finds the step as it was",
+        properties: expect.objectContaining({
+          error: "AADSTS700027: not yet replicated",
+          saveError: "Table Storage timed out",
+        }) as unknown,
+      }),
+    ]);
   });
 });

@@ -1,0 +1,3 @@
+import { describeCertificateRace } from "./certificateRaceSuite.js";
+
+describeCertificateRace("after-versions-list");
