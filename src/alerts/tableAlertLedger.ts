@@ -3,6 +3,9 @@ import { odata, type TableClient, type TransactionAction } from "@azure/data-tab
 import { systemClock, type Clock } from "../clock/Clock.js";
 import { M2mError } from "../errors.js";
 import { silentLogger, type Logger } from "../logging/Logger.js";
+import { purgeListed } from "../state/purgeListed.js";
+import { deliveriesDueFilter, isDeliveryDue, type RowKeys } from "../state/retentionPlan.js";
+import type { PurgeReport, RowPurge } from "../state/RowPurge.js";
 import type { StateTable } from "../state/StateTable.js";
 import { stateError } from "../state/stateError.js";
 import { storageStatus } from "../state/storageStatus.js";
@@ -57,8 +60,16 @@ export interface TableAlertLedgerOptions {
  * `deliverPending` lists the deliveries not sent and not given up (a scan of the table filtered on the server: alerts
  * are few, and sent rows are small), claims each with a conditional replace (a claimed row is skipped by other
  * instances until the claim expires), sends it, then marks it sent or failed.
+ *
+ * `purgeBefore(cutoff)` deletes the delivery rows that are delivered (sent, or failed DEFAULT_MAX_DELIVERY_ATTEMPTS
+ * times and given up) and whose alert was raised before `cutoff`: a server-filtered scan reading only the keys and
+ * the fields isDeliveryDue checks, then transactions of at most 100 deletes per subject. State rows are never deleted
+ * (isDeliveryDue says why dedupe needs nothing more).
  */
-export function tableAlertLedger(table: StateTable, options: TableAlertLedgerOptions = {}): AlertLedger {
+export function tableAlertLedger(
+  table: StateTable,
+  options: TableAlertLedgerOptions = {},
+): AlertLedger & RowPurge {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS;
@@ -338,6 +349,42 @@ export function tableAlertLedger(table: StateTable, options: TableAlertLedgerOpt
           }
         }),
       );
+      return report;
+    },
+
+    async purgeBefore(cutoff, purgeOptions): Promise<PurgeReport> {
+      const report: PurgeReport = { deleted: 0, batches: 0, complete: true };
+      const abortSignal = purgeOptions.signal;
+      // deliverPending's default: a failed row with fewer attempts is still retried, and kept.
+      const maxAttempts = DEFAULT_MAX_DELIVERY_ATTEMPTS;
+      try {
+        const client = await table.client();
+        const pages = client
+          .listEntities<Record<string, unknown>>({
+            queryOptions: {
+              filter: deliveriesDueFilter(cutoff, maxAttempts),
+              select: ["partitionKey", "rowKey", "status", "attempts", "occurredAt", "claimedUntil"],
+            },
+            abortSignal,
+          })
+          .byPage();
+        async function* due(): AsyncIterable<RowKeys[]> {
+          for await (const page of pages) {
+            yield page.flatMap((row) =>
+              row.partitionKey !== undefined &&
+              row.rowKey !== undefined &&
+              isDeliveryDue(row, cutoff, maxAttempts)
+                ? [{ partitionKey: row.partitionKey, rowKey: row.rowKey }]
+                : [],
+            );
+          }
+        }
+        await purgeListed(client, due(), purgeOptions, report);
+      } catch (error) {
+        // Stopped by the deadline: what is left is deleted next time, like a budget used up.
+        if (abortSignal?.aborted) return { ...report, complete: false };
+        throw fail(error, `deleting the alert deliveries raised before ${cutoff.toISOString()}`);
+      }
       return report;
     },
   };

@@ -24,5 +24,5 @@ azureFunctions.app.timer("certificates-check", {
   schedule: process.env.M2M_CERT_CHECK_SCHEDULE?.trim() ? "%M2M_CERT_CHECK_SCHEDULE%" : "0 0 6 * * *",
   runOnStartup: false,
   useMonitor: true,
-  handler: (timer, context) => checkCertificatesHandler(timer, context, () => getServices().watch),
+  handler: (timer, context) => checkCertificatesHandler(timer, context, () => getServices()),
 });

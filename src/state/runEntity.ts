@@ -16,11 +16,19 @@ export const MAX_PROPERTY_CHARS = 32_000;
 /** Short fields (correlation ids, an attempt's error) never need more. */
 const MAX_SHORT_CHARS = 1_024;
 /** Inverted start times count down from here (the year 2286), 13 digits: newer runs sort first. */
-const MAX_TIME_MS = 9_999_999_999_999;
+export const MAX_RUN_START_MS = 9_999_999_999_999;
 
 /** The partition of a job's run rows: its name, lower-cased so lookups ignore case. */
 export function runPartitionKey(job: string): string {
   return tableKey(job.toLowerCase(), "job name");
+}
+
+/**
+ * The first part of a run row's RowKey: the start time (0 to MAX_RUN_START_MS) inverted, as 13 digits. A run that
+ * started earlier has a greater key, so a partition lists newest first and "every run before T" is one key range.
+ */
+export function invertedStartKey(startedMs: number): string {
+  return String(MAX_RUN_START_MS - startedMs).padStart(13, "0");
 }
 
 /**
@@ -29,7 +37,7 @@ export function runPartitionKey(job: string): string {
  */
 export function toRunEntity(result: RunResult): TableEntity<Record<string, unknown>> {
   const startedMs = Date.parse(result.startedAt);
-  if (!Number.isFinite(startedMs) || startedMs < 0 || startedMs > MAX_TIME_MS) {
+  if (!Number.isFinite(startedMs) || startedMs < 0 || startedMs > MAX_RUN_START_MS) {
     throw new M2mError(
       "STATE_INVALID_RUN",
       `Run ${result.runId} of job '${result.job}' has startedAt '${result.startedAt}': expected an ISO 8601 time.`,
@@ -44,7 +52,6 @@ export function toRunEntity(result: RunResult): TableEntity<Record<string, unkno
   };
   const short = (text: string | null) => (text === null ? null : truncateText(text, MAX_SHORT_CHARS).text);
 
-  const inverted = String(MAX_TIME_MS - startedMs).padStart(13, "0");
   const properties = {
     runId: result.runId,
     job: result.job,
@@ -70,7 +77,7 @@ export function toRunEntity(result: RunResult): TableEntity<Record<string, unkno
   };
   return {
     partitionKey: runPartitionKey(result.job),
-    rowKey: `${inverted}_${tableKey(result.runId, "run id")}`,
+    rowKey: `${invertedStartKey(startedMs)}_${tableKey(result.runId, "run id")}`,
     ...withoutNulls(properties),
   };
 }

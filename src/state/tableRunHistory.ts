@@ -3,6 +3,9 @@ import { TransientError } from "../errors.js";
 import type { RunResult } from "../jobs/RunResult.js";
 import type { JobSummary } from "./JobSummary.js";
 import { nextJobSummary } from "./nextJobSummary.js";
+import { keysOf, purgeListed } from "./purgeListed.js";
+import { runsDueFilter } from "./retentionPlan.js";
+import type { PurgeReport, RowPurge } from "./RowPurge.js";
 import type { RecordedRun, RunHistory } from "./RunHistory.js";
 import { fromRunEntity, runPartitionKey, toRunEntity } from "./runEntity.js";
 import type { StateTable } from "./StateTable.js";
@@ -26,11 +29,16 @@ export const MAX_RECENT_RUNS = 1000;
  * conflict means another writer succeeded, so with fewer concurrent writers per job than that it always succeeds.
  * The summary remembers the run ids it counted: a run recorded twice (or retried after a crash between the two
  * writes) is counted once.
+ *
+ * `purgeBefore(cutoff)` deletes the runs that started before `cutoff`: for each job with a summary row, one key-range
+ * read of its partition (keys only; see runsDueFilter) and transactions of 100 deletes. Summary rows are never
+ * deleted. (A run row whose job has no summary — the process died between the two writes of a job's only run — is
+ * not found by it.)
  */
 export function tableRunHistory(
   table: StateTable,
   options: { maxConflictRetries?: number } = {},
-): RunHistory {
+): RunHistory & RowPurge {
   const maxAttempts = Math.max(1, options.maxConflictRetries ?? 10);
   const fail = (error: unknown, action: string) =>
     stateError(error, { table: table.tableName, endpoint: table.endpoint, action });
@@ -120,6 +128,34 @@ export function tableRunHistory(
         throw fail(error, `listing recent runs of job '${job}'`);
       }
       return runs;
+    },
+
+    async purgeBefore(cutoff, purgeOptions): Promise<PurgeReport> {
+      const report: PurgeReport = { deleted: 0, batches: 0, complete: true };
+      const abortSignal = purgeOptions.signal;
+      try {
+        const client = await table.client();
+        const jobs: string[] = [];
+        const summaries = client.listEntities({
+          queryOptions: { filter: odata`PartitionKey eq ${SUMMARY_PARTITION}`, select: ["rowKey"] },
+          abortSignal,
+        });
+        for await (const summary of summaries) if (summary.rowKey) jobs.push(summary.rowKey);
+        for (const partitionKey of jobs) {
+          const filter = runsDueFilter(partitionKey, cutoff);
+          if (filter === null) break;
+          // Pages of up to 1,000 keys (the service's maximum), deleted 100 per transaction: a tenth of the reads.
+          const pages = client
+            .listEntities({ queryOptions: { filter, select: ["partitionKey", "rowKey"] }, abortSignal })
+            .byPage();
+          if (!(await purgeListed(client, keysOf(pages), purgeOptions, report))) break;
+        }
+      } catch (error) {
+        // Stopped by the deadline: what is left is deleted next time, like a budget used up.
+        if (abortSignal?.aborted) return { ...report, complete: false };
+        throw fail(error, `deleting the runs started before ${cutoff.toISOString()}`);
+      }
+      return report;
     },
   };
 }

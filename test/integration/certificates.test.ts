@@ -100,7 +100,7 @@ describe("certificate inventory and rotation, end to end", () => {
         scheduleStatus: { last: "", next: "", lastUpdated: "" },
       },
       logContext,
-      () => services.watch,
+      () => services,
     );
     const expiry = records.filter((r) => r.message === "Certificate expiry").map((r) => r.properties);
     expect(expiry.map((r) => r.certificate).sort()).toEqual(["app", "partner-api"]);
