@@ -54,6 +54,8 @@ export interface Config {
   runDeadlineMs: number;
   maxBodyBytes: number;
   storage: StorageConfig;
+  /** Run history and delivered alerts older than this many days are deleted (by the certificate check). */
+  retentionDays: number;
   alerts: AlertConfig;
   rotation: RotationConfig;
   /** When certificates (and client secrets) are due for warnings, critical alerts and reminders. */

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError } from "../errors.js";
 import type { JobDefinition } from "../jobs/JobDefinition.js";
+import { isLoopbackHost } from "../net/isLoopbackHost.js";
+import { readRunDeadline } from "./readRunDeadline.js";
 import { parseJobs } from "../jobs/parseJobs.js";
 import { ncrontabProblem } from "../jobs/nextOccurrence.js";
 import { parseExpiryPolicy } from "../certificates/parseExpiryPolicy.js";
@@ -32,6 +34,14 @@ export function loadConfig(
   readTextFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
 ): Config {
   const problems: string[] = [];
+  // The shipped host.json, at the app root like M2M_JOBS_FILE's paths; null where there is none (a test, a tool).
+  const hostJson = (): string | null => {
+    try {
+      return readTextFile(resolve("host.json"));
+    } catch {
+      return null;
+    }
+  };
   const read = (doc: SettingDoc): string | undefined => {
     const raw = env[doc.name]?.trim();
     return raw === undefined || raw === "" ? undefined : raw;
@@ -149,19 +159,22 @@ export function loadConfig(
     invalid(doc, value, `${min}..${max}`);
     return fallback;
   };
-  const runDeadlineMs = wholeNumber(settings.runDeadlineSeconds, 540, 5, 3600) * 1000;
+  const runDeadline = readRunDeadline(
+    settings.runDeadlineSeconds,
+    read(settings.runDeadlineSeconds),
+    hostJson(),
+  );
+  if (runDeadline.problem) problems.push(runDeadline.problem);
+  const runDeadlineMs = runDeadline.ms;
   const maxBodyBytes = wholeNumber(settings.maxBodyBytes, 1_048_576, 1024, 64 * 1_048_576);
   const afterFailures = wholeNumber(settings.alertAfterFailures, 3, 1, 1000);
+  const retentionDays = wholeNumber(settings.retentionDays, 30, 1, 3650);
 
   const webhook = (doc: SettingDoc): string | null => {
     const value = read(doc);
     if (value === undefined) return null;
     const url = URL.parse(value);
-    if (
-      url &&
-      (url.protocol === "https:" ||
-        (url.protocol === "http:" && /^(localhost|127\.\d+\.\d+\.\d+)$/.test(url.hostname)))
-    ) {
+    if (url && (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)))) {
       return url.href;
     }
     invalid(doc, value);
@@ -259,6 +272,7 @@ export function loadConfig(
     runDeadlineMs,
     maxBodyBytes,
     storage,
+    retentionDays,
     alerts,
     rotation,
     expiry: expiry.policy,

@@ -130,7 +130,7 @@ export const settings = {
   },
   runDeadlineSeconds: {
     name: "M2M_RUN_DEADLINE_SECONDS",
-    form: "whole seconds a job run may take, all retries included; keep it below host.json functionTimeout (default 540)",
+    form: "whole seconds a job run may take, all retries included, ending at least 30 s before host.json functionTimeout (default 540, or less when functionTimeout is shorter)",
     required: "no",
     secret: false,
   },
@@ -145,6 +145,12 @@ export const settings = {
     form: "storage connection string for run history, leases and the alert ledger (default: AzureWebJobsStorage)",
     required: "no",
     secret: true,
+  },
+  retentionDays: {
+    name: "M2M_RETENTION_DAYS",
+    form: "whole days from 1 to 3650 that run history and delivered alerts (sent, or given up) are kept (default 30)",
+    required: "no",
+    secret: false,
   },
   alertAfterFailures: {
     name: "M2M_ALERT_AFTER_FAILURES",

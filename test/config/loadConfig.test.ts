@@ -47,6 +47,7 @@ describe("loadConfig", () => {
       runDeadlineMs: 540_000,
       maxBodyBytes: 1_048_576,
       storage: { kind: "connection-string", connectionString: "UseDevelopmentStorage=true" },
+      retentionDays: 30,
       alerts: {
         teamsWebhookUrl: null,
         slackWebhookUrl: null,
@@ -212,6 +213,25 @@ describe("loadConfig", () => {
     ).toEqual([
       'M2M_ALERT_AFTER_FAILURES: expected whole number of consecutive failed runs before a job alerts (default 3) (1..1000); got "0"',
       "M2M_ALERT_SLACK_WEBHOOK_URL: expected https URL of a Slack incoming webhook; got <redacted>",
+    ]);
+  });
+
+  it("reads how many days run history and delivered alerts are kept: whole days from 1 to 3650", () => {
+    expect(loadConfig({ ...base, M2M_RETENTION_DAYS: "1" }).retentionDays).toBe(1);
+    expect(loadConfig({ ...base, M2M_RETENTION_DAYS: "3650" }).retentionDays).toBe(3650);
+    for (const value of ["0", "3651", "7.5", "-1", "a week"]) {
+      expect(problemsOf({ ...base, M2M_RETENTION_DAYS: value })).toEqual([
+        `M2M_RETENTION_DAYS: expected whole days from 1 to 3650 that run history and delivered alerts (sent, or given up) are kept (default 30) (1..3650); got ${JSON.stringify(value)}`,
+      ]);
+    }
+  });
+
+  it("checks the run deadline against the shipped host.json's functionTimeout (10 minutes)", () => {
+    expect(loadConfig({ ...base, M2M_RUN_DEADLINE_SECONDS: "570" }).runDeadlineMs).toBe(570_000);
+    expect(problemsOf({ ...base, M2M_RUN_DEADLINE_SECONDS: "600" })).toEqual([
+      expect.stringMatching(
+        /^M2M_RUN_DEADLINE_SECONDS: expected .* \(at most 570: host\.json's functionTimeout is "00:10:00", and a run needs 30 s after its deadline to be recorded and alerted; lower the setting or raise functionTimeout\); got "600"$/,
+      ),
     ]);
   });
 
