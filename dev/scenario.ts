@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import { isKeyVaultRole, KEY_VAULT_ROLES, type KeyVaultRole } from "./keyvault/builtInRoles.js";
+import type { CreateCompletion } from "./keyvault/createVaultStore.js";
 
 /** A local world for the stand-ins, seeded at start. See scenarios/default.json. */
 export interface Scenario {
@@ -11,8 +13,18 @@ export interface Scenario {
     clientSecret: boolean;
     /** Trust the stand-in's managed identity as a federated credential. */
     federatedWithManagedIdentity: boolean;
+    /**
+     * Make the app's own service principal an owner of its registration (`az ad app owner add`), as
+     * Application.ReadWrite.OwnedBy needs for changes to it. Default false.
+     */
+    servicePrincipalIsOwner?: boolean;
   };
   resources: { appIdUri: string; roles: string[] }[];
+  /**
+   * App roles granted to the app (admin-consented application permissions), by resource: the downstream API's, and
+   * Microsoft Graph's (`https://graph.microsoft.com`: Application.ReadWrite.OwnedBy or Application.Read.All, which
+   * reading the app registration needs).
+   */
   roleAssignments: { resource: string; roles: string[] }[];
   /** The scope the app asks for by default. */
   scope: string;
@@ -26,13 +38,31 @@ export interface Scenario {
       contentType: "application/x-pem-file" | "application/x-pkcs12";
       /** Register the certificate's public key on the app registration (otherwise Entra ID will not know it). */
       registerOnApp: boolean;
-      /** The Key Vault policy's issuer (default "Self"); others cannot be renewed by Key Vault itself. */
+      /**
+       * The Key Vault policy's issuer (default "Self"): "Self", "Unknown" (a person merges a CSR), or the name of an
+       * issuer object in `issuers` — Key Vault renews by itself only for a partnered provider (DigiCert, GlobalSign).
+       */
       issuerName?: string;
       /** What a renewal issues (the policy's validity_months); default: derived from `validDays`, as Key Vault does. */
       policyValidityMonths?: number;
     }[];
+    /** Certificate issuer objects (`az keyvault certificate issuer create`): a name and its provider. */
+    issuers?: { name: string; provider: string }[];
+    /**
+     * The app's managed identity's built-in roles on the vault (Azure RBAC). Default: Key Vault Certificates Officer
+     * (certificates and issuers: read, create versions) and Key Vault Secrets User (the certificate's secret: its key).
+     */
+    identityRoles?: KeyVaultRole[];
+    /** When a create the vault issues itself completes (default "after-delay"); the others provoke races in tests. */
+    createCompletion?: CreateCompletion;
   };
 }
+
+/** What a deployment grants the app's identity on its vault (see the README's "What a deployment needs"). */
+export const DEFAULT_IDENTITY_ROLES: readonly KeyVaultRole[] = [
+  "Key Vault Certificates Officer",
+  "Key Vault Secrets User",
+];
 
 /** Reads and checks a scenario file; errors name the file and the field. */
 export async function readScenario(path: string): Promise<Scenario> {
@@ -47,8 +77,27 @@ export async function readScenario(path: string): Promise<Scenario> {
   if (typeof s.scope !== "string" || !s.scope.endsWith("/.default")) fail("scope", "'<resource>/.default'");
   if (!Array.isArray(s.resources)) fail("resources", "an array");
   if (!Array.isArray(s.roleAssignments)) fail("roleAssignments", "an array");
+  if (s.app.servicePrincipalIsOwner !== undefined && typeof s.app.servicePrincipalIsOwner !== "boolean") {
+    fail("app.servicePrincipalIsOwner", "true or false");
+  }
   if (!Array.isArray(s.vault?.certificates) || s.vault.certificates.length === 0) {
     fail("vault.certificates", "a non-empty array (the first one is the app's credential)");
+  }
+  if (s.vault.identityRoles !== undefined) {
+    const roles: unknown = s.vault.identityRoles;
+    if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string" && isKeyVaultRole(r))) {
+      fail(
+        "vault.identityRoles",
+        `an array of built-in role names (${Object.keys(KEY_VAULT_ROLES).join(", ")})`,
+      );
+    }
+  }
+  if (
+    s.vault.issuers !== undefined &&
+    (!Array.isArray(s.vault.issuers) ||
+      !s.vault.issuers.every((i) => typeof i?.name === "string" && typeof i.provider === "string"))
+  ) {
+    fail("vault.issuers", 'an array of { "name": string, "provider": string }');
   }
   return s;
 }

@@ -1,7 +1,7 @@
 import { startEntraStandIn, type EntraStandIn } from "./entra/startEntraStandIn.js";
 import { startKeyVaultStandIn, type KeyVaultStandIn } from "./keyvault/startKeyVaultStandIn.js";
 import { issueCertificate } from "./pki/issueCertificate.js";
-import type { Scenario } from "./scenario.js";
+import { DEFAULT_IDENTITY_ROLES, type Scenario } from "./scenario.js";
 
 export interface StandIns {
   entra: EntraStandIn;
@@ -16,9 +16,9 @@ export interface StandIns {
 }
 
 /**
- * Starts the Entra ID and Key Vault stand-ins and seeds them from a scenario: the app registration with the
- * vault's certificates registered on it, the downstream API's roles assigned to the app, and the managed
- * identity allowed to read the vault (and, optionally, trusted as the app's federated credential).
+ * Starts the Entra ID and Key Vault stand-ins and seeds them from a scenario: the vault's issuer objects, the app
+ * registration with the vault's certificates registered on it, the downstream API's roles assigned to the app, and
+ * the managed identity given its roles on the vault (and, optionally, trusted as the app's federated credential).
  */
 export async function startStandIns(
   scenario: Scenario,
@@ -33,13 +33,22 @@ export async function startStandIns(
       jwksUri: entra.jwksUri,
       issuer: entra.issuer,
       port: ports.vault ?? 0,
-      allowedPrincipals: [entra.managedIdentity.principalId],
+      roleAssignments: {
+        [entra.managedIdentity.principalId]: scenario.vault.identityRoles ?? DEFAULT_IDENTITY_ROLES,
+      },
+      ...(scenario.vault.createCompletion ? { createCompletion: scenario.vault.createCompletion } : {}),
     });
-    entra.registerApp({
+    for (const issuer of scenario.vault.issuers ?? []) {
+      vault.setIssuer(issuer.name, { provider: issuer.provider });
+    }
+    const app = entra.registerApp({
       displayName: scenario.app.displayName,
       clientId: scenario.app.clientId,
       objectId: scenario.app.objectId,
     });
+    if (scenario.app.servicePrincipalIsOwner) {
+      entra.addOwner(scenario.app.clientId, app.servicePrincipalObjectId);
+    }
     for (const resource of scenario.resources) entra.registerResource(resource);
     for (const assignment of scenario.roleAssignments) {
       entra.assignRoles(scenario.app.clientId, assignment.resource, assignment.roles);

@@ -13,6 +13,7 @@ import { createCertificateWatch, type CertificateWatch } from "./certificates/cr
 import { createDashboard, type Dashboard } from "./dashboard/createDashboard.js";
 import { createInventoryService, type InventoryService } from "./certificates/createInventoryService.js";
 import { createAzureCredential } from "./credentials/createAzureCredential.js";
+import type { GraphApplications } from "./graph/GraphApplications.js";
 import { graphApplicationsClient } from "./graph/graphApplicationsClient.js";
 import { createRotationService, type RotationService } from "./rotation/createRotationService.js";
 import { keyVaultRenewableCertificate } from "./rotation/keyVaultRenewableCertificate.js";
@@ -25,6 +26,7 @@ import type { JobsService } from "./jobs/JobsService.js";
 import type { StorageConfig } from "./config/Config.js";
 import { LEASE_TABLE, tableLeaseStore } from "./state/tableLeaseStore.js";
 import { RUN_HISTORY_TABLE, tableRunHistory } from "./state/tableRunHistory.js";
+import { createRetention, type Retention } from "./state/createRetention.js";
 import { tableClientFor, type TableConnection } from "./state/tableClientFor.js";
 
 /** The app's long-lived services. The Functions worker keeps the process warm, so they are built once. */
@@ -37,6 +39,10 @@ export interface Services {
   inventory: InventoryService;
   watch: CertificateWatch;
   dashboard: Dashboard;
+  /** Microsoft Graph's applications API, with the app's own token (m2m-diagnose checks the app can read itself). */
+  graph: GraphApplications;
+  /** Deletes old run history and delivered alerts; run by the certificate check. */
+  retention: Retention;
   clock: Clock;
   logger: Logger;
 }
@@ -70,10 +76,11 @@ export function createServices(
   const leases = tableLeaseStore(tableClientFor(storage, LEASE_TABLE), { clock, logger });
   const channels = createAlertChannels(config.alerts);
   const ledger = tableAlertLedger(tableClientFor(storage, ALERT_TABLE), { clock, logger });
+  const history = tableRunHistory(tableClientFor(storage, RUN_HISTORY_TABLE));
   const jobs = createJobsService({
     jobs: config.jobs,
     tokens,
-    history: tableRunHistory(tableClientFor(storage, RUN_HISTORY_TABLE)),
+    history,
     leases,
     notify:
       deps.notify ??
@@ -87,7 +94,7 @@ export function createServices(
     maxBodyBytes: config.maxBodyBytes,
   });
   const vaultCredential = source.kind === "keyvault-certificate" ? azureCredential : null;
-  const graph = graphApplicationsClient({ graphUrl: config.rotation.graphUrl, tokens });
+  const graph = graphApplicationsClient({ graphUrl: config.rotation.graphUrl, tokens, clock });
   const rotation = createRotationService({
     config,
     credentials,
@@ -119,7 +126,28 @@ export function createServices(
     clock,
   });
   const dashboard = createDashboard({ config, inventory, jobs, ledger, clock });
-  return { config, credentials, tokens, jobs, rotation, inventory, watch, dashboard, clock, logger };
+  const retention = createRetention({
+    retentionDays: config.retentionDays,
+    stores: [
+      { name: "run history", rows: history },
+      { name: "alert deliveries", rows: ledger },
+    ],
+    clock,
+  });
+  return {
+    config,
+    credentials,
+    tokens,
+    jobs,
+    rotation,
+    inventory,
+    watch,
+    dashboard,
+    graph,
+    retention,
+    clock,
+    logger,
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ export interface MutationModule {
 
 export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: "src/rotation/nextRotationAction.ts", tests: ["test/rotation/nextRotationAction.test.ts"] },
+  { module: "src/rotation/issuerKind.ts", tests: ["test/rotation/issuerKind.test.ts"] },
   {
     module: "src/certificates/classifyCertificate.ts",
     tests: ["test/certificates/classifyCertificate.test.ts"],
@@ -35,11 +36,24 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     tests: ["test/certificates/normalizeThumbprint.test.ts"],
   },
   { module: "src/graph/buildKeyProof.ts", tests: ["test/graph/buildKeyProof.test.ts"] },
+  { module: "src/graph/parseGraphApplication.ts", tests: ["test/graph/parseGraphApplication.test.ts"] },
+  { module: "src/graph/isTransientGraphFailure.ts", tests: ["test/graph/isTransientGraphFailure.test.ts"] },
+  { module: "src/graph/graphReadForbiddenFix.ts", tests: ["test/graph/graphReadForbiddenFix.test.ts"] },
   { module: "src/alerts/scrubUrlSecrets.ts", tests: ["test/alerts/scrubUrlSecrets.test.ts"] },
   { module: "src/alerts/fitAlert.ts", tests: ["test/alerts/fitAlert.test.ts"] },
   { module: "src/state/truncateText.ts", tests: ["test/state/truncateText.test.ts"] },
+  { module: "src/state/retentionPlan.ts", tests: ["test/state/retentionPlan.test.ts"] },
+  { module: "src/jobs/ncrontab.ts", tests: ["test/jobs/ncrontab.test.ts"] },
+  { module: "src/jobs/nextOccurrence.ts", tests: ["test/jobs/nextOccurrence.test.ts"] },
   { module: "src/retry/decideRetry.ts", tests: ["test/retry/decideRetry.test.ts"] },
   { module: "src/clock/Deadline.ts", tests: ["test/clock/Deadline.test.ts"] },
+  {
+    module: "src/tokens/isTransientTokenFailure.ts",
+    tests: ["test/tokens/isTransientTokenFailure.test.ts"],
+  },
+  { module: "src/config/parseFunctionTimeout.ts", tests: ["test/config/parseFunctionTimeout.test.ts"] },
+  { module: "src/config/readRunDeadline.ts", tests: ["test/config/readRunDeadline.test.ts"] },
+  { module: "src/net/isLoopbackHost.ts", tests: ["test/net/isLoopbackHost.test.ts"] },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */

@@ -30,6 +30,13 @@ describe("m2m-diagnose", () => {
     expect(text).toMatch(/^ok {3}credential +\d+ ms$/m);
     expect(text).toMatch(/^ok {3}token +\d+ ms$/m);
     expect(text).toMatch(/^ok {3}cached token +\d+ ms\n {7}fromCache: true$/m);
+    // The app can read its registration through Graph, as the certificate check and the rotation must.
+    expect(text).toMatch(
+      new RegExp(
+        `^ok {3}graph +\\d+ ms\n {7}read: app registration ${scenario.app.objectId}\n {7}registeredCertificates: 1$`,
+        "m",
+      ),
+    );
     expect(text).toContain("  aud    api://m2m-downstream");
     expect(text).toContain('  roles  ["Reports.Read.All"]');
     expect(text).toContain(`  appid  ${scenario.app.clientId}`);

@@ -5,12 +5,23 @@ import { startStandIns, type StandIns } from "../../dev/startStandIns.js";
 
 type CertificateSpec = Scenario["vault"]["certificates"][number];
 
-/** A test world: fresh ids, the downstream API with its two roles, Reports.Read.All granted, the given certificates. */
+/**
+ * A test world: fresh ids, the downstream API with its two roles, Reports.Read.All granted, the given certificates,
+ * and — as a deployment must set up for the certificate check and rotation — Microsoft Graph's
+ * Application.ReadWrite.OwnedBy granted with the app's service principal an owner of its registration.
+ */
 export function testScenario(options: {
   certificates: (Partial<CertificateSpec> & { name: string })[];
   clientSecret?: boolean;
   federatedWithManagedIdentity?: boolean;
+  /** Microsoft Graph app roles granted to the app; default ["Application.ReadWrite.OwnedBy"]; [] for none. */
+  graphRoles?: string[];
+  /** Default true. */
+  servicePrincipalIsOwner?: boolean;
+  /** The vault's issuer objects, the managed identity's roles on it, when creates complete (see Scenario). */
+  vault?: Omit<Scenario["vault"], "certificates">;
 }): Scenario {
+  const graphRoles = options.graphRoles ?? ["Application.ReadWrite.OwnedBy"];
   return {
     tenantId: randomUUID(),
     app: {
@@ -19,9 +30,13 @@ export function testScenario(options: {
       objectId: randomUUID(),
       clientSecret: options.clientSecret ?? false,
       federatedWithManagedIdentity: options.federatedWithManagedIdentity ?? false,
+      servicePrincipalIsOwner: options.servicePrincipalIsOwner ?? true,
     },
     resources: [{ appIdUri: "api://m2m-downstream", roles: ["Reports.Read.All", "Reports.Write"] }],
-    roleAssignments: [{ resource: "api://m2m-downstream", roles: ["Reports.Read.All"] }],
+    roleAssignments: [
+      { resource: "api://m2m-downstream", roles: ["Reports.Read.All"] },
+      ...(graphRoles.length > 0 ? [{ resource: "https://graph.microsoft.com", roles: graphRoles }] : []),
+    ],
     scope: "api://m2m-downstream/.default",
     vault: {
       certificates: options.certificates.map((c) => ({
@@ -31,6 +46,7 @@ export function testScenario(options: {
         registerOnApp: true,
         ...c,
       })),
+      ...options.vault,
     },
   };
 }
