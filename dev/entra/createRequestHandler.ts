@@ -23,6 +23,8 @@ import {
 } from "./tokenEndpoint.js";
 import { answerTokenFault } from "./answerTokenFault.js";
 import type { TokenFaultQueue } from "./TokenFault.js";
+import { answerIdentityFault } from "./answerIdentityFault.js";
+import type { IdentityFault, IdentityFaultQueue } from "./IdentityFault.js";
 
 /** What the stand-in counts, for tests that assert how often the SDKs called. */
 export interface RequestLog {
@@ -47,6 +49,8 @@ export interface EntraRoutes {
   graphFaults: GraphFaultQueue;
   /** Faults scripted for the next token requests. */
   tokenFaults: TokenFaultQueue;
+  /** Faults scripted for the next managed identity requests. */
+  identityFaults: IdentityFaultQueue;
   /** The path of IDENTITY_ENDPOINT. */
   managedIdentityPath: string;
   log: RequestLog;
@@ -124,11 +128,23 @@ export function createRequestHandler(
       });
     }
     if (path === routes.managedIdentityPath && method === "GET") {
+      const fault = routes.identityFaults.take();
+      if (fault && fault.kind !== "latency") {
+        log.managedIdentityRequests.push({
+          at: new Date(routes.now()),
+          resource: url.searchParams.get("resource") ?? "",
+          status: faultStatus(fault),
+          outcome: "fault",
+          fault: fault.kind,
+        });
+        return answerIdentityFault(fault, request, response);
+      }
+      if (fault) await delay(fault.ms);
       const result = managedIdentityEndpoint(routes.managedIdentity, {
         query: url.searchParams,
         identityHeader: headerValue(request.headers["x-identity-header"]),
       });
-      log.managedIdentityRequests.push(result.record);
+      log.managedIdentityRequests.push(fault ? { ...result.record, fault: fault.kind } : result.record);
       return sendJson(response, result.status, result.body);
     }
     if (path === "/v1.0" || path.startsWith("/v1.0/")) {
@@ -180,7 +196,7 @@ export function createRequestHandler(
 }
 
 /** The status a fault answers with, for the request log: 0 when it answers none (a hang, a reset). */
-function faultStatus(fault: GraphFault): number {
+function faultStatus(fault: GraphFault | IdentityFault): number {
   if (fault.kind === "status") return fault.status;
   if (fault.kind === "throttle") return 429;
   if (fault.kind === "unauthorized") return 401;

@@ -1,6 +1,7 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { Directory, ManagedIdentity } from "./Directory.js";
 import { EntraError } from "./EntraError.js";
+import type { IdentityFault } from "./IdentityFault.js";
 import { issueAccessToken } from "./issueAccessToken.js";
 import type { SigningKeys } from "./SigningKeys.js";
 
@@ -13,8 +14,11 @@ export interface ManagedIdentityRequestRecord {
   clientId?: string;
   principalId?: string;
   resource: string;
+  /** 0 for a fault that answers nothing (a hang, a reset). */
   status: number;
-  outcome: "issued" | "rejected";
+  outcome: "issued" | "rejected" | "fault";
+  /** The scripted fault that answered it (or delayed it: latency), when one did. */
+  fault?: IdentityFault["kind"];
 }
 
 /** App Service's success body (2019-08-01): `expires_on` is Unix seconds as a string. */

@@ -15,6 +15,7 @@ import {
 } from "./Directory.js";
 import { createRequestHandler, type RequestLog } from "./createRequestHandler.js";
 import { createGraphFaultQueue, type GraphFaultScript } from "./GraphFault.js";
+import { createIdentityFaultQueue, type IdentityFaultScript } from "./IdentityFault.js";
 import { createTokenFaultQueue, type TokenFaultScript } from "./TokenFault.js";
 import type { GraphRequestRecord } from "./graphEndpoint.js";
 import type { ManagedIdentityRequestRecord } from "./managedIdentityEndpoint.js";
@@ -28,6 +29,7 @@ export type { ManagedIdentityRequestRecord } from "./managedIdentityEndpoint.js"
 export type { GraphRequestRecord } from "./graphEndpoint.js";
 export type { GraphFault, GraphFaultScript } from "./GraphFault.js";
 export type { TokenFault, TokenFaultScript } from "./TokenFault.js";
+export type { IdentityFault, IdentityFaultScript } from "./IdentityFault.js";
 
 export interface EntraStandInOptions {
   /** 0 (default) picks a free port. The server listens on 127.0.0.1. */
@@ -133,6 +135,8 @@ export interface EntraStandIn {
   readonly graphFaults: GraphFaultScript;
   /** Faults for the next token requests: `tokenFaults.enqueue({ kind: "status", status: 503 })`. */
   readonly tokenFaults: TokenFaultScript;
+  /** Faults for the next managed identity requests: `identityFaults.enqueue({ kind: "hang" })`. */
+  readonly identityFaults: IdentityFaultScript;
   /** Requests for a discovery document (v1 or v2). */
   readonly metadataRequests: number;
   readonly jwksRequests: number;
@@ -151,6 +155,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
   const identityHeader = randomUUID();
   const graphFaults = createGraphFaultQueue();
   const tokenFaults = createTokenFaultQueue();
+  const identityFaults = createIdentityFaultQueue();
   const log: RequestLog = {
     tokenRequests: [],
     managedIdentityRequests: [],
@@ -201,6 +206,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     graph: { ...common, graphBaseUrl, clockToleranceSeconds },
     graphFaults,
     tokenFaults,
+    identityFaults,
     managedIdentityPath: MANAGED_IDENTITY_PATH,
     log,
   });
@@ -244,6 +250,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     graphRequests: log.graphRequests,
     graphFaults,
     tokenFaults,
+    identityFaults,
     get metadataRequests() {
       return log.metadataRequests;
     },

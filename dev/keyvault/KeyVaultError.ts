@@ -68,13 +68,14 @@ export class KeyVaultError extends Error {
     return new KeyVaultError(403, "Forbidden", message, "ForbiddenByRbac");
   }
 
-  static throttled(retryAfterSeconds: number): KeyVaultError {
+  /** `retryAfter`: delta seconds, or an HTTP date (as a fault may script it). */
+  static throttled(retryAfter: number | string): KeyVaultError {
     return new KeyVaultError(
       429,
       "Throttled",
       "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached",
       undefined,
-      { "Retry-After": String(retryAfterSeconds) },
+      { "Retry-After": String(retryAfter) },
     );
   }
 

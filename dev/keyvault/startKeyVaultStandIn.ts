@@ -2,14 +2,19 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
 import { issueServerTls } from "../pki/serverTls.js";
 import { createTokenVerifier, KEY_VAULT_AUDIENCE, type Caller } from "./createTokenVerifier.js";
 import { rolesGrant, type KeyVaultRole } from "./builtInRoles.js";
 import { createVaultStore, type CreateCompletion } from "./createVaultStore.js";
 import { dataActionFor } from "./dataActionFor.js";
 import { createIssuerStore } from "./issuerStore.js";
+import { answerVaultFault } from "./answerVaultFault.js";
 import { KeyVaultError } from "./KeyVaultError.js";
 import { routeRequest } from "./routeRequest.js";
+import { createVaultFaultQueue, type VaultFault, type VaultFaultScript } from "./VaultFault.js";
+
+export type { VaultFault, VaultFaultScript } from "./VaultFault.js";
 
 export interface KeyVaultStandInOptions {
   /** The Entra ID (stand-in) authority host, named in the 401 challenge: `<authorityHost>/<tenantId>`. */
@@ -99,6 +104,8 @@ export interface VaultRequest {
   status: number;
   /** The request carried a token the vault accepted. */
   authenticated: boolean;
+  /** The scripted fault that answered it (or delayed it: latency), when one did. */
+  fault?: VaultFault["kind"];
 }
 
 export interface KeyVaultStandIn {
@@ -126,6 +133,12 @@ export interface KeyVaultStandIn {
   resetRequests(): void;
   /** The next `count` authenticated requests get 429 Throttled with `Retry-After: <retryAfterSeconds>`. */
   throttleNext(count: number, retryAfterSeconds: number): void;
+  /**
+   * Faults for the next authenticated requests, one per request, in order: `faults.enqueue({ kind: "hang" })`. The
+   * challenge round trip a new SDK client makes first (no token, 401) is answered as usual, so a script means the
+   * same to a new client and a warm one.
+   */
+  readonly faults: VaultFaultScript;
   /** Closes the server and every open connection. */
   stop(): Promise<void>;
 }
@@ -156,6 +169,7 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
     roles?.set(oid, [...(roles.get(oid) ?? []), ...assigned]);
   }
   const requests: VaultRequest[] = [];
+  const faults = createVaultFaultQueue();
   let throttle = { remaining: 0, retryAfterSeconds: 1 };
   let url = "";
 
@@ -196,6 +210,24 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
       }
       const caller = await authenticate(req.headers.authorization);
       record.authenticated = true;
+      const fault = faults.take();
+      if (fault && fault.kind !== "latency") {
+        record.fault = fault.kind;
+        record.status = faultStatus(fault);
+        requests.push(record);
+        const clientRequestId = req.headers["x-ms-client-request-id"];
+        return await answerVaultFault(fault, req, res, {
+          challenge,
+          headers: {
+            "x-ms-request-id": randomUUID(),
+            ...(typeof clientRequestId === "string" ? { "x-ms-client-request-id": clientRequestId } : {}),
+          },
+        });
+      }
+      if (fault) {
+        record.fault = fault.kind;
+        await delay(fault.ms);
+      }
       if (throttle.remaining > 0) {
         throttle.remaining -= 1;
         throw KeyVaultError.throttled(throttle.retryAfterSeconds);
@@ -304,6 +336,7 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
     throttleNext(count, retryAfterSeconds) {
       throttle = { remaining: count, retryAfterSeconds };
     },
+    faults,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -312,6 +345,15 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
       return stopped;
     },
   };
+}
+
+/** The status a fault answers with, for the request log: 0 when it answers none (a hang, a reset). */
+function faultStatus(fault: VaultFault): number {
+  if (fault.kind === "status") return fault.status;
+  if (fault.kind === "throttle") return 429;
+  if (fault.kind === "unauthorized") return 401;
+  if (fault.kind === "large") return 200;
+  return 0;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

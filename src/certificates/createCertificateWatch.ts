@@ -2,23 +2,33 @@ import type { AlertChannel } from "../alerts/Alert.js";
 import type { AlertLedger, DeliveryReport } from "../alerts/AlertLedger.js";
 import { decideConditionAlert, parseConditionStep } from "../alerts/decideConditionAlert.js";
 import type { Clock } from "../clock/Clock.js";
+import { createDeadline, type Deadline } from "../clock/Deadline.js";
 import type { Config } from "../config/Config.js";
 import type { CredentialProvider } from "../credentials/AppCredential.js";
-import { M2mError } from "../errors.js";
+import { M2mError, TimedOutError } from "../errors.js";
 import type { Logger } from "../logging/Logger.js";
 import { RotationBusyError, type RotationService } from "../rotation/createRotationService.js";
 import type { RotationReport } from "../rotation/rotateCertificate.js";
 import type { RotationStore } from "../rotation/RotationPorts.js";
+import { TABLE_STORAGE } from "../state/boundStorage.js";
+import { checkSubject } from "./checkSubject.js";
 import type { CertificateInventory, InventoryService } from "./createInventoryService.js";
+import { observeTimeouts } from "./observeTimeouts.js";
 import { planCertificateAlerts, type WatchedSubject } from "./planCertificateAlerts.js";
 
 const DAY_MS = 86_400_000;
+/**
+ * How long alerting may take after a check that used its whole deadline (it ran out of time): inside the 30 s that
+ * host.json keeps after a run's deadline (RECORD_MARGIN_MS), with room left for a renewal's tidying before it.
+ */
+export const ALERT_AFTER_DEADLINE_MS = 15_000;
 
 /** The alert decisions a check took (CertificateCheckReport.alerts). */
 type Told = CertificateCheckReport["alerts"];
 
 export interface CertificateCheckReport {
-  inventory: CertificateInventory;
+  /** Null when the check ran out of time before it could take the inventory (see timedOut). */
+  inventory: CertificateInventory | null;
   renewal: {
     /** The app's own certificate reached M2M_CERT_RENEW_BEFORE_DAYS (a new rotation may start). */
     due: boolean;
@@ -31,6 +41,8 @@ export interface CertificateCheckReport {
   /** Null when no channel is configured or the ledger failed (see alertError). */
   delivery: DeliveryReport | null;
   alertError: string | null;
+  /** The check ran out of time: the edge that did not answer first, and what was said about it; else null. */
+  timedOut: { edge: string; message: string } | null;
 }
 
 export interface CertificateWatch {
@@ -38,8 +50,13 @@ export interface CertificateWatch {
    * One certificate check (the timer, an Event Grid event): continue or start the app's own renewal, take the
    * inventory, log a metric record per certificate, then alert through the ledger. Alerting problems are logged,
    * never thrown; an inventory that cannot be taken at all (the app's own credential unreadable) throws.
+   *
+   * Every call the check makes ends by `deadline` (default: M2M_RUN_DEADLINE_SECONDS from now). A check that runs out
+   * of time logs one error naming the edge that did not answer ("Certificate check ran out of time"), raises the
+   * `check:` alert (see checkSubject) and tells what it could still see; alerting then gets
+   * {@link ALERT_AFTER_DEADLINE_MS}. When Table Storage is the edge that hung, the error line is what is left.
    */
-  check(logger: Logger, trigger: string): Promise<CertificateCheckReport>;
+  check(logger: Logger, trigger: string, deadline?: Deadline): Promise<CertificateCheckReport>;
 }
 
 /**
@@ -62,14 +79,15 @@ export function createCertificateWatch(deps: {
   async function renew(
     logger: Logger,
     beforeStarting: () => Promise<void>,
+    deadline: Deadline,
   ): Promise<CertificateCheckReport["renewal"]> {
     const managed = deps.rotation.managed;
     if (!managed) return { due: false, report: null, error: null };
     try {
       const [stored, loaded, latest] = await Promise.all([
-        deps.rotations.get(managed.name),
-        deps.credentials.current(),
-        deps.rotation.latestVersion(),
+        deps.rotations.get(managed.name, deadline),
+        deps.credentials.current(deadline),
+        deps.rotation.latestVersion(deadline),
       ]);
       let current = loaded;
       const active = stored !== null && stored.record.step !== "completed";
@@ -79,7 +97,10 @@ export function createCertificateWatch(deps: {
         stored.record.newVersion &&
         current.summary.version === stored.record.oldVersion
       ) {
-        current = await deps.credentials.reload(`rotation to version ${stored.record.newVersion} completed`);
+        current = await deps.credentials.reload(
+          `rotation to version ${stored.record.newVersion} completed`,
+          deadline,
+        );
       }
       const notAfter = current.certificate?.notAfter ?? null;
       const due =
@@ -106,6 +127,7 @@ export function createCertificateWatch(deps: {
         const report = await deps.rotation.renew(managed.name, logger, {
           restart: "always",
           from: { version: inUseVersion, thumbprintSha1: current.certificate!.thumbprintSha1 },
+          deadline,
         });
         return { due, report, error: null };
       }
@@ -118,7 +140,10 @@ export function createCertificateWatch(deps: {
         });
         await beforeStarting();
       }
-      const report = await deps.rotation.renew(managed.name, logger, due ? { restart: "when-due" } : {});
+      const report = await deps.rotation.renew(managed.name, logger, {
+        ...(due ? { restart: "when-due" as const } : {}),
+        deadline,
+      });
       return { due, report, error: null };
     } catch (error) {
       if (error instanceof RotationBusyError) {
@@ -126,18 +151,22 @@ export function createCertificateWatch(deps: {
         return { due: true, report: null, error: null };
       }
       const message = error instanceof Error ? error.message : String(error);
-      logger.error("Certificate renewal failed; the next check tries again", {
-        certificate: managed.name,
-        // GRAPH_FORBIDDEN and the like: the message says what to grant.
-        code: error instanceof M2mError ? error.code : null,
-        error: message,
-      });
+      // Out of time: the check's own error line says so ("Certificate check ran out of time").
+      logger[error instanceof TimedOutError ? "warn" : "error"](
+        "Certificate renewal failed; the next check tries again",
+        {
+          certificate: managed.name,
+          // GRAPH_FORBIDDEN and the like: the message says what to grant.
+          code: error instanceof M2mError ? error.code : null,
+          error: message,
+        },
+      );
       return { due: true, report: null, error: message };
     }
   }
 
-  async function tell(entry: WatchedSubject, logger: Logger, told: Told): Promise<void> {
-    let state = await ledger.getState(entry.subject);
+  async function tell(entry: WatchedSubject, logger: Logger, told: Told, deadline: Deadline): Promise<void> {
+    let state = await ledger.getState(entry.subject, { deadline });
     const steps = [entry.condition];
     if (entry.announceThenResolve && entry.condition) {
       const last = parseConditionStep(state.step);
@@ -154,7 +183,9 @@ export function createCertificateWatch(deps: {
         now: deps.clock(),
       });
       if (decision.action === "none") continue;
-      const result = await ledger.transition(entry.subject, state, decision.next, decision.alert, channels);
+      const result = await ledger.transition(entry.subject, state, decision.next, decision.alert, channels, {
+        deadline,
+      });
       told.push({
         subject: entry.subject,
         action: decision.action,
@@ -178,6 +209,7 @@ export function createCertificateWatch(deps: {
     renewal: { starting: boolean; error: string | null },
     logger: Logger,
     told: Told,
+    deadline: Deadline,
   ): Promise<void> {
     const plan = planCertificateAlerts({
       inventory,
@@ -188,20 +220,28 @@ export function createCertificateWatch(deps: {
       renewalError: renewal.error,
       now: deps.clock(),
     });
-    for (const entry of plan.subjects) await tell(entry, logger, told);
+    for (const entry of plan.subjects) await tell(entry, logger, told, deadline);
     const seen = new Set(plan.subjects.map((s) => s.subject));
     for (const prefix of plan.prefixes) {
-      for (const subject of await ledger.firingSubjects(prefix)) {
+      for (const subject of await ledger.firingSubjects(prefix, { deadline })) {
         const resolution = seen.has(subject) ? null : plan.gone(subject);
         if (resolution) {
-          await tell({ subject, condition: null, resolution, announceThenResolve: false }, logger, told);
+          await tell(
+            { subject, condition: null, resolution, announceThenResolve: false },
+            logger,
+            told,
+            deadline,
+          );
         }
       }
     }
   }
 
   return {
-    async check(logger, trigger) {
+    async check(logger, trigger, deadline) {
+      const budget = deadline ?? createDeadline({ budgetMs: config.runDeadlineMs, clock: deps.clock });
+      const observed = observeTimeouts(budget);
+      const within = observed.deadline;
       const alerts: Told = [];
       const alerting = channels.length > 0;
       let alertError: string | null = null;
@@ -209,34 +249,75 @@ export function createCertificateWatch(deps: {
         alertError = error instanceof Error ? error.message : String(error);
         logger.error("Certificate alerting failed; what is pending is retried on the next check", {
           trigger,
+          code: error instanceof M2mError ? error.code : null,
           error: alertError,
         });
       };
       // Before a new rotation changes things, people hear where they stand ("expires in 20 days; renewing now").
-      const renewal = await renew(logger, async () => {
-        if (!alerting) return;
-        await decide(
-          await deps.inventory.inventory(logger),
-          { starting: true, error: null },
-          logger,
-          alerts,
-        ).catch(failed);
-      });
+      const renewal = await renew(
+        logger,
+        async () => {
+          if (!alerting) return;
+          await decide(
+            await deps.inventory.inventory(logger, within),
+            { starting: true, error: null },
+            logger,
+            alerts,
+            budget,
+          ).catch(failed);
+        },
+        within,
+      );
+      let inventory: CertificateInventory | null = null;
+      let untaken: TimedOutError | null = null;
+      try {
+        inventory = await deps.inventory.inventory(logger, within);
+      } catch (error) {
+        // Out of time before the inventory (the app's credential could not be loaded in time): said below.
+        if (!(error instanceof TimedOutError)) throw error;
+        untaken = error;
+      }
+      const first = observed.first() ?? untaken;
       const report: CertificateCheckReport = {
-        inventory: await deps.inventory.inventory(logger),
+        inventory,
         renewal,
         alerts,
         delivery: null,
         alertError,
+        timedOut: first && { edge: first.edge, message: first.message },
       };
-      logMetrics(report.inventory, logger);
+      if (first) {
+        logger.error("Certificate check ran out of time", {
+          trigger,
+          code: first.code,
+          edge: first.edge,
+          error: first.message,
+          inventory: inventory === null ? "not taken" : "partial",
+          renewal: renewal.report?.stoppedAt ?? (renewal.error ? "failed" : "not due"),
+        });
+      }
+      if (inventory) logMetrics(inventory, logger, first !== null);
       if (!alerting) {
         logger.info("No alert channel is configured: certificate findings are logged only", { trigger });
         return report;
       }
+      if (first?.edge === TABLE_STORAGE) {
+        // The ledger lives there: asking it again would only wait once more. The error line above is what is left.
+        logger.warn("Certificate alerts not sent: the alert ledger's Table Storage did not answer", {
+          trigger,
+        });
+        return report;
+      }
+      // Alerting keeps to the check's deadline; a check that used it all gets the time kept after it.
+      const alertWithin = budget.signal.aborted
+        ? createDeadline({ budgetMs: ALERT_AFTER_DEADLINE_MS, clock: deps.clock })
+        : budget;
       try {
-        await decide(report.inventory, { starting: false, error: renewal.error }, logger, alerts);
-        report.delivery = await ledger.deliverPending(channels);
+        await tell(checkSubject(config.clientId, report.timedOut, deps.clock()), logger, alerts, alertWithin);
+        if (inventory) {
+          await decide(inventory, { starting: false, error: renewal.error }, logger, alerts, alertWithin);
+        }
+        report.delivery = await ledger.deliverPending(channels, { deadline: alertWithin });
         for (const sent of report.delivery.sent) logger.info("Alert delivered", { trigger, ...sent });
         for (const failure of report.delivery.failed) {
           logger.error(
@@ -259,7 +340,7 @@ export function createCertificateWatch(deps: {
  * One structured, metric-friendly record per certificate (`certificate_days_left`) and per app registration
  * credential, and one per drift finding, so a log query or an Application Insights alert rule can chart and page.
  */
-function logMetrics(inventory: CertificateInventory, logger: Logger): void {
+function logMetrics(inventory: CertificateInventory, logger: Logger, timedOut: boolean): void {
   for (const item of inventory.items) {
     const record = {
       metric: "certificate_days_left",
@@ -296,8 +377,11 @@ function logMetrics(inventory: CertificateInventory, logger: Logger): void {
       keyIds: finding.keyIds,
     });
   }
+  // In a check that ran out of time, its own error line says why; the sources it could not read are details.
   for (const source of inventory.sources.filter((s) => !s.ok)) {
-    logger.error(`Certificate source unreadable: ${source.source}`, { error: source.error });
+    logger[timedOut ? "warn" : "error"](`Certificate source unreadable: ${source.source}`, {
+      error: source.error,
+    });
   }
   if (inventory.graphError) logger.warn(`Registration status unknown: ${inventory.graphError}`);
 }

@@ -1,9 +1,12 @@
 import { CertificateClient } from "@azure/keyvault-certificates";
 import type { TokenCredential } from "@azure/identity";
 import type { Clock } from "../clock/Clock.js";
+import type { Deadline } from "../clock/Deadline.js";
 import type { Config } from "../config/Config.js";
 import type { CredentialProvider } from "../credentials/AppCredential.js";
-import { isLoopbackUrl } from "../credentials/isLoopbackUrl.js";
+import { keyVaultCall } from "../credentials/keyVaultCall.js";
+import { keyVaultClientOptions } from "../credentials/keyVaultClientOptions.js";
+import { keyVaultError } from "../credentials/keyVaultError.js";
 import type { GraphApplication, GraphApplications } from "../graph/GraphApplications.js";
 import type { Logger } from "../logging/Logger.js";
 import type { RotationStore } from "../rotation/RotationPorts.js";
@@ -39,7 +42,12 @@ export interface InventorySource {
 }
 
 export interface InventoryService {
-  inventory(logger: Logger): Promise<CertificateInventory>;
+  /**
+   * With a `deadline` (the invocation's), every read ends by it: a source that does not answer in time is reported
+   * unreadable (TIMED_OUT naming the edge), and so is Graph; the app's own credential, when it must be loaded and
+   * cannot be, fails the inventory.
+   */
+  inventory(logger: Logger, deadline?: Deadline): Promise<CertificateInventory>;
 }
 
 /** The certificate client for a vault: one per vault, kept for the process. */
@@ -77,9 +85,7 @@ export function createInventoryService(deps: {
     const key = vaultUrl.toLowerCase();
     let client = clients.get(key);
     if (!client) {
-      client = new CertificateClient(vaultUrl, deps.azureCredential, {
-        disableChallengeResourceVerification: isLoopbackUrl(vaultUrl),
-      });
+      client = new CertificateClient(vaultUrl, deps.azureCredential, keyVaultClientOptions(vaultUrl));
       clients.set(key, client);
     }
     return client;
@@ -94,7 +100,7 @@ export function createInventoryService(deps: {
     (c, i, all) => all.findIndex((o) => sameCertificate(o, c)) === i,
   );
 
-  async function readVault(vaultUrl: string, logger: Logger): Promise<Read> {
+  async function readVault(vaultUrl: string, logger: Logger, deadline: Deadline | undefined): Promise<Read> {
     const client = clientFor(vaultUrl);
     if (!client)
       return { source: vaultUrl, error: "the app has no Azure identity to read Key Vault with", found: [] };
@@ -102,6 +108,7 @@ export function createInventoryService(deps: {
       const found = await scanVaultCertificates(vaultUrl, client, {
         logger,
         ...(config.watch.tag ? { tag: config.watch.tag } : {}),
+        ...(deadline ? { deadline } : {}),
       });
       return { source: vaultUrl, error: null, found };
     } catch (error) {
@@ -109,13 +116,16 @@ export function createInventoryService(deps: {
     }
   }
 
-  async function readOne(certificate: { vaultUrl: string; name: string }): Promise<Read> {
+  async function readOne(
+    certificate: { vaultUrl: string; name: string },
+    deadline: Deadline | undefined,
+  ): Promise<Read> {
     const where = `${certificate.vaultUrl}/certificates/${certificate.name}`;
     const client = clientFor(certificate.vaultUrl);
     if (!client)
       return { source: where, error: "the app has no Azure identity to read Key Vault with", found: [] };
     try {
-      const read = await client.getCertificate(certificate.name);
+      const read = await keyVaultCall(deadline, (call) => client.getCertificate(certificate.name, call));
       const p = read.properties;
       return {
         source: where,
@@ -137,25 +147,25 @@ export function createInventoryService(deps: {
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404)
         return { source: where, error: null, found: [] };
-      return { source: where, error: messageOf(error), found: [] };
+      return { source: where, error: keyVaultError(error, `read ${where}`).message, found: [] };
     }
   }
 
   return {
-    async inventory(logger) {
+    async inventory(logger, deadline) {
       const now = deps.clock();
       const [reads, current, application, rotation] = await Promise.all([
         Promise.all([
-          ...config.watch.vaults.map((vault) => readVault(vault, logger)),
-          ...named.map((certificate) => readOne(certificate)),
+          ...config.watch.vaults.map((vault) => readVault(vault, logger, deadline)),
+          ...named.map((certificate) => readOne(certificate, deadline)),
         ]),
-        deps.credentials.current(),
-        deps.graph.getByAppId(config.clientId).then(
+        deps.credentials.current(deadline),
+        deps.graph.getByAppId(config.clientId, deadline).then(
           (app): { app: GraphApplication | null; error: string | null } => ({ app, error: null }),
           (error: unknown) => ({ app: null, error: messageOf(error) }),
         ),
         own
-          ? deps.rotations.get(own.name).catch((error: unknown) => {
+          ? deps.rotations.get(own.name, deadline).catch((error: unknown) => {
               logger.warn("Could not read the rotation's progress", { error: messageOf(error) });
               return null;
             })

@@ -121,8 +121,8 @@ export function planCertificateAlerts(input: PlanInput): CertificateAlertPlan {
     subjects,
     prefixes,
     gone(subject) {
-      if (subject.startsWith(CERTIFICATE_PREFIX)) {
-        const rest = subject.slice(CERTIFICATE_PREFIX.length);
+      /** The sources that would list `<host>/<name>`; a subject none of them could read is not known to be gone. */
+      const coveringOf = (rest: string) => {
         const slash = rest.indexOf("/");
         const host = rest.slice(0, slash);
         const name = rest.slice(slash + 1);
@@ -132,7 +132,11 @@ export function planCertificateAlerts(input: PlanInput): CertificateAlertPlan {
           const path = url.pathname.replace(/\/+$/, "");
           return path === "" || path.toLowerCase() === `/certificates/${name}`;
         });
-        if (covering.some((source) => !source.ok)) return null;
+        return { host, name, covering, read: !covering.some((source) => !source.ok) };
+      };
+      if (subject.startsWith(CERTIFICATE_PREFIX)) {
+        const { host, name, covering, read } = coveringOf(subject.slice(CERTIFICATE_PREFIX.length));
+        if (!read) return null;
         return {
           title: `Certificate '${name}' is no longer watched`,
           text:
@@ -143,6 +147,8 @@ export function planCertificateAlerts(input: PlanInput): CertificateAlertPlan {
         };
       }
       if (subject.startsWith(ROTATION_PREFIX)) {
+        // A certificate that could not be read (its vault timed out, say) is still managed as far as the check knows.
+        if (!coveringOf(subject.slice(ROTATION_PREFIX.length)).read) return null;
         return {
           title: "Certificate renewal is no longer managed here",
           text: `The app no longer renews this certificate (its credential settings changed): nothing more is alerted about ${subject.slice(ROTATION_PREFIX.length)}.`,

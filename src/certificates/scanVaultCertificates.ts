@@ -1,5 +1,8 @@
 import type { CertificateProperties } from "@azure/keyvault-certificates";
+import type { Deadline } from "../clock/Deadline.js";
 import { sleep as realSleep } from "../clock/sleep.js";
+import { keyVaultCall } from "../credentials/keyVaultCall.js";
+import { keyVaultError } from "../credentials/keyVaultError.js";
 import { CredentialError, M2mError, TransientError } from "../errors.js";
 import { silentLogger, type Logger } from "../logging/Logger.js";
 import type { ScannedCertificate } from "./ScannedCertificate.js";
@@ -24,8 +27,11 @@ export interface ScanOptions {
   /** `name=value`: only certificates whose tag `name` is exactly `value`; `name`: only those that have the tag. */
   tag?: string;
   logger?: Logger;
-  /** Cancels the scan (the run's deadline); the abort reason is thrown as it is. */
-  signal?: AbortSignal;
+  /**
+   * The invocation's deadline: the listing ends by it (TIMED_OUT naming Key Vault), and a resume whose wait would
+   * pass it is not started (the error is the page's).
+   */
+  deadline?: Deadline;
   /** Waits before resuming; a parameter so tests do not wait. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /**
@@ -51,8 +57,9 @@ const MAX_WAIT_MS = 60_000;
  * nothing is lost or counted twice. On vaults of more than one page it logs each page (page number, certificates
  * listed so far).
  *
- * Throws CredentialError (KEYVAULT_AUTHENTICATION_FAILED, KEYVAULT_FORBIDDEN) when the identity may not list, and
- * TransientError (KEYVAULT_THROTTLED, KEYVAULT_UNAVAILABLE) when the vault keeps failing.
+ * Throws CredentialError (KEYVAULT_AUTHENTICATION_FAILED, KEYVAULT_FORBIDDEN) when the identity may not list,
+ * TransientError (KEYVAULT_THROTTLED, KEYVAULT_UNAVAILABLE, KEYVAULT_UNREACHABLE) when the vault keeps failing,
+ * KEYVAULT_RESPONSE_INVALID for an answer that is not Key Vault's, and TIMED_OUT past the deadline.
  */
 export async function scanVaultCertificates(
   vaultUrl: string,
@@ -63,7 +70,7 @@ export async function scanVaultCertificates(
   const matches = tagMatcher(options.tag);
   const log = options.logger ?? silentLogger;
   const wait = options.sleep ?? realSleep;
-  const { signal } = options;
+  const { deadline } = options;
   const maxResumes = options.maxResumesPerPage ?? 3;
 
   const found: ScannedCertificate[] = [];
@@ -82,34 +89,37 @@ export async function scanVaultCertificates(
 
   for (;;) {
     try {
-      const pages = client.listPropertiesOfCertificates(signal ? { abortSignal: signal } : {}).byPage({
-        maxPageSize: PAGE_SIZE,
-        ...(checkpoint.token ? { continuationToken: checkpoint.token } : {}),
+      await keyVaultCall(deadline, async (call) => {
+        const pages = client.listPropertiesOfCertificates(call).byPage({
+          maxPageSize: PAGE_SIZE,
+          ...(checkpoint.token ? { continuationToken: checkpoint.token } : {}),
+        });
+        for await (const items of pages) {
+          page += 1;
+          listed += items.length;
+          // Only getting past the page that failed ends a streak: a restart re-lists the pages before it.
+          if (page > failingPage) failuresInARow = 0;
+          for (const item of items) {
+            const certificate = toScanned(url, item);
+            if (certificate && matches(certificate.tags)) found.push(certificate);
+          }
+          const token = continuationTokenOf(items);
+          if (token !== undefined) checkpoint = { token, page, listed, found: found.length };
+          if (page > 1 || token !== undefined || items.length >= PAGE_SIZE) {
+            log.info("Vault scan progress", { vaultUrl: url, page, listed, matched: found.length });
+          }
+        }
       });
-      for await (const items of pages) {
-        page += 1;
-        listed += items.length;
-        // Only getting past the page that failed ends a streak: a restart re-lists the pages before it.
-        if (page > failingPage) failuresInARow = 0;
-        for (const item of items) {
-          const certificate = toScanned(url, item);
-          if (certificate && matches(certificate.tags)) found.push(certificate);
-        }
-        const token = continuationTokenOf(items);
-        if (token !== undefined) checkpoint = { token, page, listed, found: found.length };
-        if (page > 1 || token !== undefined || items.length >= PAGE_SIZE) {
-          log.info("Vault scan progress", { vaultUrl: url, page, listed, matched: found.length });
-        }
-      }
       break;
     } catch (error) {
-      if (signal?.aborted) throw error;
+      if (deadline?.signal.aborted) throw error;
       const failedPage = page + 1;
       failuresInARow += 1;
       failingPage = Math.max(failingPage, failedPage);
       if (!isRetryable(error) || failuresInARow > maxResumes) throw scanError(error, url, failedPage);
       resumes += 1;
       const waitMs = retryAfterMs(error) ?? Math.min(1000 * 2 ** (failuresInARow - 1), MAX_WAIT_MS);
+      if (deadline && waitMs >= deadline.leftMs()) throw scanError(error, url, failedPage);
       log.warn("Vault scan interrupted; resuming", {
         vaultUrl: url,
         page: failedPage,
@@ -119,7 +129,7 @@ export async function scanVaultCertificates(
         attempt: failuresInARow,
         maxResumes,
       });
-      await wait(waitMs, signal);
+      await wait(waitMs, deadline?.signal);
       ({ page, listed } = checkpoint);
       found.length = checkpoint.found;
     }
@@ -201,6 +211,8 @@ function retryAfterMs(error: unknown): number | null {
 }
 
 function scanError(error: unknown, vaultUrl: string, page: number): Error {
+  // Already explained (a Retry-After past the deadline, the managed identity endpoint failing).
+  if (error instanceof M2mError) return error;
   const status = statusOf(error);
   const said = error instanceof Error ? error.message : String(error);
   const where = `certificates in ${vaultUrl}`;
@@ -228,6 +240,8 @@ function scanError(error: unknown, vaultUrl: string, page: number): Error {
       { cause: error },
     );
   }
+  // No answer, or one the SDK could not read: see keyVaultError.
+  if (status === undefined) return keyVaultError(error, `list ${where} (page ${page})`);
   return new TransientError("KEYVAULT_UNAVAILABLE", `Listing ${where} failed at page ${page}: ${said}`, {
     cause: error,
   });

@@ -1,4 +1,5 @@
 import type { NodeAuthOptions } from "@azure/msal-node";
+import type { Deadline } from "../clock/Deadline.js";
 import type { CertificateCredential } from "./certificate/CertificateCredential.js";
 
 /** One usable version of the app's credential for Entra ID, ready for MSAL. */
@@ -17,10 +18,14 @@ export interface AppCredential {
   summary: Record<string, unknown>;
 }
 
-/** Where the token path gets its credential. Loads lazily, then serves the loaded one. */
+/**
+ * Where the token path gets its credential. Loads lazily, then serves the loaded one. With a `deadline` (the
+ * invocation's), whatever a call asks of Key Vault or the managed identity endpoint ends by it, in TIMED_OUT naming
+ * the edge that did not answer.
+ */
 export interface CredentialProvider {
   /** The credential to use now. The first call loads it; later calls may check for a newer version. */
-  current(): Promise<AppCredential>;
+  current(deadline?: Deadline): Promise<AppCredential>;
   /** Loads the credential again (after Entra ID rejected it, or an event said it changed). */
-  reload(reason: string): Promise<AppCredential>;
+  reload(reason: string, deadline?: Deadline): Promise<AppCredential>;
 }

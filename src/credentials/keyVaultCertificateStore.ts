@@ -1,27 +1,40 @@
 import type { TokenCredential } from "@azure/identity";
 import { CertificateClient } from "@azure/keyvault-certificates";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { CredentialError, TransientError } from "../errors.js";
+import { CredentialError } from "../errors.js";
 import type { CertificateStore } from "./CertificateStore.js";
-import { isLoopbackUrl } from "./isLoopbackUrl.js";
+import { keyVaultCall } from "./keyVaultCall.js";
+import { keyVaultClientOptions, type KeyVaultRetryOptions } from "./keyVaultClientOptions.js";
+import { keyVaultError, type KeyVaultRefusal } from "./keyVaultError.js";
 
 /**
- * The certificate store on Azure Key Vault through the official SDKs. The SDKs authenticate by challenge;
- * the challenge's resource check is relaxed only for a vault on this machine (the local stand-in).
+ * The certificate store on Azure Key Vault through the official SDKs (clients built once, options per
+ * keyVaultClientOptions). Each call runs within the caller's deadline (see keyVaultCall) and fails with a coded error
+ * (see keyVaultError; not found, disabled and forbidden name the settings and roles to check).
  */
-export function keyVaultCertificateStore(vaultUrl: string, credential: TokenCredential): CertificateStore {
-  const options = { disableChallengeResourceVerification: isLoopbackUrl(vaultUrl) };
-  const certificates = new CertificateClient(vaultUrl, credential, options);
-  const secrets = new SecretClient(vaultUrl, credential, options);
+export function keyVaultCertificateStore(
+  vaultUrl: string,
+  credential: TokenCredential,
+  options: { retryOptions?: KeyVaultRetryOptions } = {},
+): CertificateStore {
+  const clientOptions = keyVaultClientOptions(vaultUrl, options.retryOptions);
+  const certificates = new CertificateClient(vaultUrl, credential, clientOptions);
+  const secrets = new SecretClient(vaultUrl, credential, clientOptions);
   const where = (name: string, version: string | null) =>
     `Key Vault certificate '${name}'${version ? ` version ${version}` : ""} in ${vaultUrl}`;
+  const failed = (error: unknown, name: string, version: string | null, permission: string) =>
+    keyVaultError(error, `read ${where(name, version)}`, (refusal) =>
+      refused(refusal, where(name, version), permission, error),
+    );
 
   return {
-    async getProperties(name, version) {
+    async getProperties(name, version, deadline) {
       try {
-        const properties = version
-          ? (await certificates.getCertificateVersion(name, version)).properties
-          : (await certificates.getCertificate(name)).properties;
+        const properties = await keyVaultCall(deadline, async (call) =>
+          version
+            ? (await certificates.getCertificateVersion(name, version, call)).properties
+            : (await certificates.getCertificate(name, call)).properties,
+        );
         return {
           name,
           version: properties.version ?? "",
@@ -29,59 +42,48 @@ export function keyVaultCertificateStore(vaultUrl: string, credential: TokenCred
           expiresOn: properties.expiresOn ?? null,
         };
       } catch (error) {
-        throw vaultError(error, where(name, version), "certificates/get");
+        throw failed(error, name, version, "certificates/get");
       }
     },
-    async getSecret(name, version) {
+    async getSecret(name, version, deadline) {
       try {
-        const secret = await secrets.getSecret(name, version ? { version } : {});
+        const secret = await keyVaultCall(deadline, (call) =>
+          secrets.getSecret(name, version ? { ...call, version } : call),
+        );
         return {
           value: secret.value ?? "",
           contentType: secret.properties.contentType ?? null,
           version: secret.properties.version ?? "",
         };
       } catch (error) {
-        throw vaultError(error, where(name, version), "secrets/get");
+        throw failed(error, name, version, "secrets/get");
       }
     },
   };
 }
 
-function vaultError(error: unknown, what: string, permission: string): Error {
-  const status = (error as { statusCode?: number }).statusCode;
-  const serviceMessage = error instanceof Error ? error.message : String(error);
+/** Not found, disabled and forbidden, with the settings and roles that decide them. */
+function refused({ status, said }: KeyVaultRefusal, what: string, permission: string, cause: unknown) {
   if (status === 404) {
     return new CredentialError(
       "CERTIFICATE_NOT_FOUND",
-      `${what} was not found. Check M2M_KEYVAULT_URL, M2M_KEYVAULT_CERTIFICATE_NAME and M2M_KEYVAULT_CERTIFICATE_VERSION. Key Vault said: ${serviceMessage}`,
-      { cause: error },
+      `${what} was not found. Check M2M_KEYVAULT_URL, M2M_KEYVAULT_CERTIFICATE_NAME and M2M_KEYVAULT_CERTIFICATE_VERSION. Key Vault said: ${said}`,
+      { cause },
     );
   }
-  if (status === 403 && /disabled/i.test(serviceMessage)) {
+  if (status === 403 && /disabled/i.test(said)) {
     return new CredentialError(
       "CERTIFICATE_DISABLED",
       `${what} is disabled. Enable the version in Key Vault, or pin another version with M2M_KEYVAULT_CERTIFICATE_VERSION.`,
-      { cause: error },
+      { cause },
     );
   }
   if (status === 403) {
     return new CredentialError(
       "KEYVAULT_FORBIDDEN",
-      `The app's identity may not read ${what} (${permission}). Grant it the 'Key Vault Secrets User' and 'Key Vault Certificate User' roles (RBAC vaults) or get permission on secrets and certificates (access policies). Key Vault said: ${serviceMessage}`,
-      { cause: error },
+      `The app's identity may not read ${what} (${permission}). Grant it the 'Key Vault Secrets User' and 'Key Vault Certificate User' roles (RBAC vaults) or get permission on secrets and certificates (access policies). Key Vault said: ${said}`,
+      { cause },
     );
   }
-  if (
-    status === 401 ||
-    (error instanceof Error && /CredentialUnavailable|AuthenticationError/.test(error.name))
-  ) {
-    return new CredentialError(
-      "KEYVAULT_AUTHENTICATION_FAILED",
-      `Could not authenticate to Key Vault to read ${what}: ${serviceMessage}. In Azure, enable the Function app's managed identity (and set M2M_MANAGED_IDENTITY_CLIENT_ID for a user-assigned one); on a workstation set M2M_KEYVAULT_AUTH=default-azure-credential and sign in with 'az login'.`,
-      { cause: error },
-    );
-  }
-  return new TransientError("KEYVAULT_UNAVAILABLE", `Reading ${what} failed: ${serviceMessage}`, {
-    cause: error,
-  });
+  return null;
 }

@@ -1,11 +1,26 @@
 import type { Clock } from "../clock/Clock.js";
+import { createDeadline, type Deadline } from "../clock/Deadline.js";
 import type { Config } from "../config/Config.js";
 import type { Logger } from "../logging/Logger.js";
+import { TABLE_STORAGE } from "../state/boundStorage.js";
 import type { AppCredential, CredentialProvider } from "./AppCredential.js";
 import { checkCertificateCredential } from "./certificate/checkCertificateCredential.js";
 import { parseKeyVaultSecret } from "./certificate/parseKeyVaultSecret.js";
 import type { CertificateStore } from "./CertificateStore.js";
 import { certificateCredential } from "./certificateCredential.js";
+import { KEY_VAULT } from "./keyVaultCall.js";
+
+/**
+ * The most a check for a newer version may take of a caller's deadline (and at most half of what is left): the check
+ * is optional — a failed one keeps the loaded certificate — so a slow vault must not take the time the caller's own
+ * request needs.
+ */
+export const REFRESH_CHECK_MAX_MS = 10_000;
+/**
+ * The most the read of a rotation's hold (Table Storage) may take of a caller's deadline: when it cannot be read in
+ * time, the latest version is followed, as when it fails.
+ */
+export const HOLD_READ_MAX_MS = 5_000;
 
 export interface KeyVaultCredentialOptions {
   store: CertificateStore;
@@ -21,9 +36,14 @@ export interface KeyVaultCredentialOptions {
   /**
    * A version to keep using although Key Vault has a newer one, or null to follow the latest: a key rotation that
    * has not switched yet (its new version is not registered on the app registration, so Entra ID would refuse it).
-   * Asked at first use, on reload and when a newer version is seen; when it fails, the latest is used.
+   * Asked at first use, on reload and when a newer version is seen; when it fails, or does not answer within
+   * {@link HOLD_READ_MAX_MS} of the caller's deadline (which it is given), the latest is used.
    */
-  holdVersion?: () => Promise<string | null>;
+  holdVersion?: (deadline?: Deadline) => Promise<string | null>;
+  /** Default {@link REFRESH_CHECK_MAX_MS}; a parameter so tests need not wait it. */
+  refreshCheckMaxMs?: number;
+  /** Default {@link HOLD_READ_MAX_MS}; a parameter so tests need not wait it. */
+  holdReadMaxMs?: number;
   clock: Clock;
   logger: Logger;
 }
@@ -36,19 +56,33 @@ export interface KeyVaultCredentialOptions {
  * properties (one request, no key material) and loads the secret only when the version changed. Entra ID
  * rejecting the certificate triggers `reload()` at once, and so can an event (CertificateNewVersionCreated).
  * A failed check keeps the loaded certificate while it is valid and tries again later.
+ *
+ * Deadlines: every Key Vault read runs within the caller's deadline; the optional reads get only a share of it (see
+ * {@link REFRESH_CHECK_MAX_MS}, {@link HOLD_READ_MAX_MS}). Concurrent callers share one load; a caller whose deadline
+ * is nearer than the load's stops waiting at its own, and a load that ran out of its starter's time is begun again
+ * for a caller that still has time.
  */
 export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): CredentialProvider {
   const { store, certificateName: name, pinnedVersion, refreshMs, clock, logger } = options;
   const retryAfterFailureMs = options.retryAfterFailureMs ?? 60_000;
+  const refreshCheckMaxMs = options.refreshCheckMaxMs ?? REFRESH_CHECK_MAX_MS;
+  const holdReadMaxMs = options.holdReadMaxMs ?? HOLD_READ_MAX_MS;
   let loaded: { credential: AppCredential; version: string } | null = null;
   let nextCheckAt = 0;
-  let inFlight: Promise<AppCredential> | null = null;
+  let inFlight: { promise: Promise<AppCredential>; deadline: Deadline | undefined } | null = null;
+
+  /** A deadline for optional work: at most `maxMs` of `deadline` (undefined: none, as the caller). */
+  const share = (deadline: Deadline | undefined, maxMs: number): Deadline | undefined =>
+    deadline &&
+    createDeadline({ budgetMs: Math.min(maxMs, deadline.leftMs()), clock, parent: deadline.signal });
 
   /** The version to load when following the latest: the held one, if a rotation holds one. */
-  const wanted = async (): Promise<string | null> => {
-    if (pinnedVersion || !options.holdVersion) return pinnedVersion;
+  const wanted = async (deadline: Deadline | undefined): Promise<string | null> => {
+    const hold = options.holdVersion;
+    if (pinnedVersion || !hold) return pinnedVersion;
     try {
-      return await options.holdVersion();
+      const within = share(deadline, holdReadMaxMs);
+      return await (within ? within.bound(TABLE_STORAGE, () => hold(within)) : hold());
     } catch (error) {
       logger.warn(
         "Could not read whether a key rotation holds the certificate version; following the latest",
@@ -61,11 +95,33 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     }
   };
 
-  const once = (work: () => Promise<AppCredential>): Promise<AppCredential> => {
-    inFlight ??= work().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
+  /** One load at a time, shared by the callers that come while it runs (see the deadlines above). */
+  const once = async (
+    work: (deadline: Deadline | undefined) => Promise<AppCredential>,
+    deadline: Deadline | undefined,
+  ): Promise<AppCredential> => {
+    for (;;) {
+      let shared = inFlight;
+      if (!shared) {
+        const started = {
+          promise: work(deadline).finally(() => {
+            if (inFlight === started) inFlight = null;
+          }),
+          deadline,
+        };
+        inFlight = shared = started;
+      }
+      const load = shared;
+      try {
+        if (!deadline || load.deadline === deadline) return await load.promise;
+        return await deadline.bound(KEY_VAULT, () => load.promise);
+      } catch (error) {
+        // A load that ran out of another caller's time is no answer for this one, which still has time.
+        const theirs = load.deadline !== deadline && load.deadline?.signal.aborted === true;
+        if (theirs && !deadline?.signal.aborted) continue;
+        throw error;
+      }
+    }
   };
 
   type Secret = Awaited<ReturnType<CertificateStore["getSecret"]>>;
@@ -99,9 +155,13 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     return credential;
   };
 
-  const load = async (version: string | null, reason: string): Promise<AppCredential> => {
+  const load = async (
+    version: string | null,
+    reason: string,
+    deadline: Deadline | undefined,
+  ): Promise<AppCredential> => {
     const started = clock().getTime();
-    return install(await store.getSecret(name, version), reason, started);
+    return install(await store.getSecret(name, version, deadline), reason, started);
   };
 
   /**
@@ -109,12 +169,12 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
    * cold start waits for the slower of the two requests, not both; a held version that cannot be loaded (disabled,
    * deleted) gives way to the latest.
    */
-  const loadWanted = async (reason: string): Promise<AppCredential> => {
-    if (pinnedVersion || !options.holdVersion) return load(pinnedVersion, reason);
+  const loadWanted = async (reason: string, deadline: Deadline | undefined): Promise<AppCredential> => {
+    if (pinnedVersion || !options.holdVersion) return load(pinnedVersion, reason, deadline);
     const started = clock().getTime();
     const [held, latest] = await Promise.all([
-      wanted(),
-      store.getSecret(name, null).then(
+      wanted(deadline),
+      store.getSecret(name, null, deadline).then(
         (secret) => ({ secret, error: null }),
         (error: unknown) => ({ secret: null, error }),
       ),
@@ -124,7 +184,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
       return install(latest.secret, reason, started);
     }
     try {
-      const secret = await store.getSecret(name, held);
+      const secret = await store.getSecret(name, held, deadline);
       return install(secret, `${reason}; version ${held} held by the key rotation`, started);
     } catch (error) {
       if (!latest.secret) throw error;
@@ -137,16 +197,20 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     }
   };
 
-  const check = async (current: { credential: AppCredential; version: string }): Promise<AppCredential> => {
+  const check = async (
+    current: { credential: AppCredential; version: string },
+    deadline: Deadline | undefined,
+  ): Promise<AppCredential> => {
+    const within = share(deadline, Math.min(refreshCheckMaxMs, (deadline?.leftMs() ?? 0) / 2));
     try {
-      const latest = await store.getProperties(name, null);
+      const latest = await store.getProperties(name, null, within);
       // A disabled latest version is also what a renewal in progress looks like (the pending version is the
       // latest until it completes): keep the loaded certificate until a usable version appears.
       if (latest.version === current.version || !latest.enabled) {
         nextCheckAt = clock().getTime() + refreshMs;
         return current.credential;
       }
-      const held = await wanted();
+      const held = await wanted(within);
       if (held === current.version) {
         nextCheckAt = clock().getTime() + refreshMs;
         logger.info("A newer certificate version exists; the key rotation has not switched to it yet", {
@@ -156,7 +220,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
         });
         return current.credential;
       }
-      return await load(held ?? latest.version, `Key Vault has a newer version (${latest.version})`);
+      return await load(held ?? latest.version, `Key Vault has a newer version (${latest.version})`, within);
     } catch (error) {
       const expired = current.credential.certificate && current.credential.certificate.notAfter <= clock();
       if (expired) throw error;
@@ -171,19 +235,21 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
   };
 
   return {
-    current() {
-      if (!loaded) return once(() => loadWanted("first use"));
+    current(deadline) {
+      if (!loaded) return once((d) => loadWanted("first use", d), deadline);
       const expired =
         loaded.credential.certificate !== null && loaded.credential.certificate.notAfter <= clock();
-      if (expired && !pinnedVersion) return once(() => load(null, "the loaded certificate has expired"));
+      if (expired && !pinnedVersion) {
+        return once((d) => load(null, "the loaded certificate has expired", d), deadline);
+      }
       if (pinnedVersion || refreshMs <= 0 || clock().getTime() < nextCheckAt) {
         return Promise.resolve(loaded.credential);
       }
       const current = loaded;
-      return once(() => check(current));
+      return once((d) => check(current, d), deadline);
     },
-    reload(reason) {
-      return once(() => loadWanted(reason));
+    reload(reason, deadline) {
+      return once((d) => loadWanted(reason, d), deadline);
     },
   };
 }

@@ -9,14 +9,14 @@ azureFunctions.app.http("certificates-renew", {
   route: "certificates/{name}/renew",
   methods: ["POST"],
   authLevel: "function",
-  handler: (request, context) => renewCertificateHandler(request, context, () => getServices().rotation),
+  handler: (request, context) => renewCertificateHandler(request, context, getServices),
 });
 
 azureFunctions.app.http("certificates-list", {
   route: "certificates",
   methods: ["GET"],
   authLevel: "function",
-  handler: (request, context) => listCertificatesHandler(request, context, () => getServices().inventory),
+  handler: (request, context) => listCertificatesHandler(request, context, getServices),
 });
 
 // The schedule is an app setting reference, resolved by the host (default set in local settings and README).
@@ -24,5 +24,5 @@ azureFunctions.app.timer("certificates-check", {
   schedule: process.env.M2M_CERT_CHECK_SCHEDULE?.trim() ? "%M2M_CERT_CHECK_SCHEDULE%" : "0 0 6 * * *",
   runOnStartup: false,
   useMonitor: true,
-  handler: (timer, context) => checkCertificatesHandler(timer, context, () => getServices()),
+  handler: (timer, context) => checkCertificatesHandler(timer, context, getServices),
 });

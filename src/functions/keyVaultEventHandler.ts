@@ -1,4 +1,5 @@
 import type { EventGridEvent, InvocationContext } from "@azure/functions";
+import { createDeadline } from "../clock/Deadline.js";
 import type { Services } from "../container.js";
 import { contextLogger } from "../logging/contextLogger.js";
 
@@ -23,7 +24,8 @@ const PREFIX = "Microsoft.KeyVault.";
  * - CertificateNearExpiry / CertificateExpired for a watched certificate (the app's own, M2M_CERT_SCOPE): a
  *   certificate check runs at once — the same renewal and alert path as the timer, so an alert is sent once
  *   whichever comes first.
- * Events about other vaults or certificates are acknowledged and ignored.
+ * Events about other vaults or certificates are acknowledged and ignored. Everything an event sets off ends within
+ * M2M_RUN_DEADLINE_SECONDS, as the scheduled check does.
  */
 export async function keyVaultEventHandler(
   event: EventGridEvent,
@@ -46,6 +48,7 @@ export async function keyVaultEventHandler(
     return;
   }
   const { config, credentials, clock, watch } = services();
+  const deadline = createDeadline({ budgetMs: config.runDeadlineMs, clock });
   const own =
     config.credential.kind === "keyvault-certificate" &&
     data.ObjectName?.toLowerCase() === config.credential.certificateName.toLowerCase() &&
@@ -60,12 +63,13 @@ export async function keyVaultEventHandler(
       ) {
         const credential = await credentials.reload(
           `Key Vault event ${event.id}: new version ${data.Version ?? "?"}`,
+          deadline,
         );
         logger.info("App certificate reloaded after a new version was created", {
           ...facts,
           loaded: credential.summary,
         });
-        await watch.check(logger, `event ${event.id}`);
+        await watch.check(logger, `event ${event.id}`, deadline);
       } else {
         logger.info(
           "New certificate version noted (not the app's credential, or a version is pinned)",
@@ -83,7 +87,7 @@ export async function keyVaultEventHandler(
             ? Math.floor((data.EXP * 1000 - clock().getTime()) / 86_400_000)
             : null,
       });
-      if (own || watched(config, data)) await watch.check(logger, `event ${event.id}`);
+      if (own || watched(config, data)) await watch.check(logger, `event ${event.id}`, deadline);
       else logger.info("Not a watched certificate (M2M_CERT_SCOPE): no check run", facts);
       return;
     default:

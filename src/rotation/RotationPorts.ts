@@ -1,3 +1,4 @@
+import type { Deadline } from "../clock/Deadline.js";
 import type { CertificateCredential } from "../credentials/certificate/CertificateCredential.js";
 import type { GraphApplications } from "../graph/GraphApplications.js";
 import type { RotationRecord } from "./RotationRecord.js";
@@ -12,35 +13,42 @@ export interface LatestVersion {
   notBefore?: Date | null;
 }
 
-/** The certificate's side in Key Vault, as rotation needs it. */
+/**
+ * The certificate's side in Key Vault, as rotation needs it. With a `deadline`, each call ends by it (TIMED_OUT naming
+ * Key Vault); failures are coded errors (see keyVaultError).
+ */
 export interface RenewableCertificate {
   /** The latest completed version, or null when there is none. */
-  latest(name: string): Promise<LatestVersion | null>;
+  latest(name: string, deadline?: Deadline): Promise<LatestVersion | null>;
   /** The completed, enabled versions, newest first (the first is the latest): one list read. */
-  versions(name: string): Promise<LatestVersion[]>;
+  versions(name: string, deadline?: Deadline): Promise<LatestVersion[]>;
   /** A create operation is in progress. */
-  hasPendingOperation(name: string): Promise<boolean>;
+  hasPendingOperation(name: string, deadline?: Deadline): Promise<boolean>;
   /**
    * Key Vault issues a new version itself: the policy's issuer is Self, or an issuer object whose provider is a
    * partnered CA (DigiCert, GlobalSign). Unknown and any other provider: a person merges a CSR. Throws (never
    * answers false) when the issuer cannot be read.
    */
-  isRenewable(name: string): Promise<boolean>;
+  isRenewable(name: string, deadline?: Deadline): Promise<boolean>;
   /**
    * Starts a new version with the existing policy; does not wait for it. "in-progress": Key Vault refused because a
    * create operation is already running (started since the last observation), which the next run awaits.
    */
-  createVersion(name: string): Promise<"started" | "in-progress">;
+  createVersion(name: string, deadline?: Deadline): Promise<"started" | "in-progress">;
   /** A version with its private key, parsed and checked. */
-  load(name: string, version: string): Promise<CertificateCredential>;
+  load(name: string, version: string, deadline?: Deadline): Promise<CertificateCredential>;
 }
 
-/** Rotation records, ETag-guarded: `save` fails (returns false) when another instance wrote in between. */
+/**
+ * Rotation records, ETag-guarded: `save` fails (returns false) when another instance wrote in between. With a
+ * `deadline`, each call ends by it (TIMED_OUT naming Table Storage).
+ */
 export interface RotationStore {
-  get(name: string): Promise<{ record: RotationRecord; etag: string } | null>;
+  get(name: string, deadline?: Deadline): Promise<{ record: RotationRecord; etag: string } | null>;
   save(
     record: RotationRecord,
     etag: string | null,
+    deadline?: Deadline,
   ): Promise<{ saved: true; etag: string } | { saved: false }>;
 }
 

@@ -2,15 +2,19 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { sleep } from "../clock/sleep.js";
 import type { Clock } from "../clock/Clock.js";
+import { createDeadline, type Deadline } from "../clock/Deadline.js";
+import { withinDeadline } from "../clock/withinDeadline.js";
 import type { Config } from "../config/Config.js";
 import type { CredentialProvider } from "../credentials/AppCredential.js";
 import { M2mError } from "../errors.js";
 import { cachedApplicationReads } from "../graph/cachedApplicationReads.js";
 import type { GraphApplications } from "../graph/GraphApplications.js";
 import type { Logger } from "../logging/Logger.js";
+import { TABLE_STORAGE } from "../state/boundStorage.js";
 import { holdLease } from "../state/holdLease.js";
 import type { LeaseStore } from "../state/LeaseStore.js";
 import { acquireWithCertificate } from "../tokens/acquireWithCertificate.js";
+import { boundRotationPorts } from "./boundRotationPorts.js";
 import type { LatestVersion, RenewableCertificate, RotationPorts, RotationStore } from "./RotationPorts.js";
 import { rotateCertificate, type RotationOptions, type RotationReport } from "./rotateCertificate.js";
 
@@ -31,6 +35,12 @@ export interface RenewOptions {
   restart?: "always" | "when-due";
   /** See RotationOptions.from. */
   from?: RotationOptions["from"];
+  /**
+   * The invocation's deadline: every Key Vault, Graph, token and Table Storage call of the run ends by it (TIMED_OUT
+   * naming the edge; recorded as the step's failure when a step was under way), and the wait for a new version stops
+   * in time to leave the invocation {@link POLL_STOPS_BEFORE_DEADLINE_MS} (the next run carries on).
+   */
+  deadline?: Deadline;
 }
 
 export interface RotationService {
@@ -42,7 +52,7 @@ export interface RotationService {
    */
   renew(name: string, logger: Logger, options?: RenewOptions): Promise<RotationReport>;
   /** The latest completed version of the managed certificate in Key Vault (null when none, or nothing is managed). */
-  latestVersion(): Promise<LatestVersion | null>;
+  latestVersion(deadline?: Deadline): Promise<LatestVersion | null>;
   /** The certificate this app renews and rotates (its own Key Vault certificate, no pinned version), or null. */
   readonly managed: { vaultUrl: string; name: string } | null;
 }
@@ -55,6 +65,16 @@ export interface RotationService {
 export const ROTATION_LEASE_MS = 10 * 60_000;
 /** Checks for the new version Key Vault is issuing: 0.25 s, 0.5 s, 1 s, then every 2 s, about a minute in all. */
 const VERSION_POLL_MS = [250, 500, 1_000, ...Array<number>(29).fill(2_000)];
+/**
+ * The wait for a new version stops when less than this is left before the deadline: what a run does once the version
+ * is there (register it, prove it with a token request, switch) must fit in the time left. The next run carries on.
+ */
+export const POLL_STOPS_BEFORE_DEADLINE_MS = 15_000;
+/**
+ * What a run may still spend once its deadline has passed, to leave things tidy: record the failed step, release the
+ * rotation lease (else it blocks the next run until it expires). Well inside the RECORD_MARGIN_MS host.json keeps.
+ */
+export const TIDY_AFTER_DEADLINE_MS = 5_000;
 
 /**
  * Renewal and key rotation of the app's own Key Vault certificate: guarded by a lease (one rotation at a time
@@ -68,22 +88,23 @@ export function createRotationService(deps: {
   vault: RenewableCertificate | null;
   graph: GraphApplications;
   clock: Clock;
-  /** Waits between checks for a new version; a parameter so tests do not wait. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between checks for a new version (rejecting when the signal aborts); a parameter so tests do not wait. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Waits between renewals of the rotation lease (default: a real timer); a parameter so tests decide when. */
   leaseHeartbeat?: (ms: number, signal: AbortSignal) => Promise<void>;
 }): RotationService {
   let objectId: Promise<string> | null = null;
-  const wait = deps.sleep ?? ((ms: number) => sleep(ms));
+  const wait = deps.sleep ?? sleep;
+  const tidy = () => createDeadline({ budgetMs: TIDY_AFTER_DEADLINE_MS, clock: deps.clock });
   const source = deps.config.credential;
   return {
     managed:
       source.kind === "keyvault-certificate" && source.certificateVersion === null && deps.vault
         ? { vaultUrl: source.vaultUrl, name: source.certificateName }
         : null,
-    async latestVersion() {
+    async latestVersion(deadline) {
       return source.kind === "keyvault-certificate" && deps.vault
-        ? deps.vault.latest(source.certificateName)
+        ? deps.vault.latest(source.certificateName, deadline)
         : null;
     },
     async renew(name, logger, renewOptions = {}) {
@@ -108,10 +129,12 @@ export function createRotationService(deps: {
       }
       // Unique per call: two renewals in one process (the timer and a POST) must not share the lease.
       const owner = `${process.env.WEBSITE_INSTANCE_ID?.slice(0, 12) ?? `${hostname()}-${process.pid}`}/renew/${randomUUID().slice(0, 8)}`;
+      const { deadline } = renewOptions;
       const acquired = await deps.leases.acquire(
         `rotation-${source.certificateName.toLowerCase()}`,
         owner,
         ROTATION_LEASE_MS,
+        { deadline },
       );
       if (!acquired.acquired) {
         throw new RotationBusyError(
@@ -130,7 +153,12 @@ export function createRotationService(deps: {
       try {
         // One read of the application per run, and one more after each key it adds or removes (Graph throttles
         // keyCredentials reads per tenant), however often the run observes it while Key Vault issues the version.
-        const graph = cachedApplicationReads(deps.graph);
+        const bound = boundRotationPorts(
+          { vault: deps.vault, graph: deps.graph, store: deps.store },
+          deadline,
+          tidy,
+        );
+        const graph = cachedApplicationReads(bound.graph);
         objectId ??= graph.getByAppId(deps.config.clientId).then(
           (application) => application.id,
           (error: unknown) => {
@@ -140,14 +168,16 @@ export function createRotationService(deps: {
         );
         const applicationObjectId = await objectId;
         const ports: RotationPorts = {
-          vault: deps.vault,
+          vault: bound.vault,
           graph,
-          store: deps.store,
-          verify: (certificate) => acquireWithCertificate(deps.config, certificate),
+          store: bound.store,
+          verify: (certificate) =>
+            acquireWithCertificate(deps.config, certificate, deadline ? { deadline } : {}),
           switchTo: async (version) => {
-            await deps.credentials.reload(`rotation switched to version ${version}`);
+            await deps.credentials.reload(`rotation switched to version ${version}`, deadline);
           },
-          keepLease: () => lease.keep(),
+          // keep() may read and write the lease row: bounded here, whatever holdLease does inside.
+          keepLease: () => withinDeadline(deadline, TABLE_STORAGE, () => lease.keep()),
         };
         const run = (restart: boolean) =>
           rotateCertificate(
@@ -164,7 +194,7 @@ export function createRotationService(deps: {
           );
         let restart = renewOptions.restart === "always";
         if (renewOptions.restart === "when-due") {
-          const latest = await deps.vault.latest(source.certificateName);
+          const latest = await bound.vault.latest(source.certificateName);
           const renewBeforeMs = deps.config.watch.renewBeforeDays * 86_400_000;
           restart =
             latest?.expiresOn != null && latest.expiresOn.getTime() - deps.clock().getTime() <= renewBeforeMs;
@@ -172,7 +202,7 @@ export function createRotationService(deps: {
             latest?.expiresOn && latest.notBefore
               ? latest.expiresOn.getTime() - latest.notBefore.getTime()
               : null;
-          const last = restart ? await deps.store.get(source.certificateName) : null;
+          const last = restart ? await bound.store.get(source.certificateName) : null;
           const issuedByRotation =
             last?.record.step === "completed" && last.record.newVersion === latest?.version;
           if (restart && issuedByRotation && validityMs !== null && validityMs <= renewBeforeMs) {
@@ -188,10 +218,20 @@ export function createRotationService(deps: {
         // Wait for a version Key Vault issues itself (a CSR waiting for a person is not awaited here).
         const issuing =
           report.stoppedAt === "create-version" ||
-          (report.stoppedAt === "await-version" && (await deps.vault.isRenewable(source.certificateName)));
+          (report.stoppedAt === "await-version" && (await bound.vault.isRenewable(source.certificateName)));
         for (const pause of issuing && !deps.config.rotation.dryRun ? VERSION_POLL_MS : []) {
           if (report.stoppedAt !== "create-version" && report.stoppedAt !== "await-version") break;
-          await wait(pause);
+          if (deadline && deadline.leftMs() < pause + POLL_STOPS_BEFORE_DEADLINE_MS) {
+            logger.info(
+              "Stopped waiting for the new version: the run's deadline is near; the next run carries on",
+              {
+                certificate: source.certificateName,
+                leftMs: deadline.leftMs(),
+              },
+            );
+            break;
+          }
+          await wait(pause, deadline?.signal);
           report = await run(false);
           // A poll that finds the version still pending is not news.
           if (report.stoppedAt !== "await-version" || report.actions.length > 1)
@@ -199,8 +239,10 @@ export function createRotationService(deps: {
         }
         return { ...report, actions };
       } finally {
-        // Never instead of the run's own outcome: a lease that could not be released expires on its own.
-        await lease.release().catch((error: unknown) => {
+        // Never instead of the run's own outcome: a lease that could not be released expires on its own. A run that
+        // used its whole deadline still gets a moment for it.
+        const releaseWithin = deadline?.signal.aborted ? tidy() : deadline;
+        await withinDeadline(releaseWithin, TABLE_STORAGE, () => lease.release()).catch((error: unknown) => {
           logger.warn("Could not release the rotation lease; it expires on its own", {
             certificate: source.certificateName,
             error: error instanceof Error ? error.message : String(error),

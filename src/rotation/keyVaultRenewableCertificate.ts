@@ -2,38 +2,54 @@ import type { TokenCredential } from "@azure/identity";
 import { CertificateClient } from "@azure/keyvault-certificates";
 import { SecretClient } from "@azure/keyvault-secrets";
 import type { Clock } from "../clock/Clock.js";
-import { isLoopbackUrl } from "../credentials/isLoopbackUrl.js";
 import { checkCertificateCredential } from "../credentials/certificate/checkCertificateCredential.js";
 import { parseKeyVaultSecret } from "../credentials/certificate/parseKeyVaultSecret.js";
+import { keyVaultCall } from "../credentials/keyVaultCall.js";
+import { keyVaultClientOptions, type KeyVaultRetryOptions } from "../credentials/keyVaultClientOptions.js";
+import { keyVaultError } from "../credentials/keyVaultError.js";
 import { M2mError } from "../errors.js";
 import { isPartneredProvider, issuerKind, PARTNERED_PROVIDERS } from "./issuerKind.js";
 import type { LatestVersion, RenewableCertificate } from "./RotationPorts.js";
+import type { Deadline } from "../clock/Deadline.js";
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The rotation's view of a Key Vault certificate, through the official SDKs. */
+/**
+ * The rotation's view of a Key Vault certificate, through the official SDKs (clients built once, options per
+ * keyVaultClientOptions). Every call — the create poller's first poll and the pending-operation read included — runs
+ * within the caller's deadline (see keyVaultCall); failures are coded errors (see keyVaultError), so a step that fails
+ * on Key Vault is recorded and answered as such, never as a bare SDK error.
+ */
 export function keyVaultRenewableCertificate(
   vaultUrl: string,
   credential: TokenCredential,
   clock: Clock,
+  options: { retryOptions?: KeyVaultRetryOptions } = {},
 ): RenewableCertificate {
-  const options = { disableChallengeResourceVerification: isLoopbackUrl(vaultUrl) };
-  const certificates = new CertificateClient(vaultUrl, credential, options);
-  const secrets = new SecretClient(vaultUrl, credential, options);
-  async function versions(name: string): Promise<LatestVersion[]> {
+  const clientOptions = keyVaultClientOptions(vaultUrl, options.retryOptions);
+  const certificates = new CertificateClient(vaultUrl, credential, clientOptions);
+  const secrets = new SecretClient(vaultUrl, credential, clientOptions);
+  const of = (name: string) => `'${name}' in ${vaultUrl}`;
+  async function versions(name: string, deadline?: Deadline): Promise<LatestVersion[]> {
     // A pending version has no certificate yet: only completed, enabled versions count.
     const found: (LatestVersion & { createdOn: number; at: number })[] = [];
-    for await (const properties of certificates.listPropertiesOfCertificateVersions(name)) {
-      if (!properties.version || !properties.x509Thumbprint || properties.enabled === false) continue;
-      found.push({
-        version: properties.version,
-        thumbprintSha1: Buffer.from(properties.x509Thumbprint).toString("hex").toUpperCase(),
-        expiresOn: properties.expiresOn ?? null,
-        notBefore: properties.notBefore ?? null,
-        createdOn: properties.createdOn?.getTime() ?? 0,
-        at: found.length,
+    try {
+      await keyVaultCall(deadline, async (call) => {
+        for await (const properties of certificates.listPropertiesOfCertificateVersions(name, call)) {
+          if (!properties.version || !properties.x509Thumbprint || properties.enabled === false) continue;
+          found.push({
+            version: properties.version,
+            thumbprintSha1: Buffer.from(properties.x509Thumbprint).toString("hex").toUpperCase(),
+            expiresOn: properties.expiresOn ?? null,
+            notBefore: properties.notBefore ?? null,
+            createdOn: properties.createdOn?.getTime() ?? 0,
+            at: found.length,
+          });
+        }
       });
+    } catch (error) {
+      throw keyVaultError(error, `list the versions of certificate ${of(name)}`);
     }
     // Newest first; of versions created in the same second, the one listed last.
     return found
@@ -41,39 +57,50 @@ export function keyVaultRenewableCertificate(
       .map(({ createdOn: _createdOn, at: _at, ...version }) => version);
   }
 
+  const policyOf = async (name: string, deadline: Deadline | undefined) => {
+    try {
+      return await keyVaultCall(deadline, (call) => certificates.getCertificatePolicy(name, call));
+    } catch (error) {
+      throw keyVaultError(error, `read the policy of certificate ${of(name)}`);
+    }
+  };
+
   return {
     versions,
-    async latest(name) {
-      return (await versions(name))[0] ?? null;
+    async latest(name, deadline) {
+      return (await versions(name, deadline))[0] ?? null;
     },
-    async hasPendingOperation(name) {
+    async hasPendingOperation(name, deadline) {
       try {
-        const poller = await certificates.getCertificateOperation(name);
+        const poller = await keyVaultCall(deadline, (call) =>
+          certificates.getCertificateOperation(name, call),
+        );
         const status = poller.getOperationState().certificateOperation?.status;
         return status === "inProgress";
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode === 404) return false;
-        throw error;
+        throw keyVaultError(error, `read the pending operation of certificate ${of(name)}`);
       }
     },
-    async isRenewable(name) {
-      const policy = await certificates.getCertificatePolicy(name);
+    async isRenewable(name, deadline) {
+      const policy = await policyOf(name, deadline);
       const issuer = issuerKind(policy.issuerName);
       // The provider of the issuer object decides, not its name: an object called "corp-tls" may be DigiCert.
       if (issuer.kind !== "object") return issuer.kind === "self";
       let provider: string | undefined;
       try {
-        provider = (await certificates.getIssuer(issuer.name)).provider;
+        provider = (await keyVaultCall(deadline, (call) => certificates.getIssuer(issuer.name, call)))
+          .provider;
       } catch (error) {
         throw issuerReadError(error, { vaultUrl, certificate: name, issuer: issuer.name });
       }
       return isPartneredProvider(provider);
     },
-    async createVersion(name) {
-      const policy = await certificates.getCertificatePolicy(name);
+    async createVersion(name, deadline) {
+      const policy = await policyOf(name, deadline);
       try {
         // Start it and return: the next run awaits the pending operation instead of holding a function open.
-        await certificates.beginCreateCertificate(name, policy);
+        await keyVaultCall(deadline, (call) => certificates.beginCreateCertificate(name, policy, call));
         return "started";
       } catch (error) {
         // Key Vault allows one create operation at a time: one began since the observation (AutoRenew, a person).
@@ -87,11 +114,16 @@ export function keyVaultRenewableCertificate(
             { cause: error },
           );
         }
-        throw error;
+        throw keyVaultError(error, `create a new version of certificate ${of(name)}`);
       }
     },
-    async load(name, version) {
-      const secret = await secrets.getSecret(name, { version });
+    async load(name, version, deadline) {
+      let secret;
+      try {
+        secret = await keyVaultCall(deadline, (call) => secrets.getSecret(name, { ...call, version }));
+      } catch (error) {
+        throw keyVaultError(error, `read version ${version} of certificate ${of(name)} (its secret)`);
+      }
       const parsed = parseKeyVaultSecret(
         { value: secret.value ?? "", contentType: secret.properties.contentType ?? null },
         `Key Vault certificate '${name}' version ${version} in ${vaultUrl}`,
@@ -110,7 +142,7 @@ export function keyVaultRenewableCertificate(
 function issuerReadError(
   error: unknown,
   where: { vaultUrl: string; certificate: string; issuer: string },
-): unknown {
+): M2mError {
   const { vaultUrl, certificate, issuer } = where;
   const status = statusOf(error);
   if (status === 403) {
@@ -132,5 +164,5 @@ function issuerReadError(
       { cause: error },
     );
   }
-  return error;
+  return keyVaultError(error, `read the certificate issuer '${issuer}' in ${vaultUrl}`);
 }

@@ -1,3 +1,4 @@
+import { boundStorage } from "../state/boundStorage.js";
 import type { StateTable } from "../state/StateTable.js";
 import { stateError } from "../state/stateError.js";
 import { storageStatus } from "../state/storageStatus.js";
@@ -8,17 +9,21 @@ import type { RotationRecord } from "./RotationRecord.js";
 export const ROTATION_TABLE = "m2mRotations";
 const PARTITION = "rotation";
 
-/** Rotation records in Table Storage: one row per certificate, the record as JSON, every write conditional. */
+/**
+ * Rotation records in Table Storage: one row per certificate, the record as JSON, every write conditional. With a
+ * deadline, each call (the table's creation on first use included) ends by it: TIMED_OUT naming Table Storage.
+ */
 export function tableRotationStore(table: StateTable): RotationStore {
   const fail = (error: unknown, action: string) =>
     stateError(error, { table: table.tableName, endpoint: table.endpoint, action });
   return {
-    async get(name) {
-      const client = await table.client();
+    async get(name, deadline) {
+      const client = await table.client(deadline);
       try {
-        const entity = await client.getEntity<{ record: string }>(
-          PARTITION,
-          tableKey(name.toLowerCase(), "certificate name"),
+        const entity = await boundStorage(deadline, (abortSignal) =>
+          client.getEntity<{ record: string }>(PARTITION, tableKey(name.toLowerCase(), "certificate name"), {
+            abortSignal,
+          }),
         );
         return { record: JSON.parse(entity.record) as RotationRecord, etag: entity.etag };
       } catch (error) {
@@ -26,8 +31,8 @@ export function tableRotationStore(table: StateTable): RotationStore {
         throw fail(error, `reading the rotation of '${name}'`);
       }
     },
-    async save(record, etag) {
-      const client = await table.client();
+    async save(record, etag, deadline) {
+      const client = await table.client(deadline);
       const entity = {
         partitionKey: PARTITION,
         rowKey: tableKey(record.certificateName.toLowerCase(), "certificate name"),
@@ -35,10 +40,11 @@ export function tableRotationStore(table: StateTable): RotationStore {
         step: record.step,
       };
       try {
-        const response =
+        const response = await boundStorage(deadline, (abortSignal) =>
           etag === null
-            ? await client.createEntity(entity)
-            : await client.updateEntity(entity, "Replace", { etag });
+            ? client.createEntity(entity, { abortSignal })
+            : client.updateEntity(entity, "Replace", { etag, abortSignal }),
+        );
         return { saved: true, etag: response.etag ?? "" };
       } catch (error) {
         const status = storageStatus(error);

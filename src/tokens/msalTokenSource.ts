@@ -102,7 +102,8 @@ export function msalTokenSource(options: {
       const deadline =
         request.deadline ??
         createDeadline({ budgetMs: options.defaultBudgetMs ?? DEFAULT_TOKEN_BUDGET_MS, clock });
-      let credential = await credentials.current();
+      // Within the call's deadline: a cold start that hangs on Key Vault is reported as Key Vault's.
+      let credential = await credentials.current(deadline);
       let reloaded = false;
       const result = await retryTokenRequest({
         send: () => acquire(credential, scope, (request.forceRefresh ?? false) || reloaded),
@@ -120,7 +121,7 @@ export function msalTokenSource(options: {
             credential: credential.id,
           });
           reloaded = true;
-          credential = await credentials.reload(`Entra ID answered AADSTS${failure.aadsts}`);
+          credential = await credentials.reload(`Entra ID answered AADSTS${failure.aadsts}`, deadline);
           client = null; // a new client builds a new assertion, even when the certificate is the same
           return true;
         },

@@ -220,7 +220,7 @@ describe("planCertificateAlerts", () => {
     ).toEqual([]);
   });
 
-  it("resolves a subject it no longer sees only when its source was read", () => {
+  it("resolves a subject it no longer sees only when its source was read (a rotation's too)", () => {
     const readable = planCertificateAlerts(input());
     expect(readable.gone(certificateSubject(VAULT, "deleted"))?.title).toBe(
       "Certificate 'deleted' is no longer watched",
@@ -232,11 +232,15 @@ describe("planCertificateAlerts", () => {
       "outside M2M_CERT_SCOPE",
     );
     expect(readable.gone(`drift:${APP}/ORPHANED_KEYS`)).not.toBeNull();
+    expect(readable.gone(rotationSubject(VAULT, "app"))?.title).toBe(
+      "Certificate renewal is no longer managed here",
+    );
 
     const blind = planCertificateAlerts(
       input({ sources: [{ source: VAULT, ok: false, error: "429" }], graphError: "Graph unreachable" }),
     );
     expect(blind.gone(certificateSubject(VAULT, "deleted"))).toBeNull();
+    expect(blind.gone(rotationSubject(VAULT, "app"))).toBeNull();
     expect(blind.gone(`drift:${APP}/ORPHANED_KEYS`)).toBeNull();
     expect(blind.gone(`credential:${APP}/k1`)).toBeNull();
   });

@@ -7,6 +7,9 @@ import {
   type CertificateLister,
   type ListedCertificateProperties,
 } from "../../src/certificates/scanVaultCertificates.js";
+import { systemClock } from "../../src/clock/Clock.js";
+import { createDeadline } from "../../src/clock/Deadline.js";
+import { TimedOutError } from "../../src/errors.js";
 import { isLoopbackUrl } from "../../src/credentials/isLoopbackUrl.js";
 import type { Logger } from "../../src/logging/Logger.js";
 import { startEntraStandIn, type EntraStandIn } from "../../dev/entra/startEntraStandIn.js";
@@ -345,17 +348,39 @@ describe("scanVaultCertificates with a lister whose pages carry continuation tok
     expect(calls).toEqual([undefined]);
   });
 
-  it("stops at once when the run's deadline aborts it", async () => {
-    const { lister } = fakeLister(503);
-    const controller = new AbortController();
-    const deadline = new Error("run deadline reached");
-    const scan = scanVaultCertificates("https://kv.vault.azure.net", lister, {
-      signal: controller.signal,
-      sleep: (_ms, signal) => {
-        controller.abort(deadline);
-        return Promise.reject(signal!.reason as Error);
+  it("does not start a resume whose wait would pass the run's deadline", async () => {
+    const { lister, calls } = fakeLister(503);
+    const waits: number[] = [];
+    const error = await scanVaultCertificates("https://kv.vault.azure.net", lister, {
+      deadline: createDeadline({ budgetMs: 500, clock: systemClock }),
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
       },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "KEYVAULT_UNAVAILABLE",
+      message: "Listing certificates in https://kv.vault.azure.net failed at page 2: Service said 503",
     });
-    await expect(scan).rejects.toBe(deadline);
+    expect(waits).toEqual([]);
+    expect(calls).toEqual([undefined]);
+  });
+
+  it("ends at the run's deadline with TIMED_OUT naming Key Vault when the listing does not answer", async () => {
+    const lister: CertificateLister = {
+      listPropertiesOfCertificates: () => ({
+        // eslint-disable-next-line require-yield -- a listing whose first page never comes
+        async *byPage() {
+          await new Promise(() => undefined);
+        },
+      }),
+    };
+    const started = Date.now();
+    const error = await scanVaultCertificates("https://kv.vault.azure.net", lister, {
+      deadline: createDeadline({ budgetMs: 200, clock: systemClock }),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimedOutError);
+    expect(error).toMatchObject({ code: "TIMED_OUT", edge: "Key Vault" });
+    expect(Date.now() - started).toBeLessThan(200 + 1_000);
   });
 });

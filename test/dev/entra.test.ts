@@ -681,7 +681,20 @@ describe("token endpoint faults", () => {
     expect(standIn.tokenRequests.map((r) => r.fault)).toEqual(["reset", "hang"]);
   });
 
+  it("streams a large 200 body without a Content-Length", async () => {
+    standIn.tokenFaults.enqueue({ kind: "large", bytes: 200_000 });
+    const large = await post();
+    expect([large.status, large.headers.get("content-length")]).toEqual([200, null]);
+    const text = await large.text();
+    expect(text).toHaveLength(200_000);
+    expect(text.startsWith('{"data":"xxx')).toBe(true);
+    expect(standIn.tokenRequests.map((r) => r.fault)).toEqual(["large"]);
+  });
+
   it("refuses a fault it cannot answer", () => {
+    expect(() => standIn.tokenFaults.enqueue({ kind: "large", bytes: 0 })).toThrow(
+      "large fault needs bytes > 0, got 0",
+    );
     expect(() => standIn.tokenFaults.enqueue({ kind: "throttle", retryAfter: " " })).toThrow(
       'throttle fault needs retryAfter: delta seconds ("2") or an HTTP date',
     );

@@ -4,6 +4,7 @@ import type {
   CertificateCheckReport,
   CertificateWatch,
 } from "../../src/certificates/createCertificateWatch.js";
+import { systemClock } from "../../src/clock/Clock.js";
 import { checkCertificatesHandler } from "../../src/functions/checkCertificatesHandler.js";
 import type { Retention } from "../../src/state/createRetention.js";
 
@@ -28,6 +29,7 @@ const quietCheck: CertificateCheckReport = {
   alerts: [],
   delivery: null,
   alertError: null,
+  timedOut: null,
 };
 
 function world(check: () => Promise<CertificateCheckReport>) {
@@ -49,7 +51,12 @@ function world(check: () => Promise<CertificateCheckReport>) {
     functionName: "certificates-check",
     logHandler: (_level, message) => void messages.push(String(message)),
   });
-  return { steps, messages, context, services: () => ({ watch, retention }) };
+  return {
+    steps,
+    messages,
+    context,
+    services: () => ({ watch, retention, config: { runDeadlineMs: 60_000 }, clock: systemClock }),
+  };
 }
 
 describe("checkCertificatesHandler", () => {

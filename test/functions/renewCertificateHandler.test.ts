@@ -15,7 +15,7 @@ const renew = (name: string, settings: Record<string, string>) => {
       params: { name },
     }),
     new InvocationContext({ functionName: "certificates-renew", logHandler: () => undefined }),
-    () => services.rotation,
+    () => services,
   );
 };
 

@@ -36,12 +36,12 @@ const event = (type: CertificateEventType, name: string): EventGridEvent =>
 describe("certificate alerts across the scope", () => {
   it("watches the app's certificate, named certificates and tagged certificates of whole vaults", async () => {
     const report = await check();
-    expect(report.inventory.items.map((item) => item.name).sort()).toEqual([
+    expect(report.inventory!.items.map((item) => item.name).sort()).toEqual([
       "app",
       "named-one",
       "partner-api",
     ]);
-    expect(report.inventory.sources.every((source) => source.ok)).toBe(true);
+    expect(report.inventory!.sources.every((source) => source.ok)).toBe(true);
     expect(world.told().sort()).toEqual([
       "firing: Certificate 'named-one' expires in 10 days",
       "firing: Certificate 'partner-api' expires in 20 days",

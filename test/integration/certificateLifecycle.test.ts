@@ -29,7 +29,7 @@ describe("the certificate lifecycle: a 90-day story on the test's clock", () => 
   it("says nothing while the certificate is far from expiry", async () => {
     world.at(expiry - 60 * DAY_MS);
     const report = await check();
-    expect(report.inventory.items).toMatchObject([{ name: "app", state: "valid", managed: true }]);
+    expect(report.inventory!.items).toMatchObject([{ name: "app", state: "valid", managed: true }]);
     expect(report.renewal).toMatchObject({ due: false, report: null });
     expect(world.told()).toEqual([]);
   });
@@ -98,7 +98,7 @@ describe("the certificate lifecycle: a 90-day story on the test's clock", () => 
     expect(report.renewal.report).toMatchObject({ actions: ["remove-key", "done"], stoppedAt: "done" });
     const current = (await app.credentials.current()).certificate!;
     expect(registeredThumbprints()).toEqual([current.thumbprintSha1]);
-    expect(report.inventory.rotation).toMatchObject({ step: "completed" });
+    expect(report.inventory!.rotation).toMatchObject({ step: "completed" });
     expect(world.told().slice(5)).toEqual(["resolved: Certificate 'app' rotated"]);
   });
 

@@ -47,7 +47,7 @@ const renew = async (name: string) => {
       params: { name },
     }),
     context("certificates-renew"),
-    () => services.rotation,
+    () => services,
   );
   return {
     status: response.status,
@@ -59,7 +59,7 @@ const inventory = async () =>
     await listCertificatesHandler(
       new HttpRequest({ method: "GET", url: "http://localhost/api/certificates" }),
       context("certificates-list"),
-      () => services.inventory,
+      () => services,
     )
   ).jsonBody as CertificateInventory;
 

@@ -1,0 +1,60 @@
+import type { Fault } from "../downstream/Fault.js";
+
+/**
+ * A scripted misbehaviour of the managed identity endpoint (App Service's IDENTITY_ENDPOINT) for one request, in the
+ * downstream stand-in's vocabulary so a fault matrix speaks of every edge alike (a 401 `unauthorized` has no meaning
+ * here: the endpoint takes no bearer token). What each answers with (see answerIdentityFault):
+ * - `{ kind: "throttle", retryAfter }`: 429 with `Retry-After` and App Service's error body;
+ * - `{ kind: "status", status }` without a body: App Service's error body `{ statusCode, message, correlationId }`;
+ *   with `body`: that body (a string as text, anything else as JSON) — `{ kind: "status", status: 200, body: "…" }`
+ *   is a malformed 2xx;
+ * - `{ kind: "large", bytes }`: a 200 whose JSON body is `bytes` long, streamed without a Content-Length;
+ * - `reset`, `hang`, `latency`: as for the downstream stand-in.
+ */
+export type IdentityFault = Exclude<Fault, { kind: "unauthorized" }> | { kind: "large"; bytes: number };
+
+/** Faults for the next managed identity requests, one per request, in order. */
+export interface IdentityFaultScript {
+  enqueue(...faults: IdentityFault[]): void;
+  clear(): void;
+  /** How many faults are still waiting. */
+  pending(): number;
+}
+
+/** The stand-in's side of an {@link IdentityFaultScript}. */
+export interface IdentityFaultQueue extends IdentityFaultScript {
+  take(): IdentityFault | undefined;
+}
+
+export function createIdentityFaultQueue(): IdentityFaultQueue {
+  const queue: IdentityFault[] = [];
+  return {
+    enqueue(...faults) {
+      for (const fault of faults) checkIdentityFault(fault);
+      queue.push(...faults);
+    },
+    clear() {
+      queue.length = 0;
+    },
+    pending: () => queue.length,
+    take: () => queue.shift(),
+  };
+}
+
+function checkIdentityFault(fault: IdentityFault): void {
+  if (fault.kind === "large" && !(Number.isInteger(fault.bytes) && fault.bytes > 0)) {
+    throw new Error(`large fault needs bytes > 0, got ${String(fault.bytes)}`);
+  }
+  if (fault.kind === "throttle" && !fault.retryAfter.trim()) {
+    throw new Error('throttle fault needs retryAfter: delta seconds ("2") or an HTTP date');
+  }
+  if (
+    fault.kind === "status" &&
+    !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)
+  ) {
+    throw new Error(`status fault needs an HTTP status 100-599, got ${String(fault.status)}`);
+  }
+  if (fault.kind === "latency" && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
+    throw new Error(`latency fault needs ms >= 0, got ${String(fault.ms)}`);
+  }
+}
