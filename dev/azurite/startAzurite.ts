@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { EdgeFaultScript } from "../faults/EdgeFaultQueue.js";
+import { startTableFaultProxy, type ProxiedTableRequest } from "../faults/startTableFaultProxy.js";
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 const ACCOUNT = "devstoreaccount1";
@@ -12,12 +14,22 @@ export interface Azurite {
   connectionString: string;
   tableEndpoint: string;
   blobEndpoint: string;
+  /**
+   * Like `connectionString`, but its TableEndpoint goes through a loopback fault proxy (dev/faults): give it to the app
+   * and script Table Storage's misbehaviour with `tableFaults`.
+   */
+  faultyConnectionString: string;
+  /** Faults for the next table requests made through `faultyConnectionString`, one per request, in order. */
+  tableFaults: EdgeFaultScript;
+  /** Every table request made through `faultyConnectionString`, and what the proxy did with it. */
+  readonly tableRequests: readonly ProxiedTableRequest[];
   stop(): Promise<void>;
 }
 
 /**
  * Starts Azurite (Blob, Queue, Table) from node_modules on free ports, in memory, and waits until every service
- * says it is listening. Uses the Node running this process (Azurite 3.37 needs Node 22).
+ * says it is listening, with a table fault proxy in front of it (`faultyConnectionString`, `tableFaults`). Uses the
+ * Node running this process (Azurite 3.37 needs Node 22).
  */
 export async function startAzurite(options: { timeoutMs?: number } = {}): Promise<Azurite> {
   const require = createRequire(import.meta.url);
@@ -75,22 +87,36 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
     throw error;
   }
   const endpoint = (port: string | undefined) => `http://127.0.0.1:${port}/${ACCOUNT}`;
-  return {
-    tableEndpoint: endpoint(ports.Table),
-    blobEndpoint: endpoint(ports.Blob),
-    connectionString: [
+  let proxy;
+  try {
+    proxy = await startTableFaultProxy({ tableEndpoint: endpoint(ports.Table) });
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  const connectionString = (tableEndpoint: string) =>
+    [
       "DefaultEndpointsProtocol=http",
       `AccountName=${ACCOUNT}`,
       `AccountKey=${ACCOUNT_KEY}`,
       `BlobEndpoint=${endpoint(ports.Blob)}`,
       `QueueEndpoint=${endpoint(ports.Queue)}`,
-      `TableEndpoint=${endpoint(ports.Table)}`,
-    ].join(";"),
-    stop: () =>
-      new Promise<void>((resolve) => {
+      `TableEndpoint=${tableEndpoint}`,
+    ].join(";");
+  return {
+    tableEndpoint: endpoint(ports.Table),
+    blobEndpoint: endpoint(ports.Blob),
+    connectionString: connectionString(endpoint(ports.Table)),
+    faultyConnectionString: connectionString(proxy.tableEndpoint),
+    tableFaults: proxy.faults,
+    tableRequests: proxy.requests,
+    stop: async () => {
+      await proxy.stop();
+      await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
-      }),
+      });
+    },
   };
 }

@@ -1,3 +1,5 @@
+import type { Deadline } from "../clock/Deadline.js";
+
 /** Something people must hear about, from any part of the app (jobs, certificates). */
 export interface Alert {
   /** Stable identity of the thing alerted on, e.g. "job:nightly-sync" or "certificate:kv/app-cert". */
@@ -19,6 +21,9 @@ export interface Alert {
 export interface AlertChannel {
   /** Stable name, used in the ledger to track delivery per channel. */
   readonly name: string;
-  /** Delivers the alert or throws. Implementations do not retry: the ledger retries on the next run. */
-  send(alert: Alert, signal?: AbortSignal): Promise<void>;
+  /**
+   * Delivers the alert or throws. Implementations do not retry: the ledger retries on the next run. With a
+   * `deadline`, the post ends by it (TIMED_OUT naming the channel: "the Teams webhook did not answer within 5 s").
+   */
+  send(alert: Alert, deadline?: Deadline): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { StorageCallOptions } from "../state/StorageCallOptions.js";
 import type { Alert, AlertChannel } from "./Alert.js";
 
 /** What people were last told about a subject. */
@@ -56,13 +57,17 @@ export interface RecentAlert {
   }[];
 }
 
-export interface DeliverOptions {
+/**
+ * How long a ledger call may take: with a `deadline`, every Table Storage request it makes ends by it (TIMED_OUT naming
+ * Table Storage), and so does every channel post `deliverPending` makes (TIMED_OUT naming the channel).
+ */
+export type LedgerCallOptions = StorageCallOptions;
+
+export interface DeliverOptions extends LedgerCallOptions {
   /** Default: the ledger's clock. Claims are dated with it and compared against it. */
   now?: Date;
   /** Attempts per delivery before it is given up. Default DEFAULT_MAX_DELIVERY_ATTEMPTS. */
   maxAttempts?: number;
-  /** Stops sending (an alert cut off is retried on the next run). */
-  signal?: AbortSignal;
 }
 
 /** With runs every few minutes, about an hour of retrying; with a daily job, two weeks. */
@@ -75,16 +80,16 @@ export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 15;
  */
 export interface AlertLedger {
   /** The subject's state; a subject never seen reads as ok, with `since`, `lastAlertKey` and `version` null. */
-  getState(subject: string): Promise<StoredAlertState>;
+  getState(subject: string, options?: LedgerCallOptions): Promise<StoredAlertState>;
 
   /**
    * The subjects now firing whose name starts with `prefix` (e.g. "certificate:"), so that a check can resolve the
    * ones it no longer sees (a certificate deleted, renewed out of scope, a finding gone). One query.
    */
-  firingSubjects(prefix: string): Promise<string[]>;
+  firingSubjects(prefix: string, options?: LedgerCallOptions): Promise<string[]>;
 
   /** Alerts raised since `since`, newest first (at most `limit`), each with its delivery per channel: for status pages. */
-  recentAlerts(since: Date, limit: number): Promise<RecentAlert[]>;
+  recentAlerts(since: Date, limit: number, options?: LedgerCallOptions): Promise<RecentAlert[]>;
 
   /**
    * Moves `subject` from `expected` to `next` and, when `alert` is given, enqueues it once per channel, in one atomic
@@ -97,12 +102,15 @@ export interface AlertLedger {
     next: AlertState,
     alert: Alert | null,
     channels: readonly AlertChannel[],
+    options?: LedgerCallOptions,
   ): Promise<TransitionResult>;
 
   /**
    * Sends every delivery not yet sent — this run's and earlier runs' — on the given channels, each at most once
    * across instances (claimed before sending; a claim left by a crashed instance expires). Channel failures are
-   * reported, never thrown; throws only when the ledger itself cannot be read.
+   * reported, never thrown; throws only when the ledger itself cannot be read. With a deadline, sending stops at it
+   * (what was not sent is sent on a later call) and a claim lasts no longer than it: past the deadline the sender
+   * cannot be sending any more, so the next call may claim the delivery again.
    */
   deliverPending(channels: readonly AlertChannel[], options?: DeliverOptions): Promise<DeliveryReport>;
 }

@@ -1,12 +1,22 @@
 import { systemClock, type Clock } from "../clock/Clock.js";
-import type { JobOutcomeNotifier } from "../jobs/createJobsService.js";
+import type { JobOutcomeNotifier } from "../jobs/JobOutcomeNotifier.js";
 import type { AlertChannel } from "./Alert.js";
 import type { AlertLedger } from "./AlertLedger.js";
+import { directJobAlert } from "./directJobAlert.js";
 import { notifyJobOutcome } from "./notifyJobOutcome.js";
 
 /**
- * The job runner's notifier: notifyJobOutcome for each recorded run, logging to the run's logger. With no channel
- * configured it does nothing (no storage calls for alerts nobody would get).
+ * The job runner's notifier. A recorded run goes through notifyJobOutcome and the alert ledger (fire after N failures,
+ * once per episode; resolve on recovery), bounded by the run's ledger deadline. When Table Storage failed — the run
+ * could not be recorded, or the ledger could not be used — nobody can count failures or dedupe across instances, so
+ * the channels are told directly (directJobAlert), bounded by the channel deadline. With no channel configured it does
+ * nothing (no storage calls for alerts nobody would get).
+ *
+ * Duplicates of the direct alert are bounded per process: each job's direct alert goes to each channel at most once
+ * per streak of Table Storage failures this process sees (a channel that refused it is tried again on the job's next
+ * run), and the streak ends when a run of the job goes through the ledger again. So an outage sends at most one
+ * direct alert per job, channel and app instance (and one more after each restart); receivers can drop repeats by the
+ * dedupe key, which names the streak's start.
  */
 export function createJobNotifier(deps: {
   channels: readonly AlertChannel[];
@@ -15,16 +25,69 @@ export function createJobNotifier(deps: {
   clock?: Clock;
 }): JobOutcomeNotifier {
   const clock = deps.clock ?? systemClock;
-  return async (job, result, standing, logger) => {
-    if (deps.channels.length === 0) return;
-    await notifyJobOutcome(
-      {
-        job: job.name,
-        run: result,
-        consecutiveFailures: standing.consecutiveFailures,
-        lastSuccessAt: standing.lastSuccessAt,
-      },
-      { ledger: deps.ledger, channels: deps.channels, threshold: deps.threshold, clock, logger },
+  /** Per job: since when Table Storage has been failing for it here, and which channels took the direct alert. */
+  const streaks = new Map<string, { since: string; told: Set<string> }>();
+
+  return async (job, result, recording, context) => {
+    if (deps.channels.length === 0) return { via: "none", ledgerError: null };
+    let storageError: Error;
+    if (recording.recorded) {
+      const notification = await notifyJobOutcome(
+        {
+          job: job.name,
+          run: result,
+          consecutiveFailures: recording.standing.consecutiveFailures,
+          lastSuccessAt: recording.standing.lastSuccessAt,
+        },
+        {
+          ledger: deps.ledger,
+          channels: deps.channels,
+          threshold: deps.threshold,
+          clock,
+          logger: context.logger,
+          deadline: context.ledgerDeadline,
+        },
+      );
+      if (notification.error === null) {
+        streaks.delete(job.name);
+        return { via: "ledger", ledgerError: null };
+      }
+      storageError = notification.error;
+    } else {
+      storageError = recording.error;
+    }
+
+    const streak = streaks.get(job.name) ?? { since: clock().toISOString(), told: new Set<string>() };
+    streaks.set(job.name, streak);
+    const untold = deps.channels.filter((channel) => !streak.told.has(channel.name));
+    const ledgerError = recording.recorded ? storageError : null;
+    if (untold.length === 0) return { via: "none", ledgerError };
+
+    const alert = directJobAlert({
+      job: job.name,
+      run: result,
+      storageError: storageError.message,
+      recorded: recording.recorded,
+      since: streak.since,
+      now: clock(),
+    });
+    const sent = await Promise.all(
+      untold.map(async (channel) => {
+        try {
+          await channel.send(alert, context.channelDeadline);
+          streak.told.add(channel.name);
+          return true;
+        } catch (error) {
+          context.logger.warn("Could not send the alert directly; it is tried again on the job's next run", {
+            job: job.name,
+            runId: result.runId,
+            channel: channel.name,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          return false;
+        }
+      }),
     );
+    return { via: sent.includes(true) ? "direct" : "none", ledgerError };
   };
 }

@@ -32,7 +32,8 @@ const ERROR_CHARS = 1000;
 
 /**
  * Pure: does this run change what people were told about the job?
- * - fire once when a failed run brings the consecutive failures to the threshold (or past it) while the job is ok;
+ * - fire once when a failed run (one that failed or timed out) brings the consecutive failures to the threshold (or
+ *   past it) while the job is ok;
  * - resolve once when a run succeeds while the job is firing;
  * - otherwise nothing: never one message per failed run, and a skipped run says nothing about the job.
  *
@@ -48,7 +49,7 @@ export function decideJobAlert(input: JobAlertInput): JobAlertDecision {
 
   if (run.status === "skipped") return { action: "none", reason: "a skipped run says nothing about the job" };
 
-  if (run.status === "failed") {
+  if (run.status === "failed" || run.status === "timed-out") {
     if (state.status === "firing") {
       return {
         action: "none",
@@ -61,7 +62,7 @@ export function decideJobAlert(input: JobAlertInput): JobAlertDecision {
     const dedupeKey = `${subject}:firing:after:${input.lastSuccessAt ?? "none"}`;
     const detail = run.errorMessage
       ? cut(run.errorMessage)
-      : `The last run failed${run.errorCode ? ` with ${run.errorCode}` : ""}.`;
+      : `The last run ${run.status === "timed-out" ? "timed out" : "failed"}${run.errorCode ? ` with ${run.errorCode}` : ""}.`;
     return {
       action: "fire",
       alert: {

@@ -1,4 +1,5 @@
 import type { Clock } from "../clock/Clock.js";
+import type { Deadline } from "../clock/Deadline.js";
 import type { Logger } from "../logging/Logger.js";
 import type { AlertChannel } from "./Alert.js";
 import type { AlertLedger, DeliveryReport } from "./AlertLedger.js";
@@ -19,6 +20,8 @@ export interface JobNotifierDeps {
   threshold: number;
   clock: Clock;
   logger: Logger;
+  /** Bounds every ledger call (Table Storage) and the deliveries it sends (the channels' posts). */
+  deadline?: Deadline;
 }
 
 /** What happened, for logs and tests. */
@@ -28,22 +31,25 @@ export interface JobNotification {
   applied: boolean;
   /** Null when nothing was attempted (no channel) or the ledger failed before sending. */
   delivery: DeliveryReport | null;
-  /** The ledger could not be read or written (logged, not thrown). */
+  /** The ledger could not be read or written (returned, not thrown: the caller's run log line names it). */
   error: Error | null;
 }
 
 /**
  * After a run is recorded: read the job's alert state, decide (pure), record the decision in the ledger (once,
  * however many instances decide it), then send everything pending — this run's alert and any delivery that failed
- * before. Never throws: an alerting problem is logged and must not hide the job's own outcome.
+ * before. Never throws: a ledger that cannot be used is returned as `error` (the run's one log line names it, and the
+ * caller may tell the channels directly) and must not hide the job's own outcome. A channel that refuses a delivery
+ * is logged here: the ledger retries it on the next run.
  */
 export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDeps): Promise<JobNotification> {
   const { ledger, channels, logger } = deps;
+  const bounded = deps.deadline ? { deadline: deps.deadline } : {};
   const subject = jobAlertSubject(outcome.job);
   let action: JobNotification["action"] = "none";
   let applied = false;
   try {
-    const state = await ledger.getState(subject);
+    const state = await ledger.getState(subject, bounded);
     const decision = decideJobAlert({
       job: outcome.job,
       state,
@@ -55,7 +61,14 @@ export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDep
     });
     action = decision.action;
     if (decision.action !== "none") {
-      const result = await ledger.transition(subject, state, decision.next, decision.alert, channels);
+      const result = await ledger.transition(
+        subject,
+        state,
+        decision.next,
+        decision.alert,
+        channels,
+        bounded,
+      );
       applied = result.applied;
       const properties = { job: outcome.job, runId: outcome.run.runId, dedupeKey: decision.alert.dedupeKey };
       if (!result.applied)
@@ -64,7 +77,7 @@ export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDep
       else logger.info(`Alert resolved: ${decision.alert.title}`, properties);
     }
 
-    const delivery = await ledger.deliverPending(channels);
+    const delivery = await ledger.deliverPending(channels, bounded);
     for (const sent of delivery.sent) logger.info("Alert delivered", { job: outcome.job, ...sent });
     for (const failure of delivery.failed) {
       logger.error(
@@ -76,12 +89,6 @@ export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDep
     }
     return { action, applied, delivery, error: null };
   } catch (error) {
-    logger.error("Alerting failed; pending alerts are retried on the next run", {
-      job: outcome.job,
-      runId: outcome.run.runId,
-      action,
-      error: error instanceof Error ? error.message : String(error),
-    });
     return {
       action,
       applied,

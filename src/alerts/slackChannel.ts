@@ -1,3 +1,4 @@
+import { withinDeadline } from "../clock/withinDeadline.js";
 import type { AlertChannel } from "./Alert.js";
 import type { ChannelHttpOptions } from "./ChannelHttpOptions.js";
 import { checkChannelName } from "./checkChannelName.js";
@@ -14,19 +15,21 @@ export function slackChannel(
   const name = checkChannelName(options.name ?? "slack");
   return {
     name,
-    send: (alert, signal) =>
-      postAlert(
-        {
-          channel: name,
-          url: options.webhookUrl,
-          body: JSON.stringify(slackMessage(alert)),
-          accepted: (status, body) => status === 200 && body.trim() === "ok",
-          hint:
-            "Slack's answer names the problem: no_service or invalid_token means the webhook was removed — create " +
-            "a new one and set M2M_ALERT_SLACK_WEBHOOK_URL; channel_is_archived means the channel is gone.",
-        },
-        options,
-        signal,
+    send: (alert, deadline) =>
+      withinDeadline(deadline, "the Slack webhook", (signal) =>
+        postAlert(
+          {
+            channel: name,
+            url: options.webhookUrl,
+            body: JSON.stringify(slackMessage(alert)),
+            accepted: (status, body) => status === 200 && body.trim() === "ok",
+            hint:
+              "Slack's answer names the problem: no_service or invalid_token means the webhook was removed — create " +
+              "a new one and set M2M_ALERT_SLACK_WEBHOOK_URL; channel_is_archived means the channel is gone.",
+          },
+          options,
+          signal,
+        ),
       ),
   };
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import { systemClock, type Clock } from "../clock/Clock.js";
+import type { Deadline } from "../clock/Deadline.js";
 import { M2mError } from "../errors.js";
 import { silentLogger, type Logger } from "../logging/Logger.js";
+import { boundStorage } from "../state/boundStorage.js";
 import { purgeListed } from "../state/purgeListed.js";
 import { deliveriesDueFilter, isDeliveryDue, type RowKeys } from "../state/retentionPlan.js";
 import type { PurgeReport, RowPurge } from "../state/RowPurge.js";
@@ -77,11 +79,16 @@ export function tableAlertLedger(
   const fail = (error: unknown, action: string) =>
     stateError(error, { table: table.tableName, endpoint: table.endpoint, action });
 
-  async function readState(client: TableClient, subject: string): Promise<StoredAlertState> {
+  async function readState(
+    client: TableClient,
+    subject: string,
+    deadline: Deadline | undefined,
+  ): Promise<StoredAlertState> {
     try {
-      const entity = await client.getEntity<Record<string, unknown>>(
-        ledgerKey(subject, "alert subject"),
-        STATE_ROW,
+      const entity = await boundStorage(deadline, (abortSignal) =>
+        client.getEntity<Record<string, unknown>>(ledgerKey(subject, "alert subject"), STATE_ROW, {
+          abortSignal,
+        }),
       );
       return fromAlertStateEntity(subject, entity);
     } catch (error) {
@@ -99,11 +106,11 @@ export function tableAlertLedger(
     context: {
       now: () => Date;
       maxAttempts: number;
-      signal: AbortSignal | undefined;
+      deadline: Deadline | undefined;
       report: DeliveryReport;
     },
   ): Promise<void> {
-    const { report } = context;
+    const { report, deadline } = context;
     const { etag: listedEtag, ...row } = delivery;
     const attempts = row.attempts + 1;
     const where = `delivery of '${row.dedupeKey}' to '${row.channel}'`;
@@ -111,16 +118,20 @@ export function tableAlertLedger(
     // Claim: only one instance gets past this for the row as listed.
     let claimEtag: string;
     try {
-      const claimedAt = context.now();
-      const claimed = await client.updateEntity(
-        toDeliveryEntity({
-          ...row,
-          attempts,
-          claimedBy: instanceId,
-          claimedUntil: new Date(claimedAt.getTime() + claimTimeoutMs).toISOString(),
-        }),
-        "Replace",
-        { etag: listedEtag },
+      const claimedAt = context.now().getTime();
+      // A sender bounded by a deadline cannot be sending past it: the claim need not outlive it.
+      const claimedUntil = Math.min(claimedAt + claimTimeoutMs, deadline?.atMs ?? Infinity);
+      const claimed = await boundStorage(deadline, (abortSignal) =>
+        client.updateEntity(
+          toDeliveryEntity({
+            ...row,
+            attempts,
+            claimedBy: instanceId,
+            claimedUntil: new Date(claimedUntil).toISOString(),
+          }),
+          "Replace",
+          { etag: listedEtag, abortSignal },
+        ),
       );
       if (!claimed.etag) throw new Error("Table Storage answered the claim without an ETag");
       claimEtag = claimed.etag;
@@ -145,7 +156,7 @@ export function tableAlertLedger(
             `it is given up after ${context.maxAttempts} attempts.`,
         );
       }
-      await channel.send(row.alert, context.signal);
+      await channel.send(row.alert, deadline);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       report.failed.push({
@@ -163,21 +174,18 @@ export function tableAlertLedger(
         claimedBy: null,
         claimedUntil: null,
       };
-      await client
-        .updateEntity(toDeliveryEntity(failed), "Replace", { etag: claimEtag })
-        .catch((e: unknown) => {
-          // 412: the claim expired and another instance took the row over — it is that instance's now.
-          if (storageStatus(e) !== 412) {
-            logger.warn(
-              "Could not record a failed alert delivery; it is tried again when its claim expires",
-              {
-                dedupeKey: row.dedupeKey,
-                channel: row.channel,
-                error: fail(e, `recording the failed ${where}`).message,
-              },
-            );
-          }
-        });
+      await boundStorage(deadline, (abortSignal) =>
+        client.updateEntity(toDeliveryEntity(failed), "Replace", { etag: claimEtag, abortSignal }),
+      ).catch((e: unknown) => {
+        // 412: the claim expired and another instance took the row over — it is that instance's now.
+        if (storageStatus(e) !== 412) {
+          logger.warn("Could not record a failed alert delivery; it is tried again when its claim expires", {
+            dedupeKey: row.dedupeKey,
+            channel: row.channel,
+            error: fail(e, `recording the failed ${where}`).message,
+          });
+        }
+      });
       return;
     }
 
@@ -192,7 +200,9 @@ export function tableAlertLedger(
     };
     try {
       // Unconditional: the message went out, whoever claimed the row since. A later update on an older claim gets 412.
-      await client.updateEntity(toDeliveryEntity(sent), "Replace", { etag: "*" });
+      await boundStorage(deadline, (abortSignal) =>
+        client.updateEntity(toDeliveryEntity(sent), "Replace", { etag: "*", abortSignal }),
+      );
     } catch (error) {
       logger.warn(
         "An alert was sent but could not be marked sent; it may be sent again when its claim expires",
@@ -206,47 +216,56 @@ export function tableAlertLedger(
   }
 
   return {
-    async getState(subject) {
-      const client = await table.client();
-      return readState(client, subject);
+    async getState(subject, { deadline } = {}) {
+      const client = await table.client(deadline);
+      return readState(client, subject, deadline);
     },
 
-    async firingSubjects(prefix) {
-      const client = await table.client();
+    async firingSubjects(prefix, { deadline } = {}) {
+      const client = await table.client(deadline);
       const subjects: string[] = [];
       try {
-        const rows = client.listEntities<Record<string, unknown>>({
-          queryOptions: { filter: odata`kind eq ${"state"} and status eq ${"firing"}`, select: ["subject"] },
+        await boundStorage(deadline, async (abortSignal) => {
+          const rows = client.listEntities<Record<string, unknown>>({
+            queryOptions: {
+              filter: odata`kind eq ${"state"} and status eq ${"firing"}`,
+              select: ["subject"],
+            },
+            abortSignal,
+          });
+          for await (const row of rows) {
+            if (typeof row.subject === "string" && row.subject.startsWith(prefix)) subjects.push(row.subject);
+          }
         });
-        for await (const row of rows) {
-          if (typeof row.subject === "string" && row.subject.startsWith(prefix)) subjects.push(row.subject);
-        }
       } catch (error) {
         throw fail(error, `listing the firing alerts of '${prefix}*'`);
       }
       return subjects.sort();
     },
 
-    async recentAlerts(since, limit) {
-      const client = await table.client();
+    async recentAlerts(since, limit, { deadline } = {}) {
+      const client = await table.client(deadline);
       const byKey = new Map<string, RecentAlert>();
       try {
-        const rows = client.listEntities<Record<string, unknown>>({
-          queryOptions: { filter: odata`kind eq ${"delivery"} and occurredAt ge ${since.toISOString()}` },
-        });
-        for await (const entity of rows) {
-          const delivery = fromDeliveryEntity(entity);
-          if (!delivery.alert) continue;
-          const entry = byKey.get(delivery.dedupeKey) ?? { alert: delivery.alert, deliveries: [] };
-          entry.deliveries.push({
-            channel: delivery.channel,
-            status: delivery.status,
-            attempts: delivery.attempts,
-            sentAt: delivery.sentAt,
-            lastError: delivery.lastError,
+        await boundStorage(deadline, async (abortSignal) => {
+          const rows = client.listEntities<Record<string, unknown>>({
+            queryOptions: { filter: odata`kind eq ${"delivery"} and occurredAt ge ${since.toISOString()}` },
+            abortSignal,
           });
-          byKey.set(delivery.dedupeKey, entry);
-        }
+          for await (const entity of rows) {
+            const delivery = fromDeliveryEntity(entity);
+            if (!delivery.alert) continue;
+            const entry = byKey.get(delivery.dedupeKey) ?? { alert: delivery.alert, deliveries: [] };
+            entry.deliveries.push({
+              channel: delivery.channel,
+              status: delivery.status,
+              attempts: delivery.attempts,
+              sentAt: delivery.sentAt,
+              lastError: delivery.lastError,
+            });
+            byKey.set(delivery.dedupeKey, entry);
+          }
+        });
       } catch (error) {
         throw fail(error, "listing recent alerts");
       }
@@ -263,7 +282,7 @@ export function tableAlertLedger(
         }));
     },
 
-    async transition(subject, expected, next, alert, channels) {
+    async transition(subject, expected, next, alert, channels, { deadline } = {}) {
       checkTransition(subject, expected, next, alert, channels);
       const partitionKey = ledgerKey(subject, "alert subject");
       const actions: TransactionAction[] = [];
@@ -277,17 +296,22 @@ export function tableAlertLedger(
           : ["update", stateRow, "Replace", { etag: expected.version }],
       );
 
-      const client = await table.client();
+      const client = await table.client(deadline);
       try {
-        const response = await client.submitTransaction(actions);
+        const response = await boundStorage(deadline, (abortSignal) =>
+          client.submitTransaction(actions, { abortSignal }),
+        );
         const etag = response.subResponses.at(-1)?.etag;
-        return { applied: true, state: etag ? { ...next, version: etag } : await readState(client, subject) };
+        return {
+          applied: true,
+          state: etag ? { ...next, version: etag } : await readState(client, subject, deadline),
+        };
       } catch (error) {
         const status = storageStatus(error);
         // 412: the state changed since it was read; 409: the state row was created, or this alert enqueued, since;
         // 404: the state row was deleted since. Either way another writer decided first.
         if (status === 412 || status === 409 || status === 404) {
-          return { applied: false, current: await readState(client, subject) };
+          return { applied: false, current: await readState(client, subject, deadline) };
         }
         throw fail(
           error,
@@ -302,28 +326,32 @@ export function tableAlertLedger(
       const maxAttempts = deliverOptions.maxAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS;
       const report: DeliveryReport = { sent: [], failed: [] };
       const byName = new Map(channels.map((channel) => [channel.name, channel]));
-      const client = await table.client();
+      const { deadline } = deliverOptions;
+      const client = await table.client(deadline);
 
       const due = new Map<string, Delivery[]>();
       const waiting = new Set<string>();
       try {
-        const rows = client.listEntities<Record<string, unknown>>({
-          queryOptions: {
-            filter: odata`kind eq ${"delivery"} and status ne ${"sent"} and attempts lt ${maxAttempts}`,
-          },
-        });
-        const listedAt = now().getTime();
-        for await (const entity of rows) {
-          const delivery = fromDeliveryEntity(entity);
-          if (!byName.has(delivery.channel)) {
-            waiting.add(delivery.channel);
-            continue;
+        await boundStorage(deadline, async (abortSignal) => {
+          const rows = client.listEntities<Record<string, unknown>>({
+            queryOptions: {
+              filter: odata`kind eq ${"delivery"} and status ne ${"sent"} and attempts lt ${maxAttempts}`,
+            },
+            abortSignal,
+          });
+          const listedAt = now().getTime();
+          for await (const entity of rows) {
+            const delivery = fromDeliveryEntity(entity);
+            if (!byName.has(delivery.channel)) {
+              waiting.add(delivery.channel);
+              continue;
+            }
+            if (delivery.claimedUntil !== null && Date.parse(delivery.claimedUntil) > listedAt) continue;
+            const queue = due.get(delivery.channel) ?? [];
+            queue.push(delivery);
+            due.set(delivery.channel, queue);
           }
-          if (delivery.claimedUntil !== null && Date.parse(delivery.claimedUntil) > listedAt) continue;
-          const queue = due.get(delivery.channel) ?? [];
-          queue.push(delivery);
-          due.set(delivery.channel, queue);
-        }
+        });
       } catch (error) {
         throw fail(error, "listing the alert deliveries to send");
       }
@@ -339,13 +367,8 @@ export function tableAlertLedger(
         [...due].map(async ([name, queue]) => {
           queue.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.rowKey.localeCompare(b.rowKey));
           for (const delivery of queue) {
-            if (deliverOptions.signal?.aborted) return;
-            await deliver(client, byName.get(name)!, delivery, {
-              now,
-              maxAttempts,
-              signal: deliverOptions.signal,
-              report,
-            });
+            if (deadline?.signal.aborted) return;
+            await deliver(client, byName.get(name)!, delivery, { now, maxAttempts, deadline, report });
           }
         }),
       );

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from "../clock/Clock.js";
+import { withinDeadline } from "../clock/withinDeadline.js";
 import type { AlertChannel } from "./Alert.js";
 import type { ChannelHttpOptions } from "./ChannelHttpOptions.js";
 import { checkChannelName } from "./checkChannelName.js";
@@ -20,7 +21,7 @@ export function webhookChannel(
   const secret = options.secret ?? null;
   return {
     name,
-    send(alert, signal) {
+    send(alert, deadline) {
       const body = JSON.stringify(alert);
       const timestamp = Math.floor(clock().getTime() / 1000);
       const headers: Record<string, string> = {
@@ -28,19 +29,21 @@ export function webhookChannel(
         "x-m2m-timestamp": String(timestamp),
       };
       if (secret) headers["x-m2m-signature"] = signWebhookBody(secret, timestamp, body);
-      return postAlert(
-        {
-          channel: name,
-          url: options.url,
-          body,
-          headers,
-          accepted: (status) => status >= 200 && status < 300,
-          hint:
-            "Check the receiver behind M2M_ALERT_WEBHOOK_URL (and, if it verifies X-M2M-Signature, that it has " +
-            "the same M2M_ALERT_WEBHOOK_SECRET).",
-        },
-        options,
-        signal,
+      return withinDeadline(deadline, "the alert webhook", (signal) =>
+        postAlert(
+          {
+            channel: name,
+            url: options.url,
+            body,
+            headers,
+            accepted: (status) => status >= 200 && status < 300,
+            hint:
+              "Check the receiver behind M2M_ALERT_WEBHOOK_URL (and, if it verifies X-M2M-Signature, that it has " +
+              "the same M2M_ALERT_WEBHOOK_SECRET).",
+          },
+          options,
+          signal,
+        ),
       );
     },
   };

@@ -38,7 +38,7 @@ article.card { border: 1px solid var(--line); border-radius: .5rem; padding: 1re
 .badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; font-weight: 600; white-space: nowrap; }
 .s-valid, .s-succeeded, .s-sent, .s-resolved, .s-ok { background: var(--ok-bg); color: var(--ok); }
 .s-warning, .s-pending, .s-skipped, .s-not-yet-valid, .s-unknown, .s-disabled { background: var(--warn-bg); color: var(--warn); }
-.s-critical, .s-expired, .s-failed, .s-firing { background: var(--crit-bg); color: var(--crit); }
+.s-critical, .s-expired, .s-failed, .s-timed-out, .s-firing { background: var(--crit-bg); color: var(--crit); }
 .s-info { background: var(--info-bg); color: var(--info); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .75rem; margin: .5rem 0 0; font-size: .9rem; }
 dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
@@ -207,7 +207,7 @@ function jobs(list: DashboardJob[]): string {
     const runs = [...job.runs].reverse();
     const last = job.summary;
     const lastError =
-      last?.lastStatus === "failed"
+      last?.lastStatus === "failed" || last?.lastStatus === "timed-out"
         ? `${last.lastErrorCode ?? "failed"}: ${last.lastErrorMessage ?? ""}`
         : null;
     return `<tr>
@@ -220,7 +220,14 @@ function jobs(list: DashboardJob[]): string {
         : `<ol class="runs" aria-label="Last ${runs.length} runs, oldest first">${runs
             .map((run) => {
               const text = `${run.status} at ${shortTime(run.startedAt)}${run.httpStatus === null ? "" : `, HTTP ${run.httpStatus}`}, ${run.durationMs} ms${run.errorCode ? `, ${run.errorCode}` : ""}`;
-              const mark = run.status === "succeeded" ? "✓" : run.status === "failed" ? "✗" : "–";
+              const mark =
+                run.status === "succeeded"
+                  ? "✓"
+                  : run.status === "failed"
+                    ? "✗"
+                    : run.status === "timed-out"
+                      ? "⏱"
+                      : "–";
               return `<li class="s-${e(run.status)}" title="${e(text)}"><span aria-hidden="true">${mark}</span><span class="visually-hidden">${e(text)}</span></li>`;
             })
             .join("")}</ol>`

@@ -2,12 +2,17 @@ import type { InvocationContext, Timer } from "@azure/functions";
 import type { JobsService } from "../jobs/JobsService.js";
 import { contextLogger } from "../logging/contextLogger.js";
 
-/** A job's timer fired: run it once. A failed run is a result, not an exception (the host would retry it). */
+/**
+ * A job's timer fired: run it once, within the job's deadline (the run records and alerts within the record budget
+ * kept after it, before the host's functionTimeout). A failed or timed-out run is a result, not an exception (the
+ * host would retry it). `signal` aborts the run when the host shuts down.
+ */
 export async function jobTimerHandler(
   jobName: string,
   timer: Timer,
   context: InvocationContext,
   jobs: () => JobsService,
+  signal?: AbortSignal,
 ): Promise<void> {
   const logger = contextLogger(context);
   logger.info("Timer fired", {
@@ -16,5 +21,5 @@ export async function jobTimerHandler(
     last: timer.scheduleStatus?.last ?? null,
     next: timer.scheduleStatus?.next ?? null,
   });
-  await jobs().run(jobName, { kind: "timer", isPastDue: timer.isPastDue }, logger);
+  await jobs().run(jobName, { kind: "timer", isPastDue: timer.isPastDue }, logger, signal ? { signal } : {});
 }

@@ -10,6 +10,15 @@ import { runJobHandler } from "./runJobHandler.js";
 const { app } = azureFunctions;
 const jobs = () => getServices().jobs;
 
+// The host is shutting down: runs in flight stop calling their API (ABORTED) and are still recorded and alerted.
+// A host that loads the app again in the same process (the local host, whose module cache keeps this file) starts
+// afresh: later runs get a signal that has not aborted.
+let shutdown = new AbortController();
+app.hook.appTerminate(() => {
+  shutdown.abort(new Error("the Functions host is shutting down"));
+  shutdown = new AbortController();
+});
+
 // One timer function per enabled job, so each has its own schedule, logs and telemetry. Reading the settings
 // here makes a bad job definition a start-up error that names the job and the field.
 for (const job of getConfig().jobs) {
@@ -18,7 +27,7 @@ for (const job of getConfig().jobs) {
     schedule: job.schedule,
     runOnStartup: false,
     useMonitor: true,
-    handler: (timer, context) => jobTimerHandler(job.name, timer, context, jobs),
+    handler: (timer, context) => jobTimerHandler(job.name, timer, context, jobs, shutdown.signal),
   });
 }
 
@@ -33,7 +42,7 @@ app.http("jobs-run", {
   route: "jobs/{name}/run",
   methods: ["POST"],
   authLevel: "function",
-  handler: (request, context) => runJobHandler(request, context, jobs),
+  handler: (request, context) => runJobHandler(request, context, jobs, shutdown.signal),
 });
 
 app.http("jobs-runs", {

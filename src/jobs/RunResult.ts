@@ -4,6 +4,11 @@ export type RunStatus =
   | "succeeded"
   /** The API answered, or could not be reached, and the job failed after its retries. */
   | "failed"
+  /**
+   * The run's deadline ended it: an edge (the token endpoint, the downstream API, Table Storage) did not answer in
+   * time, or the next attempt or wait would have passed the deadline. Counts as a failure for alerting.
+   */
+  | "timed-out"
   /** Another run of the same job held the lease; this one did nothing. */
   | "skipped";
 
@@ -36,7 +41,11 @@ export interface RunResult {
   json: unknown;
   /** A bounded excerpt of the final response body when the run failed. */
   errorBodyExcerpt: string | null;
-  /** Stable code of the failure ("HTTP_STATUS", "TIMEOUT", "DEADLINE", "NETWORK", "TOKEN", "LEASE_HELD", ...). */
+  /**
+   * Stable code of the failure ("HTTP_STATUS", "TIMEOUT", "NETWORK", "TOKEN", "LEASE_HELD", ...). A timed-out run has
+   * DEADLINE (the downstream call stopped at the deadline: the token endpoint or the API did not answer in time, or a
+   * retry would have passed it) or TIMED_OUT (Table Storage did not answer in time for the job's lease).
+   */
   errorCode: string | null;
   /** What went wrong and what to do, for people. */
   errorMessage: string | null;

@@ -1,23 +1,16 @@
 import { hostname } from "node:os";
 import type { Clock } from "../clock/Clock.js";
 import { sleep } from "../clock/sleep.js";
-import type { Logger } from "../logging/Logger.js";
 import type { LeaseStore } from "../state/LeaseStore.js";
 import type { RunHistory } from "../state/RunHistory.js";
 import type { TokenSource } from "../tokens/TokenSource.js";
 import { callDownstream } from "./downstream/callDownstream.js";
 import type { JobDefinition } from "./JobDefinition.js";
+import type { JobOutcomeNotifier } from "./JobOutcomeNotifier.js";
 import type { JobsService } from "./JobsService.js";
-import type { RunResult } from "./RunResult.js";
-import { runJob, type JobStanding } from "./runJob.js";
+import { runJob } from "./runJob.js";
 
-/** Hands a run's outcome to the alerting (fire after N failures, resolve on recovery). Never throws. */
-export type JobOutcomeNotifier = (
-  job: JobDefinition,
-  result: RunResult,
-  standing: JobStanding,
-  logger: Logger,
-) => Promise<void>;
+export type { JobOutcomeNotifier } from "./JobOutcomeNotifier.js";
 
 /** Wires the job runner to its collaborators. One per process. */
 export function createJobsService(deps: {
@@ -33,36 +26,49 @@ export function createJobsService(deps: {
   fetch?: typeof fetch;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Time kept after a run's deadline to record and alert. Default RECORD_MARGIN_MS. */
+  recordMarginMs?: number;
 }): JobsService {
   const instanceId =
     deps.instanceId ?? process.env.WEBSITE_INSTANCE_ID?.slice(0, 12) ?? `${hostname()}-${process.pid}`;
   return {
     definitions: deps.jobs,
-    run: (name, trigger, logger) =>
-      runJob(name, trigger, {
-        jobs: deps.jobs,
-        call: (job, context) =>
-          callDownstream(job, context, {
-            tokens: deps.tokens,
-            ...(deps.fetch ? { fetch: deps.fetch } : {}),
-            clock: deps.clock,
-            sleep: deps.sleep ?? sleep,
-            random: deps.random ?? Math.random,
-            logger,
-            maxBodyBytes: deps.maxBodyBytes,
-          }),
-        acquireLease: async (key, owner, ttlMs) => {
-          const acquisition = await deps.leases.acquire(key, owner, ttlMs);
-          if (!acquisition.acquired) return acquisition;
-          return { acquired: true, release: () => deps.leases.release(acquisition.lease) };
+    run: (name, trigger, logger, options) =>
+      runJob(
+        name,
+        trigger,
+        {
+          jobs: deps.jobs,
+          call: (job, context) =>
+            callDownstream(job, context, {
+              tokens: deps.tokens,
+              ...(deps.fetch ? { fetch: deps.fetch } : {}),
+              clock: deps.clock,
+              sleep: deps.sleep ?? sleep,
+              random: deps.random ?? Math.random,
+              logger,
+              maxBodyBytes: deps.maxBodyBytes,
+            }),
+          acquireLease: async (key, owner, ttlMs, deadline) => {
+            const acquisition = await deps.leases.acquire(key, owner, ttlMs, { deadline });
+            if (!acquisition.acquired) return acquisition;
+            return {
+              acquired: true,
+              release: (releaseDeadline) =>
+                deps.leases.release(acquisition.lease, { deadline: releaseDeadline }),
+            };
+          },
+          record: (result, deadline) => deps.history.record(result, { deadline }),
+          notify: deps.notify,
+          clock: deps.clock,
+          logger,
+          instanceId,
+          ...(deps.recordMarginMs !== undefined ? { recordMarginMs: deps.recordMarginMs } : {}),
         },
-        record: (result) => deps.history.record(result),
-        notify: (job, result, standing) => deps.notify(job, result, standing, logger),
-        clock: deps.clock,
-        logger,
-        instanceId,
-      }),
-    recentRuns: (name, limit) => deps.history.recent(name, limit),
-    summaries: async () => new Map((await deps.history.summaries()).map((summary) => [summary.job, summary])),
+        options,
+      ),
+    recentRuns: (name, limit, options) => deps.history.recent(name, limit, options),
+    summaries: async (options) =>
+      new Map((await deps.history.summaries(options)).map((summary) => [summary.job, summary])),
   };
 }

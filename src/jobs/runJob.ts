@@ -1,9 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock/Clock.js";
-import { M2mError } from "../errors.js";
+import { createDeadline, type Deadline } from "../clock/Deadline.js";
+import { RECORD_MARGIN_MS } from "../config/readRunDeadline.js";
+import { M2mError, TimedOutError } from "../errors.js";
 import type { Logger } from "../logging/Logger.js";
+import { TABLE_STORAGE } from "../state/boundStorage.js";
+import type { RunContext } from "./downstream/callDownstream.js";
 import type { JobDefinition } from "./JobDefinition.js";
+import type { JobNotifyReport, JobOutcomeNotifier, JobStanding, RunRecording } from "./JobOutcomeNotifier.js";
 import type { RunResult } from "./RunResult.js";
+import { settleRunStatus } from "./settleRunStatus.js";
+
+export type { JobStanding } from "./JobOutcomeNotifier.js";
 
 /** What the downstream call of a run reports (the rest of RunResult is the runner's). */
 export type DownstreamOutcome = Pick<
@@ -20,34 +28,37 @@ export type DownstreamOutcome = Pick<
   | "durationMs"
 >;
 
-/** Where a job stands after a run: what alerting decides on. */
-export interface JobStanding {
-  consecutiveFailures: number;
-  /** Start of the last successful run: the current failure streak began after it. */
-  lastSuccessAt: string | null;
+/** A lease the run holds; released within the deadline given. */
+export interface HeldJobLease {
+  acquired: true;
+  release(deadline: Deadline): Promise<void>;
 }
 
-/** The runner's view of its collaborators: each one call wide. */
+/** The runner's view of its collaborators: each one call wide, each bounded by the deadline it is given. */
 export interface JobRunnerDeps {
   jobs: readonly JobDefinition[];
-  call(job: JobDefinition, context: { runId: string; deadlineAt: Date }): Promise<DownstreamOutcome>;
+  call(job: JobDefinition, context: RunContext): Promise<DownstreamOutcome>;
   /** Takes the job's lease, or says who holds it. */
   acquireLease(
     key: string,
     owner: string,
     ttlMs: number,
-  ): Promise<
-    { acquired: true; release(): Promise<void> } | { acquired: false; heldBy: string; expiresAt: Date }
-  >;
+    deadline: Deadline,
+  ): Promise<HeldJobLease | { acquired: false; heldBy: string; expiresAt: Date }>;
   /** Records the run; returns the job's standing after it. */
-  record(result: RunResult): Promise<JobStanding>;
-  /** Alerts (or resolves) as the outcome calls for; never throws for a failed delivery. */
-  notify(job: JobDefinition, result: RunResult, standing: JobStanding): Promise<void>;
+  record(result: RunResult, deadline: Deadline): Promise<JobStanding>;
+  /** Alerts (or resolves) as the outcome calls for; never throws. */
+  notify: (...args: Parameters<JobOutcomeNotifier>) => ReturnType<JobOutcomeNotifier>;
   clock: Clock;
   logger: Logger;
   /** Identifies this process in lease owners (several instances may run). */
   instanceId: string;
   newRunId?: () => string;
+  /**
+   * Time kept after the run's deadline to record the run and alert, so that a run that used all its time is still
+   * recorded and alerted before the host's functionTimeout. Default RECORD_MARGIN_MS (what host.json is checked for).
+   */
+  recordMarginMs?: number;
 }
 
 export class JobNotFoundError extends M2mError {
@@ -70,18 +81,26 @@ export class JobDisabledError extends M2mError {
   }
 }
 
-/** Lease time beyond the run's deadline: a crashed holder's lease expires on its own soon after. */
-const LEASE_MARGIN_MS = 30_000;
+/**
+ * The share of the record budget that Table Storage (the run row, the job summary, the alert ledger and the deliveries
+ * it sends) may use; the rest is kept to tell the alert channels directly when Table Storage is what failed.
+ */
+const STORAGE_SHARE = 2 / 3;
 
 /**
- * Runs a job once: takes the job's lease (the same job never runs twice at once, across instances), calls the
- * API, records the run, and alerts or resolves as the outcome calls for. Always yields a RunResult; throws only
- * for an unknown or disabled job.
+ * Runs a job once, within one deadline of `job.deadlineMs` for everything it awaits: takes the job's lease (the same
+ * job never runs twice at once, across instances), calls the API, then — within the record budget kept after the
+ * deadline — records the run, alerts or resolves as the outcome calls for, and gives the lease back. A run the deadline
+ * ended is `timed-out`, recorded and alerted like any failure. Logs one line per run, whatever happened (an error line
+ * for a failure, a timeout, or Table Storage failing). Always yields a RunResult; throws only for an unknown or
+ * disabled job. `signal` aborts the run (the host shutting down): the API call stops (ABORTED) and the run is still
+ * recorded.
  */
 export async function runJob(
   name: string,
   trigger: { kind: "timer" | "manual"; isPastDue: boolean },
   deps: JobRunnerDeps,
+  options: { signal?: AbortSignal } = {},
 ): Promise<RunResult> {
   const job = deps.jobs.find((j) => j.name.toLowerCase() === name.toLowerCase());
   if (!job)
@@ -91,8 +110,15 @@ export async function runJob(
     );
   if (!job.enabled) throw new JobDisabledError(job.name);
 
+  const { clock, logger } = deps;
+  const recordMarginMs = deps.recordMarginMs ?? RECORD_MARGIN_MS;
   const runId = (deps.newRunId ?? randomUUID)();
-  const started = deps.clock();
+  const started = clock();
+  const deadline = createDeadline({
+    budgetMs: job.deadlineMs,
+    clock,
+    ...(options.signal ? { parent: options.signal } : {}),
+  });
   const base = {
     runId,
     job: job.name,
@@ -101,12 +127,72 @@ export async function runJob(
     isPastDue: trigger.isPastDue,
   };
   if (trigger.isPastDue) {
-    deps.logger.warn("Timer run is past due (the host was down or busy at the scheduled time)", {
+    logger.warn("Timer run is past due (the host was down or busy at the scheduled time)", {
       job: job.name,
       runId,
     });
   }
 
+  const { result, edge, lease } = await leaseAndCall(job, { ...base, started }, deps, deadline, {
+    recordMarginMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+
+  // Recording and alerting have their own budget, ending no later than the record margin after the run's deadline
+  // (the host's functionTimeout is at least that far away). Not tied to the host's signal: an aborted run is recorded.
+  const overrunMs = Math.max(0, clock().getTime() - deadline.atMs);
+  const afterRun = createDeadline({ budgetMs: recordMarginMs - overrunMs, clock });
+  const storageDeadline = createDeadline({
+    budgetMs: Math.floor(afterRun.leftMs() * STORAGE_SHARE),
+    clock,
+    parent: afterRun.signal,
+  });
+
+  let recording: RunRecording;
+  try {
+    recording = { recorded: true, standing: await deps.record(result, storageDeadline) };
+  } catch (error) {
+    recording = { recorded: false, error: asError(error) };
+  }
+  const [notified] = await Promise.all([
+    result.status === "skipped"
+      ? Promise.resolve<JobNotifyReport>({ via: "none", ledgerError: null })
+      : deps.notify(job, result, recording, {
+          logger,
+          ledgerDeadline: storageDeadline,
+          channelDeadline: afterRun,
+        }),
+    lease?.release(afterRun).catch((error: unknown) => {
+      logger.warn("Could not release the job lease; it expires on its own", {
+        job: job.name,
+        runId,
+        error: messageOf(error),
+      });
+    }),
+  ]);
+
+  logRun(logger, result, {
+    edge,
+    recording,
+    notified,
+    invocationMs: clock().getTime() - started.getTime(),
+  });
+  return result;
+}
+
+/**
+ * Takes the job's lease within the run's deadline and, holding it, calls the API. A lease that cannot be taken ends
+ * the run without calling the API (failed, or timed-out when Table Storage did not answer in time); a lease held by
+ * another run skips it.
+ */
+async function leaseAndCall(
+  job: JobDefinition,
+  run: Pick<RunResult, "runId" | "job" | "trigger" | "startedAt" | "isPastDue"> & { started: Date },
+  deps: JobRunnerDeps,
+  deadline: Deadline,
+  options: { recordMarginMs: number; signal?: AbortSignal },
+): Promise<{ result: RunResult; edge: string | null; lease: HeldJobLease | null }> {
+  const { started, ...base } = run;
   const notRun = (
     fields: Pick<RunResult, "status" | "errorCode" | "errorMessage" | "skippedReason">,
   ): RunResult => ({
@@ -121,85 +207,110 @@ export async function runJob(
     correlation: { traceparent: "", clientRequestId: "", requestId: null },
   });
 
-  let lease: Awaited<ReturnType<JobRunnerDeps["acquireLease"]>>;
+  let acquisition: Awaited<ReturnType<JobRunnerDeps["acquireLease"]>>;
   try {
-    lease = await deps.acquireLease(
+    acquisition = await deps.acquireLease(
       `job-${job.name}`,
-      `${deps.instanceId}/${runId}`,
-      job.deadlineMs + LEASE_MARGIN_MS,
+      `${deps.instanceId}/${base.runId}`,
+      // The lease covers the run and its recording; a crashed holder's lease expires on its own soon after.
+      job.deadlineMs + options.recordMarginMs,
+      deadline,
     );
   } catch (error) {
-    // Without the lease two runs could overlap: do not call the API.
-    const message = error instanceof Error ? error.message : String(error);
-    const result = notRun({
-      status: "failed",
-      errorCode: "LEASE_UNAVAILABLE",
-      errorMessage: `Could not take the job's lease, so the API was not called: ${message}`,
-      skippedReason: null,
-    });
-    deps.logger.error(result.errorMessage!, { job: job.name, runId });
-    return result;
+    // Without the lease two runs could overlap: do not call the API. The run is still recorded and alerted.
+    const timedOut = error instanceof TimedOutError;
+    return {
+      result: notRun({
+        status: timedOut ? "timed-out" : "failed",
+        errorCode: timedOut ? "TIMED_OUT" : "LEASE_UNAVAILABLE",
+        errorMessage: `Could not take the job's lease, so the API was not called: ${messageOf(error)}`,
+        skippedReason: null,
+      }),
+      edge: timedOut ? error.edge : TABLE_STORAGE,
+      lease: null,
+    };
   }
-  if (!lease.acquired) {
-    const result = notRun({
-      status: "skipped",
-      errorCode: "LEASE_HELD",
-      errorMessage: null,
-      skippedReason: `another run of '${job.name}' is in progress (${lease.heldBy}, lease until ${lease.expiresAt.toISOString()})`,
-    });
-    deps.logger.warn("Job run skipped", { job: job.name, runId, reason: result.skippedReason });
-    await recordSafely(result, deps);
-    return result;
+  if (!acquisition.acquired) {
+    const skippedReason = `another run of '${job.name}' is in progress (${acquisition.heldBy}, lease until ${acquisition.expiresAt.toISOString()})`;
+    return {
+      result: notRun({ status: "skipped", errorCode: "LEASE_HELD", errorMessage: null, skippedReason }),
+      edge: null,
+      lease: null,
+    };
   }
 
-  try {
-    const outcome = await deps.call(job, { runId, deadlineAt: new Date(started.getTime() + job.deadlineMs) });
-    const result: RunResult = { ...base, ...outcome, skippedReason: null };
-    const recorded = await recordSafely(result, deps);
-    if (recorded) await deps.notify(job, result, recorded);
-    const summary = {
-      job: job.name,
-      runId,
-      trigger: trigger.kind,
-      status: result.status,
-      durationMs: result.durationMs,
-      attempts: result.attempts.length,
-      httpStatus: result.httpStatus,
-      bytes: result.bytes,
-      errorCode: result.errorCode,
-      clientRequestId: result.correlation.clientRequestId,
-      requestId: result.correlation.requestId,
-      consecutiveFailures: recorded?.consecutiveFailures ?? null,
-    };
-    if (result.status === "succeeded") deps.logger.info("Job run succeeded", summary);
-    else
-      deps.logger.error(
-        `Job run failed: ${result.errorMessage ?? result.errorCode ?? "unknown error"}`,
-        summary,
-      );
-    return result;
-  } finally {
-    await lease.release().catch((error: unknown) => {
-      deps.logger.warn("Could not release the job lease; it expires on its own", {
-        job: job.name,
-        runId,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    });
-  }
+  const outcome = await deps.call(job, {
+    runId: base.runId,
+    deadlineAt: new Date(deadline.atMs),
+    deadline,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const settled = settleRunStatus(outcome, job.deadlineMs);
+  return {
+    result: {
+      ...base,
+      ...outcome,
+      status: settled.status,
+      errorMessage: settled.errorMessage,
+      skippedReason: null,
+    },
+    edge: settled.edge,
+    lease: acquisition,
+  };
 }
 
-/** Recording must not turn a run's real outcome into a storage error: log it and go on. */
-async function recordSafely(result: RunResult, deps: JobRunnerDeps): Promise<JobStanding | null> {
-  try {
-    return await deps.record(result);
-  } catch (error) {
-    deps.logger.error("Could not record the run in Table Storage; alerting is skipped for this run", {
-      job: result.job,
-      runId: result.runId,
-      status: result.status,
-      error: error instanceof Error ? error.message : String(error),
-    });
-    return null;
-  }
+/**
+ * The run's one log line: its outcome with the edge that ended it, and what became of recording and alerting. When
+ * Table Storage failed (lease, run history or alert ledger), this line is all there is of the run: it names the edge,
+ * and says whether the alert channels were told directly.
+ */
+function logRun(
+  logger: Logger,
+  result: RunResult,
+  facts: { edge: string | null; recording: RunRecording; notified: JobNotifyReport; invocationMs: number },
+): void {
+  const storageError = facts.recording.recorded ? facts.notified.ledgerError : facts.recording.error;
+  const properties = {
+    job: result.job,
+    runId: result.runId,
+    trigger: result.trigger,
+    status: result.status,
+    errorCode: result.errorCode,
+    edge: facts.edge ?? (storageError ? TABLE_STORAGE : null),
+    durationMs: result.durationMs,
+    invocationMs: facts.invocationMs,
+    attempts: result.attempts.length,
+    httpStatus: result.httpStatus,
+    bytes: result.bytes,
+    clientRequestId: result.correlation.clientRequestId,
+    requestId: result.correlation.requestId,
+    consecutiveFailures: facts.recording.recorded ? facts.recording.standing.consecutiveFailures : null,
+    recorded: facts.recording.recorded,
+    alerted: facts.notified.via,
+    ...(storageError ? { storageError: storageError.message } : {}),
+    ...(result.skippedReason ? { reason: result.skippedReason } : {}),
+  };
+  const outcome =
+    result.status === "succeeded"
+      ? "Job run succeeded"
+      : result.status === "skipped"
+        ? "Job run skipped"
+        : `Job run ${result.status === "timed-out" ? "timed out" : "failed"}: ${result.errorMessage ?? result.errorCode ?? "unknown error"}`;
+  if (storageError) {
+    const what = facts.recording.recorded
+      ? "alerting could not use the alert ledger"
+      : "the run was not recorded";
+    const told = facts.notified.via === "direct" ? "; the alert channels were told directly" : "";
+    logger.error(`${outcome} — ${what}${told}: ${storageError.message}`, properties);
+  } else if (result.status === "succeeded") logger.info(outcome, properties);
+  else if (result.status === "skipped") logger.warn(outcome, properties);
+  else logger.error(outcome, properties);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function messageOf(error: unknown): string {
+  return asError(error).message;
 }

@@ -1,3 +1,5 @@
+import type { StorageCallOptions } from "./StorageCallOptions.js";
+
 /** A held lease. Pass it back to renew or release it; it is only good with the ETag it carries. */
 export interface Lease {
   key: string;
@@ -17,9 +19,9 @@ export type LeaseAcquisition =
  */
 export interface LeaseStore {
   /** Takes the lease when it is free or expired; otherwise says who holds it until when. */
-  acquire(key: string, owner: string, ttlMs: number): Promise<LeaseAcquisition>;
+  acquire(key: string, owner: string, ttlMs: number, options?: StorageCallOptions): Promise<LeaseAcquisition>;
   /** Extends a held lease to now + ttlMs. Throws LEASE_LOST when another owner took it over or it is gone. */
-  renew(lease: Lease, ttlMs: number): Promise<Lease>;
+  renew(lease: Lease, ttlMs: number, options?: StorageCallOptions): Promise<Lease>;
   /** Gives the lease up. A lease already taken over or gone is left alone (not an error). */
-  release(lease: Lease): Promise<void>;
+  release(lease: Lease, options?: StorageCallOptions): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { RunResult } from "../jobs/RunResult.js";
 import type { JobSummary } from "./JobSummary.js";
+import type { StorageCallOptions } from "./StorageCallOptions.js";
 
 /** A run as read back from history. */
 export interface RecordedRun extends RunResult {
@@ -16,11 +17,11 @@ export interface RunHistory {
    * Appends the run and updates its job's summary; returns the summary after it. Recording the same runId again
    * changes nothing and returns the current summary. Safe to call from several instances at once.
    */
-  record(result: RunResult): Promise<JobSummary>;
+  record(result: RunResult, options?: StorageCallOptions): Promise<JobSummary>;
   /** Every job that has recorded a run, by name. */
-  summaries(): Promise<JobSummary[]>;
+  summaries(options?: StorageCallOptions): Promise<JobSummary[]>;
   /** The job's summary, or null when it has never recorded a run. */
-  summary(job: string): Promise<JobSummary | null>;
+  summary(job: string, options?: StorageCallOptions): Promise<JobSummary | null>;
   /** The job's last `limit` runs (at most 1000), newest first. */
-  recent(job: string, limit: number): Promise<RecordedRun[]>;
+  recent(job: string, limit: number, options?: StorageCallOptions): Promise<RecordedRun[]>;
 }

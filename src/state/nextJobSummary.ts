@@ -2,8 +2,9 @@ import type { RunResult } from "../jobs/RunResult.js";
 import type { JobSummary } from "./JobSummary.js";
 
 /**
- * The job's summary after one more run. A success resets consecutive failures, a failure adds one; a skipped run
- * (another run held the lease) is counted in `totalRuns` and changes nothing else: it says nothing about the job.
+ * The job's summary after one more run. A success resets consecutive failures; a failure — a run that failed or timed
+ * out — adds one; a skipped run (another run held the lease) is counted in `totalRuns` and changes nothing else: it
+ * says nothing about the job.
  * Runs are applied in the order they are recorded.
  */
 export function nextJobSummary(previous: JobSummary | null, result: RunResult): JobSummary {

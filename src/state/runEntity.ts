@@ -93,7 +93,7 @@ export function fromRunEntity(entity: Readonly<Record<string, unknown>>): Record
     runId: f.string("runId") ?? "",
     job: f.string("job") ?? "",
     trigger: f.string("trigger") === "timer" ? "timer" : "manual",
-    status: status === "succeeded" || status === "skipped" ? status : "failed",
+    status: status === "succeeded" || status === "skipped" || status === "timed-out" ? status : "failed",
     startedAt: f.string("startedAt") ?? "",
     durationMs: f.number("durationMs") ?? 0,
     attempts: Array.isArray(attempts) ? (attempts as AttemptResult[]) : [],

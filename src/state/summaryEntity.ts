@@ -47,7 +47,7 @@ export function fromSummaryEntity(entity: Readonly<Record<string, unknown>>): {
     summary: {
       job: f.string("job") ?? f.string("rowKey") ?? "",
       lastRunId: f.string("lastRunId"),
-      lastStatus: status === "succeeded" || status === "failed" ? status : null,
+      lastStatus: status === "succeeded" || status === "failed" || status === "timed-out" ? status : null,
       lastRunAt: f.string("lastRunAt"),
       lastDurationMs: f.number("lastDurationMs"),
       lastHttpStatus: f.number("lastHttpStatus"),

@@ -1,6 +1,8 @@
 import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
+import type { Deadline } from "../clock/Deadline.js";
 import { M2mError } from "../errors.js";
+import { boundStorage } from "./boundStorage.js";
 import type { StateTable } from "./StateTable.js";
 import { stateError } from "./stateError.js";
 import { storageErrorCode } from "./storageErrorCode.js";
@@ -18,7 +20,8 @@ const tablesReady = new Map<string, Promise<void>>();
 
 /**
  * A table of the app's storage account. No I/O here: the table is created (409 TableAlreadyExists is fine) on the
- * first `client()` call, once per process; a failed creation is forgotten so the next call tries again.
+ * first `client()` call, once per process, within that call's deadline; a failed (or timed-out) creation is forgotten
+ * so the next call tries again.
  * `clientOptions` go to the SDK (tests lower `retryOptions` to fail fast against a closed port).
  */
 export function tableClientFor(
@@ -42,17 +45,27 @@ export function tableClientFor(
   return {
     tableName,
     endpoint,
-    async client() {
+    async client(deadline?: Deadline) {
       if (options.createIfMissing === false) return client;
       let ready = tablesReady.get(key);
       if (!ready) {
-        ready = createTable(client).catch((error: unknown) => {
-          tablesReady.delete(key);
-          throw stateError(error, { table: tableName, endpoint, action: "creating the table" });
-        });
+        ready = boundStorage(deadline, (abortSignal) => createTable(client, abortSignal)).catch(
+          (error: unknown) => {
+            tablesReady.delete(key);
+            throw stateError(error, { table: tableName, endpoint, action: "creating the table" });
+          },
+        );
         tablesReady.set(key, ready);
       }
-      await ready;
+      const shared = ready;
+      try {
+        // A creation another call started (with its own deadline, or none) is waited on only within this one's.
+        await boundStorage(deadline, () => shared);
+      } catch (error) {
+        // Out of time waiting on a creation that may never end: the next call starts a fresh one.
+        if (tablesReady.get(key) === shared) tablesReady.delete(key);
+        throw error;
+      }
       return client;
     },
   };
@@ -91,9 +104,9 @@ function buildClient(
   }
 }
 
-async function createTable(client: TableClient): Promise<void> {
+async function createTable(client: TableClient, abortSignal: AbortSignal | undefined): Promise<void> {
   try {
-    await client.createTable();
+    await client.createTable({ abortSignal });
   } catch (error) {
     // The SDK already swallows this; kept so a change there cannot fail every cold start.
     if (storageStatus(error) === 409 && storageErrorCode(error) === "TableAlreadyExists") return;

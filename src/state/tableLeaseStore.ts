@@ -1,7 +1,9 @@
 import type { TableClient } from "@azure/data-tables";
 import type { Clock } from "../clock/Clock.js";
+import type { Deadline } from "../clock/Deadline.js";
 import { M2mError, TransientError } from "../errors.js";
 import { silentLogger, type Logger } from "../logging/Logger.js";
+import { boundStorage } from "./boundStorage.js";
 import type { Lease, LeaseAcquisition, LeaseStore } from "./LeaseStore.js";
 import { entityFields } from "./entityFields.js";
 import type { StateTable } from "./StateTable.js";
@@ -20,7 +22,8 @@ const MAX_ROUNDS = 5;
  * Leases in Azure Table Storage, one row per key holding `owner`, `acquiredAt` and `expiresAt` (ISO 8601).
  * Every write is conditional — create (fails if present) or replace/delete with the ETag last seen — so two
  * instances can never both believe they hold it. Expiry is judged by the injected clock: instances' clocks must
- * agree to well within the TTL.
+ * agree to well within the TTL. With a `deadline`, every request (and the SDK's retries) ends by it: TIMED_OUT naming
+ * Table Storage.
  */
 export function tableLeaseStore(table: StateTable, deps: { clock: Clock; logger?: Logger }): LeaseStore {
   const { clock } = deps;
@@ -28,9 +31,15 @@ export function tableLeaseStore(table: StateTable, deps: { clock: Clock; logger?
   const fail = (error: unknown, action: string) =>
     stateError(error, { table: table.tableName, endpoint: table.endpoint, action });
 
-  async function read(client: TableClient, key: string): Promise<Lease | null> {
+  async function read(
+    client: TableClient,
+    key: string,
+    deadline: Deadline | undefined,
+  ): Promise<Lease | null> {
     try {
-      const entity = await client.getEntity(key, LEASE_ROW);
+      const entity = await boundStorage(deadline, (abortSignal) =>
+        client.getEntity(key, LEASE_ROW, { abortSignal }),
+      );
       const f = entityFields(entity);
       return {
         key,
@@ -57,22 +66,24 @@ export function tableLeaseStore(table: StateTable, deps: { clock: Clock; logger?
   }
 
   return {
-    async acquire(key: string, owner: string, ttlMs: number): Promise<LeaseAcquisition> {
+    async acquire(key, owner, ttlMs, { deadline } = {}): Promise<LeaseAcquisition> {
       tableKey(key, "lease key");
       checkTtl(ttlMs);
-      const client = await table.client();
+      const client = await table.client(deadline);
       const action = `acquiring lease '${key}' for '${owner}'`;
       for (let round = 1; round <= MAX_ROUNDS; round++) {
         const now = clock();
         const expiresAt = new Date(now.getTime() + ttlMs);
         try {
-          const created = await client.createEntity(row(key, owner, now, expiresAt));
+          const created = await boundStorage(deadline, (abortSignal) =>
+            client.createEntity(row(key, owner, now, expiresAt), { abortSignal }),
+          );
           return { acquired: true, lease: { key, owner, acquiredAt: now, expiresAt, etag: etagOf(created) } };
         } catch (error) {
           if (storageStatus(error) !== 409) throw fail(error, action);
         }
 
-        const current = await read(client, key);
+        const current = await read(client, key, deadline);
         if (!current) continue; // released in between: try to create it again
         if (current.expiresAt.getTime() > clock().getTime()) {
           // Our own create that succeeded although its answer was lost (the SDK retried and got 409).
@@ -82,9 +93,12 @@ export function tableLeaseStore(table: StateTable, deps: { clock: Clock; logger?
 
         // Expired: take it over, on condition that nobody else has since.
         try {
-          const replaced = await client.updateEntity(row(key, owner, now, expiresAt), "Replace", {
-            etag: current.etag,
-          });
+          const replaced = await boundStorage(deadline, (abortSignal) =>
+            client.updateEntity(row(key, owner, now, expiresAt), "Replace", {
+              etag: current.etag,
+              abortSignal,
+            }),
+          );
           logger.info("Took over an expired lease", {
             key,
             owner,
@@ -100,7 +114,7 @@ export function tableLeaseStore(table: StateTable, deps: { clock: Clock; logger?
           if (status !== 412 && status !== 404) throw fail(error, action);
         }
         // Another instance took it over first: it holds the lease now.
-        const winner = await read(client, key);
+        const winner = await read(client, key, deadline);
         if (winner) return { acquired: false, heldBy: winner.owner, expiresAt: winner.expiresAt };
       }
       throw new TransientError(
@@ -110,15 +124,16 @@ export function tableLeaseStore(table: StateTable, deps: { clock: Clock; logger?
       );
     },
 
-    async renew(lease: Lease, ttlMs: number): Promise<Lease> {
+    async renew(lease, ttlMs, { deadline } = {}): Promise<Lease> {
       checkTtl(ttlMs);
-      const client = await table.client();
+      const client = await table.client(deadline);
       const expiresAt = new Date(clock().getTime() + ttlMs);
       try {
-        const replaced = await client.updateEntity(
-          row(lease.key, lease.owner, lease.acquiredAt, expiresAt),
-          "Replace",
-          { etag: lease.etag },
+        const replaced = await boundStorage(deadline, (abortSignal) =>
+          client.updateEntity(row(lease.key, lease.owner, lease.acquiredAt, expiresAt), "Replace", {
+            etag: lease.etag,
+            abortSignal,
+          }),
         );
         return { ...lease, expiresAt, etag: etagOf(replaced) };
       } catch (error) {
@@ -135,10 +150,12 @@ export function tableLeaseStore(table: StateTable, deps: { clock: Clock; logger?
       }
     },
 
-    async release(lease: Lease): Promise<void> {
-      const client = await table.client();
+    async release(lease, { deadline } = {}): Promise<void> {
+      const client = await table.client(deadline);
       try {
-        await client.deleteEntity(lease.key, LEASE_ROW, { etag: lease.etag });
+        await boundStorage(deadline, (abortSignal) =>
+          client.deleteEntity(lease.key, LEASE_ROW, { etag: lease.etag, abortSignal }),
+        );
       } catch (error) {
         const status = storageStatus(error);
         if (status === 412 || status === 404) {

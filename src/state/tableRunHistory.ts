@@ -1,6 +1,8 @@
 import { odata, type TableClient } from "@azure/data-tables";
+import type { Deadline } from "../clock/Deadline.js";
 import { TransientError } from "../errors.js";
 import type { RunResult } from "../jobs/RunResult.js";
+import { boundStorage } from "./boundStorage.js";
 import type { JobSummary } from "./JobSummary.js";
 import { nextJobSummary } from "./nextJobSummary.js";
 import { keysOf, purgeListed } from "./purgeListed.js";
@@ -43,10 +45,12 @@ export function tableRunHistory(
   const fail = (error: unknown, action: string) =>
     stateError(error, { table: table.tableName, endpoint: table.endpoint, action });
 
-  async function readSummary(client: TableClient, job: string) {
+  async function readSummary(client: TableClient, job: string, deadline: Deadline | undefined) {
     const rowKey = tableKey(job.toLowerCase(), "job name");
     try {
-      const entity = await client.getEntity(SUMMARY_PARTITION, rowKey);
+      const entity = await boundStorage(deadline, (abortSignal) =>
+        client.getEntity(SUMMARY_PARTITION, rowKey, { abortSignal }),
+      );
       return { ...fromSummaryEntity(entity), etag: entity.etag };
     } catch (error) {
       if (storageStatus(error) === 404) return null;
@@ -55,24 +59,27 @@ export function tableRunHistory(
   }
 
   return {
-    async record(result: RunResult): Promise<JobSummary> {
+    async record(result: RunResult, { deadline } = {}): Promise<JobSummary> {
       const row = toRunEntity(result);
-      const client = await table.client();
+      const client = await table.client(deadline);
       const action = `recording run ${result.runId} of job '${result.job}'`;
       try {
-        await client.createEntity(row);
+        await boundStorage(deadline, (abortSignal) => client.createEntity(row, { abortSignal }));
       } catch (error) {
         // 409: this run's row is already there (recorded before); the summary decides whether it was counted.
         if (storageStatus(error) !== 409) throw fail(error, action);
       }
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const current = await readSummary(client, result.job);
+        const current = await readSummary(client, result.job, deadline);
         if (current?.countedRunIds.includes(result.runId)) return current.summary;
         const next = nextJobSummary(current?.summary ?? null, result);
         const entity = toSummaryEntity(next, [...(current?.countedRunIds ?? []), result.runId]);
         try {
-          if (current) await client.updateEntity(entity, "Replace", { etag: current.etag });
-          else await client.createEntity(entity);
+          await boundStorage(deadline, (abortSignal) =>
+            current
+              ? client.updateEntity(entity, "Replace", { etag: current.etag, abortSignal })
+              : client.createEntity(entity, { abortSignal }),
+          );
           return next;
         } catch (error) {
           const status = storageStatus(error);
@@ -88,42 +95,47 @@ export function tableRunHistory(
       );
     },
 
-    async summaries(): Promise<JobSummary[]> {
-      const client = await table.client();
+    async summaries({ deadline } = {}): Promise<JobSummary[]> {
+      const client = await table.client(deadline);
       const found: JobSummary[] = [];
       try {
-        const rows = client.listEntities({
-          queryOptions: { filter: odata`PartitionKey eq ${SUMMARY_PARTITION}` },
+        await boundStorage(deadline, async (abortSignal) => {
+          const rows = client.listEntities({
+            queryOptions: { filter: odata`PartitionKey eq ${SUMMARY_PARTITION}` },
+            abortSignal,
+          });
+          for await (const entity of rows) found.push(fromSummaryEntity(entity).summary);
         });
-        for await (const entity of rows) found.push(fromSummaryEntity(entity).summary);
       } catch (error) {
         throw fail(error, "listing job summaries");
       }
       return found.sort((a, b) => a.job.localeCompare(b.job));
     },
 
-    async summary(job: string): Promise<JobSummary | null> {
+    async summary(job, { deadline } = {}): Promise<JobSummary | null> {
       if (!isTableKey(job.toLowerCase())) return null; // no such job could have been recorded
-      const client = await table.client();
-      return (await readSummary(client, job))?.summary ?? null;
+      const client = await table.client(deadline);
+      return (await readSummary(client, job, deadline))?.summary ?? null;
     },
 
-    async recent(job: string, limit: number): Promise<RecordedRun[]> {
+    async recent(job, limit, { deadline } = {}): Promise<RecordedRun[]> {
       const wanted = Math.min(Math.floor(limit), MAX_RECENT_RUNS);
       if (!(wanted >= 1) || !isTableKey(job.toLowerCase())) return [];
       const partitionKey = runPartitionKey(job);
-      const client = await table.client();
+      const client = await table.client(deadline);
       const runs: RecordedRun[] = [];
       try {
-        const pages = client
-          .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })
-          .byPage({ maxPageSize: wanted });
-        for await (const page of pages) {
-          for (const entity of page) {
-            runs.push(fromRunEntity(entity));
-            if (runs.length === wanted) return runs;
+        await boundStorage(deadline, async (abortSignal) => {
+          const pages = client
+            .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` }, abortSignal })
+            .byPage({ maxPageSize: wanted });
+          for await (const page of pages) {
+            for (const entity of page) {
+              runs.push(fromRunEntity(entity));
+              if (runs.length === wanted) return;
+            }
           }
-        }
+        });
       } catch (error) {
         throw fail(error, `listing recent runs of job '${job}'`);
       }

@@ -68,6 +68,9 @@ describe("decideJobAlert (threshold 3)", () => {
     ["a failure above the threshold while firing", firing, "failed", 4, "none"],
     ["a success while firing", firing, "succeeded", 0, "resolve"],
     ["a success while ok", ok, "succeeded", 0, "none"],
+    ["a timed-out run below the threshold while ok", ok, "timed-out", 2, "none"],
+    ["the timed-out run that reaches the threshold while ok", ok, "timed-out", 3, "fire"],
+    ["a timed-out run while already firing", firing, "timed-out", 4, "none"],
     ["a skipped run while firing", firing, "skipped", 4, "none"],
     ["a skipped run while ok at the threshold", ok, "skipped", 3, "none"],
   ] as const)("%s → %s", (_, state, status, failures, action) => {
@@ -271,6 +274,34 @@ describe("decideJobAlert: what it says", () => {
       expect(fire({ errorCode, errorMessage }).text).toBe(`${detail}${AFTER_DETAIL}`);
     },
   );
+
+  it("says the last run timed out when a timed-out run has no error message", () => {
+    expect(fire({ status: "timed-out", errorCode: "DEADLINE", errorMessage: null }).text).toBe(
+      `The last run timed out with DEADLINE.${AFTER_DETAIL}`,
+    );
+  });
+
+  it("fires for a timed-out run with the edge that hung, and says so in its facts", () => {
+    const alert = fire({
+      status: "timed-out",
+      httpStatus: null,
+      attempts: [],
+      errorCode: "TIMED_OUT",
+      errorMessage:
+        "Could not take the job's lease, so the API was not called: Table Storage did not answer within 42 s: the invocation's deadline was reached.",
+    });
+
+    expect(alert).toMatchObject({
+      kind: "firing",
+      severity: "critical",
+      title: "Job 'report-sync' has failed 3 runs in a row",
+    });
+    expect(alert.text).toBe(
+      `Could not take the job's lease, so the API was not called: Table Storage did not answer within 42 s: the invocation's deadline was reached.${AFTER_DETAIL}`,
+    );
+    expect(alert.facts).toContainEqual({ name: "Status", value: "timed-out" });
+    expect(alert.facts).toContainEqual({ name: "Error code", value: "TIMED_OUT" });
+  });
 
   it("leaves out the facts without a value: no HTTP status, error code or correlation ids", () => {
     const alert = fire({

@@ -132,6 +132,51 @@ describe("renderDashboard", () => {
     expect(html).toContain("1 failed in a row");
   });
 
+  it("shows a timed-out run as its own outcome, and its error (the edge that hung) as the last error", () => {
+    const html = renderDashboard(
+      model({
+        jobs: {
+          ok: true,
+          value: [
+            job({
+              runs: [
+                {
+                  runId: "r3",
+                  status: "timed-out",
+                  startedAt: "2026-11-21T10:00:00.000Z",
+                  durationMs: 42_000,
+                  httpStatus: null,
+                  errorCode: "DEADLINE",
+                },
+              ],
+              summary: {
+                job: "report-pull",
+                lastRunId: "r3",
+                lastStatus: "timed-out",
+                lastRunAt: "2026-11-21T10:00:00.000Z",
+                lastDurationMs: 42_000,
+                lastHttpStatus: null,
+                lastErrorCode: "DEADLINE",
+                lastErrorMessage: "the token endpoint did not answer within 42 s",
+                consecutiveFailures: 1,
+                lastSuccessAt: null,
+                lastFailureAt: "2026-11-21T10:00:00.000Z",
+                totalRuns: 1,
+                lastPastDueAt: null,
+              },
+            }),
+          ],
+        },
+      }),
+    );
+    const runs = /<ol class="runs"[^>]*>(.*?)<\/ol>/s.exec(html)![1]!;
+    expect(runs).toContain(
+      '<li class="s-timed-out" title="timed-out at 2026-11-21 10:00, 42000 ms, DEADLINE">',
+    );
+    expect(html).toContain("DEADLINE: the token endpoint did not answer within 42 s");
+    expect(html).toContain("1 failed in a row");
+  });
+
   it("lists recent alerts with their delivery on each channel", () => {
     const html = renderDashboard(
       model({

@@ -98,6 +98,62 @@ describe("webhook receiver", () => {
     expect(receiver.received.map((r) => r.status)).toEqual([200]);
   });
 
+  it("answers scripted faults in the fault matrix's vocabulary, one per request, in order, before failNext", async () => {
+    receiver.failNext(1, 500);
+    receiver.faults.enqueue(
+      { kind: "throttle", retryAfter: "7" },
+      { kind: "throttle", retryAfter: "7" },
+      { kind: "status", status: 502 },
+      { kind: "status", status: 200, body: "<html>not a webhook answer</html>" },
+      { kind: "unauthorized" },
+    );
+
+    const slackThrottled = await post("/slack/x", JSON.stringify({ text: "a" }));
+    expect([
+      slackThrottled.status,
+      slackThrottled.headers.get("retry-after"),
+      await slackThrottled.text(),
+    ]).toEqual([429, "7", "rate_limited"]);
+    const teamsThrottled = await post("/teams/x", "{}");
+    expect([teamsThrottled.status, teamsThrottled.headers.get("retry-after")]).toEqual([429, "7"]);
+    expect(((await teamsThrottled.json()) as { error: { code: string } }).error.code).toBe("TooManyRequests");
+    expect((await post("/hooks/x", "{}")).status).toBe(502);
+    const malformed = await post("/hooks/x", "{}");
+    expect([malformed.status, await malformed.text()]).toEqual([200, "<html>not a webhook answer</html>"]);
+    expect((await post("/teams/x", "{}")).status).toBe(401);
+    expect((await post("/hooks/x", "{}")).status).toBe(500); // failNext, once the faults are used up
+    expect((await post("/hooks/x", "{}")).status).toBe(204);
+    expect(receiver.attempts.map((r) => r.status)).toEqual([429, 429, 502, 200, 401, 500, 204]);
+    expect(receiver.faults.pending()).toBe(0);
+  });
+
+  it("hangs, resets, delays and streams a large answer on demand; faults aimed at a path let others pass", async () => {
+    receiver.faults.enqueueFor("/teams/ops", { kind: "hang" });
+    receiver.faults.enqueueFor("/slack/ops", { kind: "reset" });
+    receiver.faults.enqueueFor("/hooks/slow", { kind: "latency", ms: 150 });
+    receiver.faults.enqueueFor("/hooks/large", { kind: "large", bytes: 2_000_000 });
+
+    await expect(
+      fetch(`${receiver.url}/teams/ops`, { method: "POST", body: "{}", signal: AbortSignal.timeout(200) }),
+    ).rejects.toMatchObject({ name: "TimeoutError" });
+    await expect(post("/slack/ops", JSON.stringify({ text: "a" }))).rejects.toThrow("fetch failed");
+    expect((await post("/hooks/other", "{}")).status).toBe(204);
+    const started = Date.now();
+    expect((await post("/hooks/slow", "{}")).status).toBe(204);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    const large = await post("/hooks/large", "{}");
+    expect(large.headers.get("content-length")).toBeNull();
+    expect((await large.arrayBuffer()).byteLength).toBe(2_000_000);
+
+    expect(receiver.attempts.map((r) => [r.path, r.status])).toEqual([
+      ["/teams/ops", 0],
+      ["/slack/ops", 0],
+      ["/hooks/other", 204],
+      ["/hooks/slow", 204],
+      ["/hooks/large", 200],
+    ]);
+  });
+
   it("waits for deliveries that arrive later, and says how many came when they do not", async () => {
     const waiting = receiver.waitFor(2, 1000);
     await post("/hooks/a", "{}");

@@ -217,10 +217,14 @@ describe("scheduled jobs against a protected API", () => {
     expect(body.attempts).toHaveLength(2);
   });
 
-  it("stops at the run's deadline instead of waiting out a long Retry-After", async () => {
+  it("stops at the run's deadline instead of waiting out a long Retry-After, and ends timed-out", async () => {
     downstream.faults.enqueue("GET /reports", { kind: "throttle", retryAfter: "30" });
-    const { body } = await runNow("tight-deadline");
-    expect(body).toMatchObject({ status: "failed", errorCode: "DEADLINE" });
+    const { status, body } = await runNow("tight-deadline");
+    expect(status).toBe(504);
+    expect(body).toMatchObject({ status: "timed-out", errorCode: "DEADLINE" });
+    expect(body.errorMessage).toMatch(
+      /^The downstream API did not finish within the run's deadline \(1\.5 s\)\. The API answered HTTP 429 and asked to wait 30 s \(Retry-After\)/,
+    );
     expect(body.durationMs).toBeLessThan(1500);
   });
 

@@ -75,6 +75,26 @@ describe("nextJobSummary", () => {
       },
     },
     {
+      case: "a timed-out run is a failure: it adds one to consecutive failures and keeps its error",
+      run: failedRunFor({
+        status: "timed-out",
+        errorCode: "DEADLINE",
+        errorMessage: "the token endpoint did not answer within 42 s: the invocation's deadline was reached.",
+        httpStatus: null,
+      }),
+      expected: {
+        lastStatus: "timed-out",
+        lastHttpStatus: null,
+        lastErrorCode: "DEADLINE",
+        lastErrorMessage:
+          "the token endpoint did not answer within 42 s: the invocation's deadline was reached.",
+        consecutiveFailures: 4,
+        lastSuccessAt: "2030-01-01T09:00:00.000Z",
+        lastFailureAt: "2030-01-01T10:00:00.000Z",
+        totalRuns: 11,
+      },
+    },
+    {
       case: "a skipped run changes nothing but the count of runs",
       run: skippedRunFor({ isPastDue: true }),
       expected: { ...afterThreeFailures, totalRuns: 11 },
