@@ -50,7 +50,13 @@ export interface Services {
 /** Composition root: wires the services for a configuration. */
 export function createServices(
   config: Config,
-  deps: { clock?: Clock; logger?: Logger; notify?: JobOutcomeNotifier } = {},
+  deps: {
+    clock?: Clock;
+    logger?: Logger;
+    notify?: JobOutcomeNotifier;
+    /** Time kept after a job run's deadline to record and alert (default RECORD_MARGIN_MS; tests shorten it). */
+    recordMarginMs?: number;
+  } = {},
 ): Services {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? consoleLogger();
@@ -92,6 +98,7 @@ export function createServices(
       }),
     clock,
     maxBodyBytes: config.maxBodyBytes,
+    ...(deps.recordMarginMs !== undefined ? { recordMarginMs: deps.recordMarginMs } : {}),
   });
   const vaultCredential = source.kind === "keyvault-certificate" ? azureCredential : null;
   const graph = graphApplicationsClient({ graphUrl: config.rotation.graphUrl, tokens, clock });

@@ -2,8 +2,11 @@
 // and prints the token's claims.
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { createDeadline } from "../clock/Deadline.js";
+import { INTERACTIVE_BUDGET_MS } from "../clock/interactiveBudget.js";
 import { createServices } from "../container.js";
 import { loadConfig, type Env } from "../config/loadConfig.js";
+import { applySettingsToEnvironment } from "./applySettingsToEnvironment.js";
 import { diagnoseTokenPath } from "../diagnostics/diagnoseTokenPath.js";
 import { formatDiagnosis } from "../diagnostics/formatDiagnosis.js";
 import { ConfigurationError } from "../errors.js";
@@ -11,10 +14,12 @@ import { consoleLogger } from "../logging/consoleLogger.js";
 
 const usage = `Usage: m2m-diagnose [--scope <resource>/.default] [--settings local.settings.json] [--json] [--show-token] [--verbose]
 
-Loads the app settings (environment first, then the "Values" of local.settings.json), loads the credential,
-acquires a client credentials token, reads the app registration through Microsoft Graph (as the certificate check
-and the key rotation do; a missing Graph permission is named with the az commands that grant it) and prints the
-token's decoded claims and the time each step took.
+Loads the app settings (environment first, then the "Values" of local.settings.json, which also become environment
+variables, as the Functions host makes them: the managed identity finds IDENTITY_ENDPOINT and IDENTITY_HEADER there),
+loads the credential, acquires a client credentials token, reads the app registration through Microsoft Graph (as
+the certificate check and the key rotation do; a missing Graph permission is named with the az commands that grant
+it) and prints the token's decoded claims and the time each step took. A system that does not answer within
+${INTERACTIVE_BUDGET_MS / 1000} s fails its step with TIMED_OUT, naming it.
 The raw token is printed only with --show-token.`;
 
 /** Runs the diagnosis; returns the process exit code (0 ok, 1 failed, 2 bad settings or usage). */
@@ -46,10 +51,13 @@ export async function main(
   }
   let config;
   try {
+    const values = options.settingsFile === false ? {} : readSettingsFile(args.settings);
+    // Before any credential exists: @azure/identity reads the managed identity's endpoint from process.env only.
+    applySettingsToEnvironment(values, env, process.env);
     config = loadConfig({
       // The diagnosis never touches the app's storage: don't make a workstation configure it.
       AzureWebJobsStorage: "UseDevelopmentStorage=true",
-      ...(options.settingsFile === false ? {} : readSettingsFile(args.settings)),
+      ...values,
       ...env,
     });
   } catch (error) {
@@ -64,6 +72,7 @@ export async function main(
   const diagnosis = await diagnoseTokenPath(services, {
     ...(args.scope ? { scope: args.scope } : {}),
     showToken: args["show-token"],
+    deadline: createDeadline({ budgetMs: INTERACTIVE_BUDGET_MS, clock: services.clock }),
   });
   console.log(args.json ? JSON.stringify(diagnosis, null, 2) : formatDiagnosis(diagnosis));
   return diagnosis.ok ? 0 : 1;

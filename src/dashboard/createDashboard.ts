@@ -1,6 +1,7 @@
 import type { AlertLedger, RecentAlert } from "../alerts/AlertLedger.js";
 import type { CertificateInventory, InventoryService } from "../certificates/createInventoryService.js";
 import type { Clock } from "../clock/Clock.js";
+import type { Deadline } from "../clock/Deadline.js";
 import type { Config } from "../config/Config.js";
 import type { JobsService } from "../jobs/JobsService.js";
 import { nextOccurrence } from "../jobs/nextOccurrence.js";
@@ -42,18 +43,29 @@ export interface DashboardModel {
 }
 
 export interface Dashboard {
-  model(logger: Logger): Promise<DashboardModel>;
+  /**
+   * The page's data. With a `deadline`, every part is ready by it: a part still waiting on a system then carries
+   * TIMED_OUT naming that system, and the others show.
+   */
+  model(logger: Logger, deadline?: Deadline): Promise<DashboardModel>;
 }
 
 /** Runs shown per job, alerts shown, and how far back alerts are looked for. */
 const RUNS_PER_JOB = 12;
 const ALERTS_SHOWN = 15;
 const ALERT_DAYS = 14;
+/**
+ * What each part waits on, for a TIMED_OUT message. The inventory reads Key Vault and Graph (and the rotation record
+ * from Table Storage) and takes no deadline of its own yet; jobs and alerts are read from Table Storage, and their
+ * reads take the deadline.
+ */
+const CERTIFICATES_EDGE = "Key Vault, Microsoft Graph or Table Storage";
+const STORAGE_EDGE = "Table Storage";
 
 /**
  * The status page's data: the certificate inventory, each job's recent runs and next run, and recent alerts, read
- * in parallel. A part that cannot be read (Key Vault, Graph or Table Storage down) carries its error instead, so the
- * page still shows the others.
+ * in parallel. A part that cannot be read (Key Vault, Graph or Table Storage down, or not answering by the deadline)
+ * carries its error instead, so the page still shows the others.
  */
 export function createDashboard(deps: {
   config: Config;
@@ -63,8 +75,9 @@ export function createDashboard(deps: {
   clock: Clock;
   refreshSeconds?: number;
 }): Dashboard {
-  const part = <T>(work: Promise<T>): Promise<Part<T>> =>
-    work.then(
+  // Settles by the deadline even when the work does not end by it (the inventory takes no deadline yet).
+  const part = <T>(deadline: Deadline | undefined, edge: string, work: () => Promise<T>): Promise<Part<T>> =>
+    (deadline ? deadline.bound(edge, work) : work()).then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({
         ok: false as const,
@@ -72,12 +85,13 @@ export function createDashboard(deps: {
       }),
     );
 
-  async function jobs(now: Date): Promise<DashboardJob[]> {
-    const summaries = await deps.jobs.summaries();
+  async function jobs(now: Date, deadline: Deadline | undefined): Promise<DashboardJob[]> {
+    const options = deadline ? { deadline } : {};
+    const summaries = await deps.jobs.summaries(options);
     return Promise.all(
       deps.jobs.definitions.map(async (job): Promise<DashboardJob> => {
         const url = new URL(job.request.url);
-        const runs = await deps.jobs.recentRuns(job.name, RUNS_PER_JOB);
+        const runs = await deps.jobs.recentRuns(job.name, RUNS_PER_JOB, options);
         return {
           name: job.name,
           enabled: job.enabled,
@@ -99,12 +113,15 @@ export function createDashboard(deps: {
   }
 
   return {
-    async model(logger) {
+    async model(logger, deadline) {
       const now = deps.clock();
+      const since = new Date(now.getTime() - ALERT_DAYS * 86_400_000);
       const [certificates, jobList, alerts] = await Promise.all([
-        part(deps.inventory.inventory(logger)),
-        part(jobs(now)),
-        part(deps.ledger.recentAlerts(new Date(now.getTime() - ALERT_DAYS * 86_400_000), ALERTS_SHOWN)),
+        part(deadline, CERTIFICATES_EDGE, () => deps.inventory.inventory(logger)),
+        part(deadline, STORAGE_EDGE, () => jobs(now, deadline)),
+        part(deadline, STORAGE_EDGE, () =>
+          deps.ledger.recentAlerts(since, ALERTS_SHOWN, deadline ? { deadline } : {}),
+        ),
       ]);
       return {
         generatedAt: now.toISOString(),

@@ -1,3 +1,5 @@
+import type { Deadline } from "../clock/Deadline.js";
+import type { CredentialConfig } from "../config/Config.js";
 import type { Services } from "../container.js";
 import { M2mError } from "../errors.js";
 import { decodeTokenClaims } from "../tokens/decodeTokenClaims.js";
@@ -42,12 +44,14 @@ export interface Diagnosis {
  * Microsoft Graph, as the certificate check and the rotation do (it needs a Graph application permission; the
  * failure says which and how to grant it). That read fails the diagnosis when the app renews its own Key Vault
  * certificate (rotation needs it); otherwise it is a warning (only the registration status is lost). Never includes
- * the raw token unless `showToken` is set.
+ * the raw token unless `showToken` is set. With a `deadline`, every step ends by it: a step that has not answered
+ * fails with TIMED_OUT naming the system that did not answer.
  */
 export async function diagnoseTokenPath(
   services: Pick<Services, "credentials" | "tokens" | "clock" | "config"> & Partial<Pick<Services, "graph">>,
-  options: { scope?: string; showToken?: boolean } = {},
+  options: { scope?: string; showToken?: boolean; deadline?: Deadline } = {},
 ): Promise<Diagnosis> {
+  const { deadline } = options;
   const steps: DiagnosisStep[] = [];
   const timed = async <T>(
     name: DiagnosisStep["name"],
@@ -68,17 +72,20 @@ export async function diagnoseTokenPath(
   try {
     await timed(
       "credential",
-      () => services.credentials.current(),
+      () =>
+        deadline
+          ? deadline.bound(credentialEdge(services.config.credential), () => services.credentials.current())
+          : services.credentials.current(),
       (credential) => credential.summary,
     );
     const token = await timed(
       "token",
-      () => services.tokens.getToken({ scope }),
+      () => services.tokens.getToken({ scope, ...(deadline ? { deadline } : {}) }),
       (t) => ({ scope: t.scope, fromCache: t.fromCache, expiresOn: t.expiresOn.toISOString() }),
     );
     await timed(
       "cached token",
-      () => services.tokens.getToken({ scope }),
+      () => services.tokens.getToken({ scope, ...(deadline ? { deadline } : {}) }),
       (t) => ({ fromCache: t.fromCache }),
     );
     const all = decodeTokenClaims(token.token);
@@ -86,7 +93,9 @@ export async function diagnoseTokenPath(
       ? Object.fromEntries(SHOWN_CLAIMS.filter((name) => name in all).map((name) => [name, all[name]]))
       : null;
     const shown = { claims, ...(options.showToken ? { accessToken: token.token } : {}) };
-    const graphError = services.graph ? await readRegistration(services, services.graph, steps) : null;
+    const graphError = services.graph
+      ? await readRegistration(services, services.graph, steps, deadline)
+      : null;
     if (graphError && !steps.at(-1)?.optional) return { ok: false, steps, ...shown, error: graphError };
     return { ok: true, steps, ...shown };
   } catch (error) {
@@ -110,6 +119,7 @@ async function readRegistration(
   services: Pick<Services, "clock" | "config">,
   graph: NonNullable<Services["graph"]>,
   steps: DiagnosisStep[],
+  deadline: Deadline | undefined,
 ): Promise<{ code: string; message: string } | null> {
   const { config } = services;
   const rotates =
@@ -117,7 +127,7 @@ async function readRegistration(
   const started = services.clock().getTime();
   const durationMs = () => services.clock().getTime() - started;
   try {
-    const application = await graph.getByAppId(config.clientId);
+    const application = await graph.getByAppId(config.clientId, deadline);
     steps.push({
       name: "graph",
       ok: true,
@@ -149,4 +159,13 @@ async function readRegistration(
     });
     return failure;
   }
+}
+
+/**
+ * What loading the credential waits on, for a TIMED_OUT message (the credential provider takes no deadline of its
+ * own): Key Vault (and the managed identity endpoint before it, for the vault's token); the other sources read a
+ * file or a setting.
+ */
+function credentialEdge(credential: CredentialConfig): string {
+  return credential.kind === "keyvault-certificate" ? "Key Vault" : "the credential source";
 }

@@ -1,18 +1,27 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { systemClock, type Clock } from "../clock/Clock.js";
+import { createDeadline } from "../clock/Deadline.js";
+import { INTERACTIVE_BUDGET_MS } from "../clock/interactiveBudget.js";
 import type { Dashboard } from "../dashboard/createDashboard.js";
 import { renderDashboard } from "../dashboard/renderDashboard.js";
 import { contextLogger } from "../logging/contextLogger.js";
 
 /**
  * GET /api/dashboard: the status page, one HTML document with no script and no external asset. The policy header
- * allows nothing but its inline style, so the page works offline and nothing on it can load or run anything.
+ * allows nothing but its inline style, so the page works offline and nothing on it can load or run anything. The
+ * page is ready within `budgetMs`: a part whose systems have not answered by then says so, the others show.
  */
 export async function dashboardHandler(
   _request: HttpRequest,
   context: InvocationContext,
   dashboard: () => Dashboard,
+  options: { budgetMs?: number; clock?: Clock } = {},
 ): Promise<HttpResponseInit> {
-  const model = await dashboard().model(contextLogger(context));
+  const deadline = createDeadline({
+    budgetMs: options.budgetMs ?? INTERACTIVE_BUDGET_MS,
+    clock: options.clock ?? systemClock,
+  });
+  const model = await dashboard().model(contextLogger(context), deadline);
   return {
     status: 200,
     headers: {

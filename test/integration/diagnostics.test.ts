@@ -4,6 +4,7 @@ import type { StandIns } from "../../dev/startStandIns.js";
 import { main } from "../../src/cli/diagnoseCommand.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { createServices } from "../../src/container.js";
+import type { Diagnosis } from "../../src/diagnostics/diagnoseTokenPath.js";
 import { diagnosticsHandler } from "../../src/functions/diagnosticsHandler.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 import { testScenario, useStandIns } from "../support/useStandIns.js";
@@ -104,5 +105,68 @@ describe("GET /api/diagnostics/token", () => {
     );
     expect(response.status).toBe(502);
     expect(response.jsonBody).toMatchObject({ ok: false, error: { code: "CERTIFICATE_NOT_FOUND" } });
+  });
+});
+
+describe("GET /api/diagnostics/token with a system that does not answer", () => {
+  const context = () => new InvocationContext({ functionName: "diagnostics" });
+  const request = () => new HttpRequest({ method: "GET", url: "http://localhost/api/diagnostics/token" });
+  const budgetMs = 1_500;
+  /** The budget, and a little for the answer to be written. */
+  const withinBudget = budgetMs + 1_500;
+
+  it("answers 504 at the deadline naming the token endpoint when it hangs", async () => {
+    const services = createServices(loadConfig(env()), { logger: recordingLogger().logger });
+    standIns.entra.tokenFaults.enqueue({ kind: "hang" });
+    const started = Date.now();
+
+    const response = await diagnosticsHandler(request(), context(), () => services, { budgetMs });
+
+    expect(Date.now() - started).toBeLessThan(withinBudget);
+    expect(response.status).toBe(504);
+    const body = response.jsonBody as Diagnosis;
+    expect(body.steps.map((step) => [step.name, step.ok])).toEqual([
+      ["credential", true],
+      ["token", false],
+    ]);
+    expect(body.error?.code).toBe("TIMED_OUT");
+    expect(body.error?.message).toMatch(
+      /^the token endpoint did not answer within 1(\.\d)? s: the invocation's deadline was reached\./,
+    );
+  });
+
+  it("answers 504 at the deadline naming Microsoft Graph when the registration read hangs", async () => {
+    const services = createServices(loadConfig(env()), { logger: recordingLogger().logger });
+    standIns.entra.graphFaults.enqueue({ kind: "hang" });
+    const started = Date.now();
+
+    const response = await diagnosticsHandler(request(), context(), () => services, { budgetMs });
+
+    expect(Date.now() - started).toBeLessThan(withinBudget);
+    expect(response.status).toBe(504);
+    const body = response.jsonBody as Diagnosis;
+    expect(body.steps.map((step) => [step.name, step.ok])).toEqual([
+      ["credential", true],
+      ["token", true],
+      ["cached token", true],
+      ["graph", false],
+    ]);
+    expect(body.error?.code).toBe("TIMED_OUT");
+    expect(body.error?.message).toMatch(/^Microsoft Graph did not answer within [\d.]+ s: /);
+  });
+
+  it("answers 504 naming Key Vault when loading the credential hangs, before any token is asked for", async () => {
+    const services = createServices(loadConfig(env()), { logger: recordingLogger().logger });
+    standIns.vault.faults.enqueue({ kind: "hang" });
+    const started = Date.now();
+
+    const response = await diagnosticsHandler(request(), context(), () => services, { budgetMs });
+
+    expect(Date.now() - started).toBeLessThan(withinBudget);
+    expect(response.status).toBe(504);
+    const body = response.jsonBody as Diagnosis;
+    expect(body.steps.map((step) => [step.name, step.ok])).toEqual([["credential", false]]);
+    expect(body.error).toMatchObject({ code: "TIMED_OUT" });
+    expect(body.error?.message).toMatch(/^Key Vault did not answer within 1(\.\d)? s: /);
   });
 });
