@@ -53,7 +53,39 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   },
   { module: "src/config/parseFunctionTimeout.ts", tests: ["test/config/parseFunctionTimeout.test.ts"] },
   { module: "src/config/readRunDeadline.ts", tests: ["test/config/readRunDeadline.test.ts"] },
+  { module: "src/config/createSettingReader.ts", tests: ["test/config/createSettingReader.test.ts"] },
+  { module: "src/config/readApplication.ts", tests: ["test/config/readApplication.test.ts"] },
+  { module: "src/config/readCredential.ts", tests: ["test/config/readCredential.test.ts"] },
+  { module: "src/config/readKeyVaultCertificate.ts", tests: ["test/config/readKeyVaultCertificate.test.ts"] },
+  { module: "src/config/readRunLimits.ts", tests: ["test/config/readRunLimits.test.ts"] },
+  { module: "src/config/readAlertChannels.ts", tests: ["test/config/readAlertChannels.test.ts"] },
+  { module: "src/config/readStorage.ts", tests: ["test/config/readStorage.test.ts"] },
+  {
+    module: "src/config/checkCertificateSchedule.ts",
+    tests: ["test/config/checkCertificateSchedule.test.ts"],
+  },
+  { module: "src/config/readRotation.ts", tests: ["test/config/readRotation.test.ts"] },
+  { module: "src/config/readWatch.ts", tests: ["test/config/readWatch.test.ts"] },
+  { module: "src/config/readJobs.ts", tests: ["test/config/readJobs.test.ts"] },
+  {
+    module: "src/cli/applySettingsToEnvironment.ts",
+    tests: ["test/cli/applySettingsToEnvironment.test.ts"],
+  },
   { module: "src/net/isLoopbackHost.ts", tests: ["test/net/isLoopbackHost.test.ts"] },
+  { module: "src/jobs/settleRunStatus.ts", tests: ["test/jobs/settleRunStatus.test.ts"] },
+  { module: "src/alerts/directJobAlert.ts", tests: ["test/alerts/directJobAlert.test.ts"] },
+  {
+    module: "src/jobs/downstream/classifyAttempt.ts",
+    tests: ["test/jobs/downstream/classifyAttempt.test.ts"],
+  },
+  { module: "src/jobs/downstream/nextStep.ts", tests: ["test/jobs/downstream/nextStep.test.ts"] },
+  { module: "src/jobs/downstream/finalFailure.ts", tests: ["test/jobs/downstream/finalFailure.test.ts"] },
+  { module: "src/credentials/keyVaultError.ts", tests: ["test/credentials/keyVaultError.test.ts"] },
+  {
+    module: "src/credentials/managedIdentityError.ts",
+    tests: ["test/credentials/managedIdentityError.test.ts"],
+  },
+  { module: "src/certificates/checkSubject.ts", tests: ["test/certificates/checkSubject.test.ts"] },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */
