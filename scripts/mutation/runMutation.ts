@@ -7,11 +7,15 @@
 //   npm run test:mutation -- decideJobAlert    modules whose path contains the argument
 //   npm run test:mutation -- --force           ignore the incremental results (a failing module is always rerun
 //                                              afresh before it fails the gate)
-import { Stryker } from "@stryker-mutator/core";
+import { execFile } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { promisify } from "node:util";
 import { MUTATION_MODULES, MUTATION_SCORE_THRESHOLD, type MutationModule } from "./mutationModules.js";
-import { gateFailure, scoreModule, type ModuleScore } from "./scoreMutants.js";
+import { gateFailure, scoreModule, type ModuleScore, type ScoredMutant } from "./scoreMutants.js";
 
+const run = promisify(execFile);
 const args = process.argv.slice(2);
 const force = args.includes("--force");
 const filters = args.filter((a) => !a.startsWith("--"));
@@ -25,32 +29,54 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
+/** Stryker over one module, in its own process (see mutateModule.ts). */
 async function mutate(entry: MutationModule, fresh: boolean): Promise<ModuleScore> {
-  const id = basename(entry.module, ".ts");
-  // Read by vitest.mutation.config.ts in Stryker's test runner processes, which inherit this environment.
-  process.env.M2M_MUTATION_TESTS = JSON.stringify(entry.tests);
-  const results = await new Stryker({
-    configFile: "stryker.config.json",
-    mutate: [entry.module],
-    force: fresh,
-    incrementalFile: `reports/mutation/${id}.incremental.json`,
-    htmlReporter: { fileName: `reports/mutation/${id}.html` },
-    // One sandbox folder per module, so runs of different modules can go on side by side.
-    tempDirName: `.stryker-tmp/${id}`,
-  }).runMutationTest();
-  return scoreModule(entry.module, results);
+  const resultsFile = `reports/mutation/${basename(entry.module, ".ts")}.results.json`;
+  try {
+    await run(
+      "node_modules/.bin/tsx",
+      ["scripts/mutation/mutateModule.ts", entry.module, resultsFile, ...(fresh ? ["--force"] : [])],
+      {
+        env: { ...process.env, M2M_MUTATION_TESTS: JSON.stringify(entry.tests) },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`Stryker failed on ${entry.module}:\n${stdout}${stderr}`, { cause: error });
+  }
+  return scoreModule(entry.module, JSON.parse(await readFile(resultsFile, "utf8")) as ScoredMutant[]);
+}
+
+/** The module's score, from reused results when they pass, else from a fresh run. */
+async function gate(entry: MutationModule): Promise<ModuleScore> {
+  const score = await mutate(entry, force);
+  // Stryker's incremental mode keeps the verdict of a mutant in a module-level constant (a Set, a regex) when only
+  // a test was added: such a "survivor" may be killed already. A module that fails on reused results is run afresh.
+  return !force && gateFailure(score, MUTATION_SCORE_THRESHOLD) ? mutate(entry, true) : score;
+}
+
+/** Runs modules a few at a time (one per core), reporting in the manifest's order. */
+async function gateAll(entries: readonly MutationModule[]): Promise<ModuleScore[]> {
+  const scores: Promise<ModuleScore>[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const at = next++;
+      scores[at] = gate(entries[at]!);
+      await scores[at].catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), entries.length) }, worker));
+  return Promise.all(scores);
 }
 
 const failures: string[] = [];
-for (const entry of selected) {
-  let score = await mutate(entry, force);
-  // Stryker's incremental mode keeps the verdict of a mutant in a module-level constant (a Set, a regex) when only
-  // a test was added: such a "survivor" may be killed already. A module that fails on reused results is run afresh.
-  if (!force && gateFailure(score, MUTATION_SCORE_THRESHOLD)) score = await mutate(entry, true);
+for (const score of await gateAll(selected)) {
   const failure = gateFailure(score, MUTATION_SCORE_THRESHOLD);
   if (failure) failures.push(failure);
   console.log(
-    `${failure ? "FAIL" : "ok  "} ${score.score.toFixed(1).padStart(5)}%  ${entry.module}  ` +
+    `${failure ? "FAIL" : "ok  "} ${score.score.toFixed(1).padStart(5)}%  ${score.module}  ` +
       `(killed ${score.killed + score.timedOut}, survived ${score.survived}, no coverage ${score.noCoverage}, ` +
       `equivalent ${score.ignored})`,
   );
