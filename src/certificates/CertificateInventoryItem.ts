@@ -29,8 +29,9 @@ export interface CertificateInventoryItem {
   /** The app renews this certificate and rotates the app registration's key itself (its own Key Vault certificate). */
   managed: boolean;
   /**
-   * The issuer in the certificate's Key Vault policy ("Self", "DigiCert", "GlobalSign" renew on their own; others
-   * need a CSR merged by a person), when it was read; null for certificates known from a listing only.
+   * The issuer name in the certificate's Key Vault policy ("Self", "Unknown", or an issuer object's name — its
+   * provider, DigiCert or GlobalSign, is what lets Key Vault renew on its own), when it was read; null for
+   * certificates known from a listing only.
    */
   policyIssuer: string | null;
   /**

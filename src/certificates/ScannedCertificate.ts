@@ -16,6 +16,9 @@ export interface ScannedCertificate {
   tags: Readonly<Record<string, string>>;
   /** SHA-1 thumbprint (Key Vault's `x5t`), hex upper case; null when the listing had none. */
   x5tSha1: string | null;
-  /** The policy's issuer ("Self", "DigiCert", "Unknown", ...) when the certificate was read with its policy (a GET); listings do not carry it. */
+  /**
+   * The policy's issuer name ("Self", "Unknown", or the name of an issuer object such as "corp-digicert") when the
+   * certificate was read with its policy (a GET); listings do not carry it.
+   */
   policyIssuer?: string | null;
 }

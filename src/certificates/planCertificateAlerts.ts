@@ -385,7 +385,7 @@ function rotationSubjectFor(
           "manual renewal",
           urgent ? "critical" : "warning",
           `Certificate '${name}' needs a manual renewal`,
-          `Key Vault cannot renew '${name}' itself: its issuer is not one Key Vault works with (Self, DigiCert, GlobalSign). ` +
+          `Key Vault cannot renew '${name}' itself: its policy's issuer is neither Self nor an issuer object whose provider Key Vault works with (DigiCert, GlobalSign). ` +
             `Create the new version from a CSR: (1) az keyvault certificate create --vault-name ${vault} --name ${name} --policy "$(az keyvault certificate show --vault-name ${vault} --name ${name} --query policy)" ` +
             `starts a pending version; (2) az keyvault certificate pending show --vault-name ${vault} --name ${name} --query csr -o tsv gives the CSR for your CA to sign; ` +
             `(3) az keyvault certificate pending merge --vault-name ${vault} --name ${name} --file <signed>.cer completes it. ` +
