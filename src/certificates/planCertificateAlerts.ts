@@ -348,9 +348,12 @@ function rotationSubjectFor(
     severity: AlertCondition["severity"],
     title: string,
     text: string,
+    // A different thing to do is a new episode, whatever the urgency: after a failure (30) is fixed, the manual
+    // renewal (20) it was hiding must still be asked for.
+    kind = "",
   ): AlertCondition => ({
     subject,
-    episode: record?.startedAt ?? `error-${item.notAfter ?? "unknown"}`,
+    episode: `${record?.startedAt ?? `error-${item.notAfter ?? "unknown"}`}${kind}`,
     urgency,
     label,
     severity,
@@ -390,6 +393,7 @@ function rotationSubjectFor(
             `starts a pending version; (2) az keyvault certificate pending show --vault-name ${vault} --name ${name} --query csr -o tsv gives the CSR for your CA to sign; ` +
             `(3) az keyvault certificate pending merge --vault-name ${vault} --name ${name} --file <signed>.cer completes it. ` +
             `The app then registers the new key, proves it, switches to it and retires the old key on its own.`,
+          "/manual",
         ),
         resolution: completed,
         announceThenResolve: false,

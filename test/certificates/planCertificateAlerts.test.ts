@@ -10,6 +10,9 @@ import {
   type PlanInput,
 } from "../../src/certificates/planCertificateAlerts.js";
 import type { RotationRecord } from "../../src/rotation/RotationRecord.js";
+import { conditionStep, decideConditionAlert } from "../../src/alerts/decideConditionAlert.js";
+
+const RESOLUTION = { title: "resolved", text: "resolved", facts: [] };
 
 const DAY = 86_400_000;
 const APP = "11111111-2222-4333-8444-555555555555";
@@ -155,6 +158,45 @@ describe("planCertificateAlerts", () => {
     expect(conditionOf(plan, certificateSubject(VAULT, "app"))!.text).toContain(
       "a person must merge a signed CSR",
     );
+  });
+
+  it("asks for the manual renewal after a failure of the same rotation was fixed, though it is less urgent", () => {
+    const rotation = record({
+      step: "failed",
+      resumeStep: "renewing",
+      attempts: 1,
+      lastError: "403 on the issuer",
+    });
+    const failedPlan = planCertificateAlerts(
+      input({ items: [item({ daysLeft: 20, managed: true, inUse: true })], rotation }),
+    );
+    const failed = conditionOf(failedPlan, rotationSubject(VAULT, "app"))!;
+    const manualPlan = planCertificateAlerts(
+      input({
+        items: [item({ daysLeft: 20, managed: true, inUse: true })],
+        rotation: { ...rotation, step: "manual", resumeStep: null, lastError: null },
+      }),
+    );
+    const manual = conditionOf(manualPlan, rotationSubject(VAULT, "app"))!;
+
+    expect(manual.urgency).toBeLessThan(failed.urgency);
+    expect(manual.episode).not.toBe(failed.episode);
+    const told = {
+      subject: manual.subject,
+      status: "firing" as const,
+      step: conditionStep(failed),
+      since: now.toISOString(),
+      lastAlertKey: "k",
+    };
+    expect(
+      decideConditionAlert({
+        subject: manual.subject,
+        state: told,
+        condition: manual,
+        resolution: RESOLUTION,
+        now,
+      }).action,
+    ).toBe("fire");
   });
 
   it("alerts a failed renewal, critical when the certificate is", () => {

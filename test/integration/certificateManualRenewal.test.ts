@@ -59,9 +59,11 @@ describe("a certificate Key Vault cannot renew itself", () => {
         .entra.getApp(scenario.app.clientId)!
         .keyCredentials.map((k) => k.customKeyIdentifier),
     ).toEqual([merged.thumbprintSha1]);
-    // The rotation's firing alert (the manual renewal) is closed by the "rotated" message, which names the new version.
+    // Once the merged version is registered and in use, people hear so (as after an automatic renewal), and the
+    // "rotated" message closes the rotation, naming the new version.
     expect(world.told().slice(2)).toEqual([
       "resolved: Certificate 'app' renewed",
+      "firing: Certificate 'app' renewed; the app uses the new version",
       "resolved: Certificate 'app' rotated",
     ]);
   });
