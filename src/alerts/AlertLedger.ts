@@ -34,6 +34,11 @@ export interface DeliveryFailure {
   channel: string;
   /** The channel's error message (never a webhook URL's secret parts). */
   error: string;
+  /**
+   * The failure's code (ALERT_CHANNEL_REJECTED, ALERT_CHANNEL_UNREACHABLE, TIMED_OUT naming the channel, a STATE_
+   * code when the claim failed, …), or null for an error that has none.
+   */
+  code: string | null;
   /** Attempts so far, this one included. */
   attempts: number;
   /** True when this was the last attempt allowed: the delivery is not tried again. */

@@ -138,10 +138,12 @@ export function tableAlertLedger(
     } catch (error) {
       const status = storageStatus(error);
       if (status === 412 || status === 404) return; // another instance claimed (or sent) it since it was listed
+      const failure = fail(error, `claiming the ${where}`);
       report.failed.push({
         dedupeKey: row.dedupeKey,
         channel: row.channel,
-        error: fail(error, `claiming the ${where}`).message,
+        error: failure.message,
+        code: failure.code,
         attempts: row.attempts,
         gaveUp: false,
       });
@@ -163,6 +165,7 @@ export function tableAlertLedger(
         dedupeKey: row.dedupeKey,
         channel: row.channel,
         error: message,
+        code: error instanceof M2mError ? error.code : null,
         attempts,
         gaveUp: attempts >= context.maxAttempts,
       });

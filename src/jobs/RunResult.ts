@@ -43,8 +43,9 @@ export interface RunResult {
   errorBodyExcerpt: string | null;
   /**
    * Stable code of the failure ("HTTP_STATUS", "TIMEOUT", "NETWORK", "TOKEN", "LEASE_HELD", ...). A timed-out run has
-   * DEADLINE (the downstream call stopped at the deadline: the token endpoint or the API did not answer in time, or a
-   * retry would have passed it) or TIMED_OUT (Table Storage did not answer in time for the job's lease).
+   * DEADLINE (the downstream call stopped at the deadline: the token endpoint — or, loading the certificate, Key Vault
+   * or the managed identity endpoint — or the API did not answer in time, or a retry would have passed it) or TIMED_OUT
+   * (Table Storage did not answer in time for the job's lease).
    */
   errorCode: string | null;
   /** What went wrong and what to do, for people. */

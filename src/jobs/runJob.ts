@@ -13,8 +13,11 @@ import { settleRunStatus } from "./settleRunStatus.js";
 
 export type { JobStanding } from "./JobOutcomeNotifier.js";
 
-/** What the downstream call of a run reports (the rest of RunResult is the runner's). */
-export type DownstreamOutcome = Pick<
+/**
+ * What the downstream call of a run reports (the rest of RunResult is the runner's), and, when the run's deadline ended
+ * it because a bounded call did not answer, that call's edge (not recorded: the message names it).
+ */
+export type DownstreamOutcome = { edge?: string } & Pick<
   RunResult,
   | "status"
   | "attempts"
@@ -239,13 +242,16 @@ async function leaseAndCall(
     };
   }
 
-  const outcome = await deps.call(job, {
+  const { edge: timedOutEdge, ...outcome } = await deps.call(job, {
     runId: base.runId,
     deadlineAt: new Date(deadline.atMs),
     deadline,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const settled = settleRunStatus(outcome, job.deadlineMs);
+  const settled = settleRunStatus(
+    { ...outcome, ...(timedOutEdge !== undefined ? { edge: timedOutEdge } : {}) },
+    job.deadlineMs,
+  );
   return {
     result: {
       ...base,

@@ -56,6 +56,9 @@ export function tableClientFor(
           },
         );
         tablesReady.set(key, ready);
+        // Each caller waits on it only within its own deadline — not at all when that has passed already — so a
+        // failure nobody waits for must not become an unhandled rejection (which ends a Node process).
+        ready.catch(() => undefined);
       }
       const shared = ready;
       try {

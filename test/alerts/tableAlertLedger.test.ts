@@ -1,7 +1,8 @@
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
-import type { Alert } from "../../src/alerts/Alert.js";
+import type { Alert, AlertChannel } from "../../src/alerts/Alert.js";
+import { AlertChannelError } from "../../src/alerts/AlertChannelError.js";
 import type { AlertLedger, AlertState, StoredAlertState } from "../../src/alerts/AlertLedger.js";
 import {
   decideConditionAlert,
@@ -183,6 +184,7 @@ describe("tableAlertLedger", () => {
           dedupeKey: fireAlert.dedupeKey,
           channel: "teams",
           error: "teams answered HTTP 500",
+          code: null,
           attempts: 1,
           gaveUp: false,
         },
@@ -191,6 +193,34 @@ describe("tableAlertLedger", () => {
     expect(secondRun).toEqual({ sent: [{ dedupeKey: fireAlert.dedupeKey, channel: "teams" }], failed: [] });
     expect(teams.sent).toEqual([fireAlert]);
     expect(slack.sent).toEqual([fireAlert]);
+  });
+
+  it("names a failed delivery's code, as the channel gave it", async () => {
+    const {
+      ledgers: [ledger],
+    } = instances(1);
+    const webhook = fakeChannel("webhook");
+    await fire(ledger!, [webhook]);
+    const refusing: AlertChannel = {
+      name: "webhook",
+      send: () =>
+        Promise.reject(
+          new AlertChannelError("ALERT_CHANNEL_REJECTED", "Alert channel 'webhook' answered HTTP 429.", {
+            channel: "webhook",
+            status: 429,
+          }),
+        ),
+    };
+
+    const report = await ledger!.deliverPending([refusing]);
+
+    expect(report.failed).toMatchObject([
+      {
+        channel: "webhook",
+        code: "ALERT_CHANNEL_REJECTED",
+        error: "Alert channel 'webhook' answered HTTP 429.",
+      },
+    ]);
   });
 
   it("records status, attempts, last error and sent time on the delivery row", async () => {

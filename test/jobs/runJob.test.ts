@@ -184,6 +184,32 @@ describe("runJob", () => {
     ]);
   });
 
+  it("names the edge the call named when the deadline ended it, in the log line and not in the record", async () => {
+    const errorMessage =
+      "Key Vault did not answer within 10 s: the invocation's deadline was reached. Check that Key Vault is reachable from the app; a slow answer now and then is retried on the next run.";
+    const t = deps({
+      call: () =>
+        Promise.resolve({
+          ...succeeded,
+          status: "failed",
+          httpStatus: null,
+          attempts: [],
+          errorCode: "DEADLINE",
+          errorMessage,
+          edge: "Key Vault",
+        }),
+    });
+    const result = await runJob("report-sync", timer, t.deps);
+
+    expect(result).toMatchObject({ status: "timed-out", errorCode: "DEADLINE", errorMessage });
+    expect(result).not.toHaveProperty("edge");
+    expect(t.recorded[0]?.result).not.toHaveProperty("edge");
+    expect(t.log.entries.find((e) => e.level === "error")?.properties).toMatchObject({
+      status: "timed-out",
+      edge: "Key Vault",
+    });
+  });
+
   it("skips without calling the API when another run holds the lease, records it and says why", async () => {
     const t = deps({
       acquireLease: () =>

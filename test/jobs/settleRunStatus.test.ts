@@ -77,6 +77,52 @@ describe("settleRunStatus", () => {
     ).toEqual({ status: "timed-out", errorMessage, edge: "the token endpoint" });
   });
 
+  it("names the edge the call named, as a cold start's certificate load from Key Vault words it", () => {
+    const errorMessage =
+      "Key Vault did not answer within 2.5 s: the invocation's deadline was reached. Check that Key Vault is reachable from the app.";
+    expect(
+      settleRunStatus(
+        { status: "failed", errorCode: "DEADLINE", errorMessage, attempts: [], edge: "Key Vault" },
+        2_500,
+      ),
+    ).toEqual({ status: "timed-out", errorMessage, edge: "Key Vault" });
+  });
+
+  it("leads with the edge the call named when its message does not start with it", () => {
+    expect(
+      settleRunStatus(
+        {
+          status: "failed",
+          errorCode: "DEADLINE",
+          errorMessage: "no token in time",
+          attempts: [attempt],
+          edge: "the managed identity endpoint",
+        },
+        2_500,
+      ),
+    ).toEqual({
+      status: "timed-out",
+      errorMessage:
+        "The managed identity endpoint did not finish within the run's deadline (2.5 s). no token in time",
+      edge: "the managed identity endpoint",
+    });
+  });
+
+  it("keeps a failure that is not the deadline's as it is, whatever edge the call named", () => {
+    expect(
+      settleRunStatus(
+        {
+          status: "failed",
+          errorCode: "TOKEN",
+          errorMessage: "Key Vault answered 503",
+          attempts: [],
+          edge: "Key Vault",
+        },
+        2_500,
+      ),
+    ).toEqual({ status: "failed", errorMessage: "Key Vault answered 503", edge: null });
+  });
+
   it("does not take a message that merely begins with the edge's words for one naming it", () => {
     expect(
       settleRunStatus(

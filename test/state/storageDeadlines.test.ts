@@ -116,6 +116,31 @@ describe("Table Storage calls within a deadline", () => {
       acquired: true,
     });
   });
+
+  it("refuses a table's first use after the deadline without an unhandled rejection, and the next call creates it", async () => {
+    const leases = tableLeaseStore(table(), { clock: systemClock });
+    const passed = createDeadline({ budgetMs: 0, clock: systemClock });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    let unhandled: unknown = null;
+    const onUnhandled = (reason: unknown) => (unhandled = reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const { error } = await timed(() =>
+        leases.acquire("job-report-sync", "me", 60_000, { deadline: passed }),
+      );
+      expect(error).toMatchObject({ code: "TIMED_OUT", edge: "Table Storage" });
+      // Unhandled rejections are reported after the microtasks of the turn that made them.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toBeNull();
+    await expect(
+      leases.acquire("job-report-sync", "me", 60_000, { deadline: deadline() }),
+    ).resolves.toMatchObject({
+      acquired: true,
+    });
+  });
 });
 
 describe("the alert ledger within a deadline", () => {

@@ -2,9 +2,13 @@ import type { DownstreamOutcome } from "../runJob.js";
 import { bodyExcerpt } from "./bodyExcerpt.js";
 import type { CallRecord } from "./CallRecord.js";
 
-/** How a downstream call ended, before the run's record is filled in from the call's own. */
+/**
+ * How a downstream call ended, before the run's record is filled in from the call's own. `edge`: the edge a call bounded
+ * by the run's deadline named when it did not answer in time (TimedOutError.edge), when the run's deadline ended it so.
+ */
 export type CallEnd =
-  { status: "succeeded"; json: unknown } | { status: "failed"; errorCode: string; errorMessage: string };
+  | { status: "succeeded"; json: unknown }
+  | { status: "failed"; errorCode: string; errorMessage: string; edge?: string };
 
 /**
  * The outcome of a run's downstream call: how it ended, with the attempts, the last response (its excerpt when the call
@@ -28,5 +32,6 @@ export function callOutcome(call: CallRecord, end: CallEnd, nowMs: number): Down
       requestId: call.requestId,
     },
     durationMs: nowMs - call.startedMs,
+    ...(failed && end.edge !== undefined ? { edge: end.edge } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { createDeadline } from "../../clock/Deadline.js";
-import { TimedOutError } from "../../errors.js";
+import { M2mError, TimedOutError } from "../../errors.js";
 import type { AccessToken } from "../../tokens/TokenSource.js";
 import type { JobDefinition } from "../JobDefinition.js";
 import type { DownstreamDeps, RunContext } from "./callDownstream.js";
@@ -7,8 +7,9 @@ import type { CallEnd } from "./callOutcome.js";
 
 /**
  * A token for the job's scope within the run's deadline: retries included, the token request ends with the run, so a
- * hung or throttled token endpoint cannot hold it (DEADLINE, the message naming the token endpoint). Any other
- * failure is TOKEN, with the token path's own message.
+ * hung or throttled token endpoint cannot hold it (DEADLINE, naming the edge that did not answer: the token endpoint,
+ * or on a cold start Key Vault or the managed identity endpoint). Any other failure is TOKEN, with the token path's own
+ * code and message ("Could not get an access token for '<scope>' (KEYVAULT_UNAVAILABLE): …").
  */
 export async function runToken(
   job: Pick<JobDefinition, "scope">,
@@ -32,15 +33,23 @@ export async function runToken(
     return { ok: true, token };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    // Out of time while getting the token is the run's deadline, named after the token endpoint.
-    if (error instanceof TimedOutError)
-      return { ok: false, end: { status: "failed", errorCode: "DEADLINE", errorMessage: message } };
+    // Out of time while getting the token is the run's deadline, named after the edge that did not answer: the token
+    // endpoint, or on a cold start Key Vault or the managed identity endpoint (loading the certificate).
+    if (error instanceof TimedOutError) {
+      return {
+        ok: false,
+        end: { status: "failed", errorCode: "DEADLINE", errorMessage: message, edge: error.edge },
+      };
+    }
+    // The token path's own code names what failed (KEYVAULT_UNAVAILABLE, TOKEN_ENDPOINT_THROTTLED, …): the run's
+    // record keeps it, so the edge at fault is known without the log.
+    const code = error instanceof M2mError ? ` (${error.code})` : "";
     return {
       ok: false,
       end: {
         status: "failed",
         errorCode: "TOKEN",
-        errorMessage: `Could not get an access token for '${job.scope}': ${message}`,
+        errorMessage: `Could not get an access token for '${job.scope}'${code}: ${message}`,
       },
     };
   }

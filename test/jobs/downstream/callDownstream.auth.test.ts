@@ -45,7 +45,16 @@ describe("callDownstream tokens", () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it("fails with TOKEN and the token path's own message when no token can be had, without calling the API", async () => {
+  it("names the edge the token path's deadline named: Key Vault, when a cold start cannot load the certificate", async () => {
+    const t = testDeps({ tokens: fakeTokenSource({ hang: true, hungEdge: "Key Vault" }) });
+
+    const outcome = await callDownstream(testJob(server.url), t.context(300), t.deps);
+
+    expect(outcome).toMatchObject({ status: "failed", errorCode: "DEADLINE", edge: "Key Vault" });
+    expect(outcome.errorMessage).toMatch(/^Key Vault did not answer within 0\.3 s: /);
+  });
+
+  it("fails with TOKEN and the token path's own code and message when no token can be had, without calling the API", async () => {
     const tokens = fakeTokenSource({
       fail: new M2mError(
         "CERTIFICATE_NOT_REGISTERED",
@@ -59,7 +68,7 @@ describe("callDownstream tokens", () => {
     expect(outcome.status).toBe("failed");
     expect(outcome.errorCode).toBe("TOKEN");
     expect(outcome.errorMessage).toBe(
-      "Could not get an access token for 'api://reports/.default': AADSTS700027: the assertion was signed by a key Entra ID does not know — upload the certificate to app registration 1234",
+      "Could not get an access token for 'api://reports/.default' (CERTIFICATE_NOT_REGISTERED): AADSTS700027: the assertion was signed by a key Entra ID does not know — upload the certificate to app registration 1234",
     );
     expect(outcome.attempts).toEqual([]);
     expect(server.requests).toHaveLength(0);

@@ -10,10 +10,17 @@ export function fakeJwt(claims: Record<string, unknown>): string {
 /**
  * A TokenSource that counts its calls. The first call is served "from the cache" (unless `firstFromCache` is
  * false); a forceRefresh call gets a new token. `fail` makes every call throw it; `hang` makes every call wait for
- * its deadline, as a token endpoint that never answers does (the real source bounds it the same way).
+ * its deadline, as a token endpoint that never answers does (the real source bounds it the same way), naming
+ * `hungEdge` (default the token endpoint; Key Vault is what a cold start's certificate load names).
  */
 export function fakeTokenSource(
-  options: { firstFromCache?: boolean; fail?: Error; roles?: string[]; hang?: boolean } = {},
+  options: {
+    firstFromCache?: boolean;
+    fail?: Error;
+    roles?: string[];
+    hang?: boolean;
+    hungEdge?: string;
+  } = {},
 ) {
   const calls: { scope?: string; forceRefresh?: boolean }[] = [];
   const deadlines: (Deadline | undefined)[] = [];
@@ -26,7 +33,10 @@ export function fakeTokenSource(
       if (options.hang) {
         if (!deadline)
           throw new Error("fakeTokenSource({ hang: true }) needs a deadline, or it would hang the test");
-        return deadline.bound("the token endpoint", () => new Promise<never>(() => undefined));
+        return deadline.bound(
+          options.hungEdge ?? "the token endpoint",
+          () => new Promise<never>(() => undefined),
+        );
       }
       const fresh = request.forceRefresh === true || !(options.firstFromCache ?? true);
       const token = fakeJwt({
