@@ -16,6 +16,13 @@ export type IdentityFault = Exclude<Fault, { kind: "unauthorized" }> | { kind: "
 /** Faults for the next managed identity requests, one per request, in order. */
 export interface IdentityFaultScript {
   enqueue(...faults: IdentityFault[]): void;
+  /**
+   * Appends faults for the next requests for the user-assigned identity `clientId` (the request's `client_id`, which
+   * @azure/identity sends for a `clientId`); requests for other identities pass them by. Tests that give each case an
+   * identity of its own keep a request @azure/identity still retries in the background (it cannot be cancelled) from
+   * taking the next case's fault.
+   */
+  enqueueFor(clientId: string, ...faults: IdentityFault[]): void;
   clear(): void;
   /** How many faults are still waiting. */
   pending(): number;
@@ -23,21 +30,29 @@ export interface IdentityFaultScript {
 
 /** The stand-in's side of an {@link IdentityFaultScript}. */
 export interface IdentityFaultQueue extends IdentityFaultScript {
-  take(): IdentityFault | undefined;
+  /** The first waiting fault for a request naming `clientId` (null: none): one for any request, or for that id. */
+  take(clientId: string | null): IdentityFault | undefined;
 }
 
 export function createIdentityFaultQueue(): IdentityFaultQueue {
-  const queue: IdentityFault[] = [];
+  const queue: { clientId: string | null; fault: IdentityFault }[] = [];
+  const push = (clientId: string | null, faults: IdentityFault[]) => {
+    for (const fault of faults) checkIdentityFault(fault);
+    queue.push(...faults.map((fault) => ({ clientId, fault })));
+  };
   return {
-    enqueue(...faults) {
-      for (const fault of faults) checkIdentityFault(fault);
-      queue.push(...faults);
-    },
+    enqueue: (...faults) => push(null, faults),
+    enqueueFor: (clientId, ...faults) => push(clientId.toLowerCase(), faults),
     clear() {
       queue.length = 0;
     },
     pending: () => queue.length,
-    take: () => queue.shift(),
+    take(clientId) {
+      const index = queue.findIndex(
+        (entry) => entry.clientId === null || entry.clientId === clientId?.toLowerCase(),
+      );
+      return index < 0 ? undefined : queue.splice(index, 1)[0]?.fault;
+    },
   };
 }
 

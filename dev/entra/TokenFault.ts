@@ -9,9 +9,11 @@ import type { Fault } from "../downstream/Fault.js";
  * - `{ kind: "status", status: 503 }` without a body: Entra ID's `temporarily_unavailable` error body (AADSTS90033);
  * - `{ kind: "status", status }` without a body otherwise: the status's reason phrase as text, as a gateway answers;
  *   with `body`: that body (a string as text, anything else as JSON);
+ * - `{ kind: "large", bytes }`: a 200 whose JSON body is `bytes` long, streamed without a Content-Length (no token
+ *   answer is more than a few kilobytes: a proxy's or a wrong host's);
  * - `reset`, `hang`, `latency`: as for the downstream stand-in.
  */
-export type TokenFault = Exclude<Fault, { kind: "unauthorized" }>;
+export type TokenFault = Exclude<Fault, { kind: "unauthorized" }> | { kind: "large"; bytes: number };
 
 /** Faults for the next token requests, one per request, in order. */
 export interface TokenFaultScript {
@@ -31,6 +33,9 @@ export function createTokenFaultQueue(): TokenFaultQueue {
   return {
     enqueue(...faults) {
       for (const fault of faults) {
+        if (fault.kind === "large" && !(Number.isInteger(fault.bytes) && fault.bytes > 0)) {
+          throw new Error(`large fault needs bytes > 0, got ${String(fault.bytes)}`);
+        }
         if (fault.kind === "throttle" && !fault.retryAfter.trim()) {
           throw new Error('throttle fault needs retryAfter: delta seconds ("2") or an HTTP date');
         }

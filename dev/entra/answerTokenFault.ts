@@ -1,4 +1,5 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import { sendLargeBody } from "../downstream/sendLargeBody.js";
 import { EntraError } from "./EntraError.js";
 import { sendJson } from "./sendJson.js";
 import type { TokenFault } from "./TokenFault.js";
@@ -6,14 +7,15 @@ import type { TokenFault } from "./TokenFault.js";
 /**
  * Answers one token request with `fault` instead of a token (latency is not an answer: the caller waits, then lets
  * the endpoint answer). A hang answers nothing: the client's timeout, or the stand-in's stop(), ends it. A reset
- * destroys the connection after the request was read, as a crashed front end does.
+ * destroys the connection after the request was read, as a crashed front end does. A large body is streamed: the
+ * returned promise settles once it is sent (or the client went away).
  */
-export function answerTokenFault(
+export async function answerTokenFault(
   fault: Exclude<TokenFault, { kind: "latency" }>,
   request: IncomingMessage,
   response: ServerResponse,
   ids: { now: Date; correlationId?: string; requestId: string },
-): void {
+): Promise<void> {
   const headers = {
     "x-ms-request-id": ids.requestId,
     ...(ids.correlationId ? { "client-request-id": ids.correlationId } : {}),
@@ -53,6 +55,9 @@ export function answerTokenFault(
       } else {
         sendJson(response, fault.status, fault.body, { ...headers, ...fault.headers });
       }
+      return;
+    case "large":
+      await sendLargeBody(response, { bytes: fault.bytes, json: true, chunked: true, headers });
       return;
   }
 }

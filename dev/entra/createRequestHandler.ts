@@ -128,7 +128,7 @@ export function createRequestHandler(
       });
     }
     if (path === routes.managedIdentityPath && method === "GET") {
-      const fault = routes.identityFaults.take();
+      const fault = routes.identityFaults.take(url.searchParams.get("client_id"));
       if (fault && fault.kind !== "latency") {
         log.managedIdentityRequests.push({
           at: new Date(routes.now()),

@@ -7,10 +7,13 @@ afterEach(() => {
   standIns().entra.resetCounters();
 });
 
-/** App Service's token request: GET $IDENTITY_ENDPOINT?api-version=2019-08-01&resource=… with X-IDENTITY-HEADER. */
-const requestToken = (signal?: AbortSignal) => {
+/**
+ * App Service's token request: GET $IDENTITY_ENDPOINT?api-version=2019-08-01&resource=… with X-IDENTITY-HEADER, and
+ * `client_id` for a user-assigned identity.
+ */
+const requestToken = (signal?: AbortSignal, clientId?: string) => {
   const { managedIdentity } = standIns().entra;
-  const url = `${managedIdentity.endpoint}?api-version=2019-08-01&resource=${encodeURIComponent("https://vault.azure.net")}`;
+  const url = `${managedIdentity.endpoint}?api-version=2019-08-01&resource=${encodeURIComponent("https://vault.azure.net")}${clientId ? `&client_id=${clientId}` : ""}`;
   return fetch(url, {
     headers: { "X-IDENTITY-HEADER": managedIdentity.header },
     ...(signal ? { signal } : {}),
@@ -86,6 +89,24 @@ describe("managed identity endpoint faults", () => {
       ["fault", "reset", 0],
       ["fault", "hang", 0],
       ["issued", "latency", 200],
+    ]);
+  });
+
+  it("keeps faults aimed at one user-assigned identity for its requests; others pass them by", async () => {
+    const { entra } = standIns();
+    const [aimed, other] = [entra.addUserAssignedIdentity(), entra.addUserAssignedIdentity()];
+    entra.identityFaults.enqueueFor(aimed.clientId.toUpperCase(), { kind: "status", status: 503 });
+
+    expect((await requestToken(undefined, other.clientId)).status).toBe(200);
+    expect((await requestToken()).status).toBe(200);
+    expect(entra.identityFaults.pending()).toBe(1);
+    expect((await requestToken(undefined, aimed.clientId)).status).toBe(503);
+    expect((await requestToken(undefined, aimed.clientId)).status).toBe(200);
+    expect(outcomes()).toEqual([
+      ["issued", undefined, 200],
+      ["issued", undefined, 200],
+      ["fault", "status", 503],
+      ["issued", undefined, 200],
     ]);
   });
 
