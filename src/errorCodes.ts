@@ -15,8 +15,9 @@ export interface ErrorCodeInfo {
 
 /**
  * Every code the app gives an error (M2mError and its subclasses) or a job run (RunResult.errorCode), with what it
- * means and whether a retry may help. test/errorCodes.test.ts keeps this set and src/ in step: a code thrown anywhere
- * must be here, and a code here must be thrown somewhere. Drift findings (DriftFinding.code) are not errors and are
+ * means and whether a retry may help. M2mError (and every subclass) takes an ErrorCode, so the compiler refuses a
+ * code that is not listed here; test/errorCodes.test.ts also checks run error codes and that every code here is
+ * still given somewhere. Drift findings (DriftFinding.code) are not errors and are
  * not listed.
  */
 export const ERROR_CODES = {

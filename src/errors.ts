@@ -1,3 +1,5 @@
+import type { ErrorCode } from "./errorCodes.js";
+
 /**
  * One error hierarchy for the app. Every error has a stable `code` (for alerts, tests and dashboards),
  * a message that says what was expected, what was found and what to do, and an optional `cause`.
@@ -5,9 +7,10 @@
  */
 export class M2mError extends Error {
   override name = "M2mError";
-  readonly code: string;
+  /** One of the typed set in errorCodes.ts: the compiler refuses a code that is not listed there. */
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown; detail?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; detail?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options?.detail !== undefined) {
@@ -45,7 +48,7 @@ export class TokenError extends M2mError {
   readonly retryable: boolean;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { aadsts?: number; retryable?: boolean; cause?: unknown; detail?: unknown } = {},
   ) {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../errorCodes.js";
 import { M2mError } from "../errors.js";
 
 /**
@@ -15,7 +16,7 @@ export class AlertChannelError extends M2mError {
   readonly status: number | null;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { channel: string; status: number | null; detail?: unknown },
   ) {

@@ -1,4 +1,5 @@
 import { formatSeconds } from "../clock/formatSeconds.js";
+import type { ErrorCode } from "../errorCodes.js";
 import { AuthError, ServerError } from "@azure/msal-node";
 import { TokenError } from "../errors.js";
 import { explainAadsts, parseAadsts } from "./explainAadsts.js";
@@ -9,7 +10,7 @@ import { TokenEndpointFailure, type EndpointFailure } from "./TokenEndpointFailu
 /** One failed token request, described for the retry decision and for people. */
 export interface TokenFailure {
   /** Stable code of the TokenError it becomes. */
-  code: string;
+  code: ErrorCode;
   /** What happened, a clause without the final period ("Entra ID's token endpoint answered HTTP 503 ..."). */
   cause: string;
   /** What to do, without the final period. */

@@ -1,8 +1,10 @@
+import type { ErrorCode } from "../errorCodes.js";
+
 /** What an AADSTS error most likely means for a client credentials app, and what to do. */
 export interface AadstsExplanation {
   aadsts: number;
   /** Stable code for alerts and tests. */
-  code: string;
+  code: ErrorCode;
   cause: string;
   fix: string;
   /** Entra ID rejected the certificate: reloading it from the store and retrying once may help. */
@@ -11,13 +13,13 @@ export interface AadstsExplanation {
 
 type Entry = Omit<AadstsExplanation, "aadsts">;
 
-const cert = (code: string, cause: string, fix: string): Entry => ({
+const cert = (code: ErrorCode, cause: string, fix: string): Entry => ({
   code,
   cause,
   fix,
   certificateProblem: true,
 });
-const plain = (code: string, cause: string, fix: string): Entry => ({
+const plain = (code: ErrorCode, cause: string, fix: string): Entry => ({
   code,
   cause,
   fix,
