@@ -9,7 +9,7 @@
 //                                              afresh before it fails the gate)
 import { execFile } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { promisify } from "node:util";
 import { MUTATION_MODULES, MUTATION_SCORE_THRESHOLD, type MutationModule } from "./mutationModules.js";
@@ -56,33 +56,40 @@ async function gate(entry: MutationModule): Promise<ModuleScore> {
   return !force && gateFailure(score, MUTATION_SCORE_THRESHOLD) ? mutate(entry, true) : score;
 }
 
-/** Runs modules a few at a time (one per core), reporting in the manifest's order. */
-async function gateAll(entries: readonly MutationModule[]): Promise<ModuleScore[]> {
-  const scores: Promise<ModuleScore>[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < entries.length) {
-      const at = next++;
-      scores[at] = gate(entries[at]!);
-      await scores[at].catch(() => undefined);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(availableParallelism(), entries.length) }, worker));
-  return Promise.all(scores);
-}
-
-const failures: string[] = [];
-for (const score of await gateAll(selected)) {
+/** Prints a module's line as soon as it is scored. */
+function report(score: ModuleScore, seconds: number): string | null {
   const failure = gateFailure(score, MUTATION_SCORE_THRESHOLD);
-  if (failure) failures.push(failure);
   console.log(
     `${failure ? "FAIL" : "ok  "} ${score.score.toFixed(1).padStart(5)}%  ${score.module}  ` +
       `(killed ${score.killed + score.timedOut}, survived ${score.survived}, no coverage ${score.noCoverage}, ` +
-      `equivalent ${score.ignored})`,
+      `equivalent ${score.ignored}; ${seconds.toFixed(0)} s)`,
   );
   for (const mutant of score.undetected) console.log(`        ${mutant}`);
+  return failure;
 }
 
+/**
+ * Runs the modules one per core side by side, the largest first (a large module started last would leave the other
+ * core idle at the end), and returns the failures.
+ */
+async function gateAll(entries: readonly MutationModule[]): Promise<string[]> {
+  const sizes = new Map(
+    await Promise.all(entries.map(async (e) => [e, (await stat(e.module)).size] as const)),
+  );
+  const queue = [...entries].sort((a, b) => sizes.get(b)! - sizes.get(a)!);
+  const failures: string[] = [];
+  const worker = async () => {
+    for (let entry = queue.shift(); entry; entry = queue.shift()) {
+      const started = performance.now();
+      const failure = report(await gate(entry), (performance.now() - started) / 1000);
+      if (failure) failures.push(failure);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), entries.length) }, worker));
+  return failures;
+}
+
+const failures = await gateAll(selected);
 if (failures.length > 0) {
   console.error(
     `\nMutation gate failed (threshold ${MUTATION_SCORE_THRESHOLD}% per module):\n  ${failures.join("\n  ")}`,
