@@ -1,4 +1,5 @@
 import type { Fault } from "./Fault.js";
+import { checkEdgeFault } from "../faults/EdgeFault.js";
 import { parseRouteKey } from "./routeKey.js";
 
 /** Faults scripted per route ("GET /reports"), consumed in order, one per request to that route. */
@@ -21,7 +22,7 @@ export function createFaultQueue(initial: Record<string, Fault[]> = {}): FaultQu
   const queues = new Map<string, Fault[]>();
   const queue: FaultQueue = {
     enqueue(key, ...faults) {
-      for (const fault of faults) checkFault(fault);
+      for (const fault of faults) checkEdgeFault(fault);
       const normalised = parseRouteKey(key);
       queues.set(normalised, [...(queues.get(normalised) ?? []), ...faults]);
     },
@@ -39,19 +40,4 @@ export function createFaultQueue(initial: Record<string, Fault[]> = {}): FaultQu
   };
   for (const [key, faults] of Object.entries(initial)) queue.enqueue(key, ...faults);
   return queue;
-}
-
-function checkFault(fault: Fault): void {
-  if (
-    fault.kind === "status" &&
-    !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)
-  ) {
-    throw new Error(`status fault needs an HTTP status 100-599, got ${String(fault.status)}`);
-  }
-  if (fault.kind === "latency" && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
-    throw new Error(`latency fault needs ms >= 0, got ${String(fault.ms)}`);
-  }
-  if (fault.kind === "throttle" && !fault.retryAfter.trim()) {
-    throw new Error('throttle fault needs retryAfter: delta seconds ("2") or an HTTP date');
-  }
 }

@@ -1,4 +1,5 @@
 import type { Fault } from "../downstream/Fault.js";
+import { checkEdgeFault } from "../faults/EdgeFault.js";
 
 /**
  * A scripted misbehaviour of the managed identity endpoint (App Service's IDENTITY_ENDPOINT) for one request, in the
@@ -37,7 +38,7 @@ export interface IdentityFaultQueue extends IdentityFaultScript {
 export function createIdentityFaultQueue(): IdentityFaultQueue {
   const queue: { clientId: string | null; fault: IdentityFault }[] = [];
   const push = (clientId: string | null, faults: IdentityFault[]) => {
-    for (const fault of faults) checkIdentityFault(fault);
+    for (const fault of faults) checkEdgeFault(fault);
     queue.push(...faults.map((fault) => ({ clientId, fault })));
   };
   return {
@@ -54,22 +55,4 @@ export function createIdentityFaultQueue(): IdentityFaultQueue {
       return index < 0 ? undefined : queue.splice(index, 1)[0]?.fault;
     },
   };
-}
-
-function checkIdentityFault(fault: IdentityFault): void {
-  if (fault.kind === "large" && !(Number.isInteger(fault.bytes) && fault.bytes > 0)) {
-    throw new Error(`large fault needs bytes > 0, got ${String(fault.bytes)}`);
-  }
-  if (fault.kind === "throttle" && !fault.retryAfter.trim()) {
-    throw new Error('throttle fault needs retryAfter: delta seconds ("2") or an HTTP date');
-  }
-  if (
-    fault.kind === "status" &&
-    !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)
-  ) {
-    throw new Error(`status fault needs an HTTP status 100-599, got ${String(fault.status)}`);
-  }
-  if (fault.kind === "latency" && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
-    throw new Error(`latency fault needs ms >= 0, got ${String(fault.ms)}`);
-  }
 }

@@ -1,4 +1,5 @@
 import type { Fault } from "../downstream/Fault.js";
+import { createFaultList, type FaultList, type FaultListScript } from "../faults/createFaultList.js";
 
 /**
  * A scripted misbehaviour of the token endpoint for one request, in the downstream stand-in's vocabulary so a fault
@@ -15,43 +16,6 @@ import type { Fault } from "../downstream/Fault.js";
  */
 export type TokenFault = Exclude<Fault, { kind: "unauthorized" }> | { kind: "large"; bytes: number };
 
-/** Faults for the next token requests, one per request, in order. */
-export interface TokenFaultScript {
-  enqueue(...faults: TokenFault[]): void;
-  clear(): void;
-  /** How many faults are still waiting. */
-  pending(): number;
-}
-
-/** The stand-in's side of a {@link TokenFaultScript}. */
-export interface TokenFaultQueue extends TokenFaultScript {
-  take(): TokenFault | undefined;
-}
-
-export function createTokenFaultQueue(): TokenFaultQueue {
-  const queue: TokenFault[] = [];
-  return {
-    enqueue(...faults) {
-      for (const fault of faults) {
-        if (fault.kind === "large" && !(Number.isInteger(fault.bytes) && fault.bytes > 0)) {
-          throw new Error(`large fault needs bytes > 0, got ${String(fault.bytes)}`);
-        }
-        if (fault.kind === "throttle" && !fault.retryAfter.trim()) {
-          throw new Error('throttle fault needs retryAfter: delta seconds ("2") or an HTTP date');
-        }
-        if (
-          fault.kind === "status" &&
-          !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)
-        ) {
-          throw new Error(`status fault needs an HTTP status 100-599, got ${String(fault.status)}`);
-        }
-      }
-      queue.push(...faults);
-    },
-    clear() {
-      queue.length = 0;
-    },
-    pending: () => queue.length,
-    take: () => queue.shift(),
-  };
-}
+export type TokenFaultScript = FaultListScript<TokenFault>;
+export type TokenFaultQueue = FaultList<TokenFault>;
+export const createTokenFaultQueue = createFaultList<TokenFault>;

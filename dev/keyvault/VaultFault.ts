@@ -1,4 +1,5 @@
 import type { Fault } from "../downstream/Fault.js";
+import { createFaultList, type FaultList, type FaultListScript } from "../faults/createFaultList.js";
 
 /**
  * A scripted misbehaviour of the Key Vault stand-in for one request: the downstream stand-in's vocabulary, so a fault
@@ -12,48 +13,6 @@ import type { Fault } from "../downstream/Fault.js";
  */
 export type VaultFault = Fault | { kind: "large"; bytes: number };
 
-/** Faults for the next authenticated Key Vault requests, one per request, in order, whatever the method and path. */
-export interface VaultFaultScript {
-  enqueue(...faults: VaultFault[]): void;
-  clear(): void;
-  /** How many faults are still waiting. */
-  pending(): number;
-}
-
-/** The stand-in's side of a {@link VaultFaultScript}. */
-export interface VaultFaultQueue extends VaultFaultScript {
-  take(): VaultFault | undefined;
-}
-
-export function createVaultFaultQueue(): VaultFaultQueue {
-  const queue: VaultFault[] = [];
-  return {
-    enqueue(...faults) {
-      for (const fault of faults) checkVaultFault(fault);
-      queue.push(...faults);
-    },
-    clear() {
-      queue.length = 0;
-    },
-    pending: () => queue.length,
-    take: () => queue.shift(),
-  };
-}
-
-function checkVaultFault(fault: VaultFault): void {
-  if (fault.kind === "large" && !(Number.isInteger(fault.bytes) && fault.bytes > 0)) {
-    throw new Error(`large fault needs bytes > 0, got ${String(fault.bytes)}`);
-  }
-  if (fault.kind === "throttle" && !fault.retryAfter.trim()) {
-    throw new Error('throttle fault needs retryAfter: delta seconds ("2") or an HTTP date');
-  }
-  if (
-    fault.kind === "status" &&
-    !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)
-  ) {
-    throw new Error(`status fault needs an HTTP status 100-599, got ${String(fault.status)}`);
-  }
-  if (fault.kind === "latency" && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
-    throw new Error(`latency fault needs ms >= 0, got ${String(fault.ms)}`);
-  }
-}
+export type VaultFaultScript = FaultListScript<VaultFault>;
+export type VaultFaultQueue = FaultList<VaultFault>;
+export const createVaultFaultQueue = createFaultList<VaultFault>;
