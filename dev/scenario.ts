@@ -45,12 +45,20 @@ export interface Scenario {
       issuerName?: string;
       /** What a renewal issues (the policy's validity_months); default: derived from `validDays`, as Key Vault does. */
       policyValidityMonths?: number;
+      /**
+       * The policy's `key_props.exportable` (default true). False: the secret holds only the public certificate chain
+       * and the private key stays in the vault, where the key `/keys/{name}/{version}` signs with it (renewals keep
+       * the flag, as they keep the policy).
+       */
+      exportable?: boolean;
     }[];
     /** Certificate issuer objects (`az keyvault certificate issuer create`): a name and its provider. */
     issuers?: { name: string; provider: string }[];
     /**
      * The app's managed identity's built-in roles on the vault (Azure RBAC). Default: Key Vault Certificates Officer
      * (certificates and issuers: read, create versions) and Key Vault Secrets User (the certificate's secret: its key).
+     * Signing with a non-exportable certificate's key needs `keys/sign/action`: for example Key Vault Certificate User
+     * (certificates, secrets, keys/read) with Key Vault Crypto User.
      */
     identityRoles?: KeyVaultRole[];
     /** When a create the vault issues itself completes (default "after-delay"); the others provoke races in tests. */
@@ -83,6 +91,11 @@ export async function readScenario(path: string): Promise<Scenario> {
   if (!Array.isArray(s.vault?.certificates) || s.vault.certificates.length === 0) {
     fail("vault.certificates", "a non-empty array (the first one is the app's credential)");
   }
+  s.vault.certificates.forEach((c, i) => {
+    if (c?.exportable !== undefined && typeof c.exportable !== "boolean") {
+      fail(`vault.certificates[${i}].exportable`, "true or false");
+    }
+  });
   if (s.vault.identityRoles !== undefined) {
     const roles: unknown = s.vault.identityRoles;
     if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string" && isKeyVaultRole(r))) {

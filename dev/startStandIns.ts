@@ -62,6 +62,7 @@ export async function startStandIns(
         subject: spec.subject,
         ...(spec.issuerName ? { issuerName: spec.issuerName } : {}),
         ...(spec.policyValidityMonths ? { validityMonths: spec.policyValidityMonths } : {}),
+        ...(spec.exportable !== undefined ? { exportable: spec.exportable } : {}),
       });
       if (spec.registerOnApp) {
         entra.addCertificate(scenario.app.clientId, {

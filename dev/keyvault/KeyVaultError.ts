@@ -109,6 +109,64 @@ export class KeyVaultError extends Error {
   }
 
   /**
+   * 404 for a key that does not exist: the service's words as recorded in Azure/azure-sdk-for-js
+   * `sdk/keyvault/keyvault-keys/recordings/node/` (KeyNotFound, "A key with (name/id) … was not found …").
+   */
+  static keyNotFound(name: string, version?: string): KeyVaultError {
+    return new KeyVaultError(
+      404,
+      "KeyNotFound",
+      `A key with (name/id) ${version ? `${name}/${version}` : name} was not found in this key vault. If you recently deleted this key you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+    );
+  }
+
+  /**
+   * 403 for an operation on a disabled key (a disabled certificate version disables its key: "enabled … indicate[s]
+   * if the certificate data can be retrieved as a secret or operable as a key",
+   * https://learn.microsoft.com/azure/key-vault/certificates/about-certificates). Reading a disabled key still
+   * answers, with `enabled: false`. The message follows the service's answer for a disabled secret; the inner code
+   * `KeyDisabled` is by analogy with `SecretDisabled` (not confirmed).
+   */
+  static keyDisabled(operation: string): KeyVaultError {
+    return new KeyVaultError(
+      403,
+      "Forbidden",
+      `Operation ${operation} is not allowed on a disabled key.`,
+      "KeyDisabled",
+    );
+  }
+
+  /**
+   * Stand-in wording: the service refuses operations outside a key's `nbf`–`exp` window ("Operations outside the nbf
+   * and exp window are automatically disallowed", about-certificates); its exact answer was not confirmed.
+   */
+  static keyOutsideValidity(operation: string): KeyVaultError {
+    return new KeyVaultError(
+      403,
+      "Forbidden",
+      `Operation ${operation} is not allowed outside the key's validity period (nbf to exp): the certificate version is expired or not yet valid.`,
+    );
+  }
+
+  /** Stand-in wording: an operation the key's `key_ops` (from the policy's key usage) do not include. */
+  static keyOperationNotPermitted(operation: string): KeyVaultError {
+    return new KeyVaultError(
+      403,
+      "Forbidden",
+      `Operation ${operation} is not permitted on this key: its key_ops (from the certificate policy's key usage) do not include it.`,
+    );
+  }
+
+  /** Stand-in wording: a version imported into the stand-in without its private key cannot sign. */
+  static keyWithoutPrivatePart(name: string, version: string): KeyVaultError {
+    return new KeyVaultError(
+      501,
+      "NotImplemented",
+      `The Key Vault stand-in has no private key for ${name}/${version}: import the certificate with its keyPem to sign with it.`,
+    );
+  }
+
+  /**
    * 404 for an issuer object that does not exist, as recorded from the service in Azure/azure-sdk-for-js
    * `sdk/keyvault/keyvault-certificates/recordings/node/certificates_client__create_read_update_and_delete/
    * recording_can_create_read_and_delete_a_certificate_issuer.js`.

@@ -7,6 +7,7 @@ import {
   type SecretContentType,
 } from "./certificatePolicy.js";
 import { issueFromPolicy } from "./issueFromPolicy.js";
+import { keyOperationsFor } from "./keyOperationsFor.js";
 import type { IssuerStore } from "./issuerStore.js";
 import { KeyVaultError } from "./KeyVaultError.js";
 
@@ -25,6 +26,8 @@ export interface StoredVersion {
   /** The private key (PKCS#8 PEM). Kept even when not exportable: the secret then leaves it out. */
   keyPem: string | null;
   exportable: boolean;
+  /** The key's `key_ops`, fixed when the version is made from the policy's key usage (see keyOperationsFor). */
+  keyOps: string[];
   contentType: SecretContentType;
   der: Buffer | null;
   notBeforeSeconds: number | null;
@@ -205,6 +208,13 @@ export function createVaultStore(
       const contentType = input.contentType ?? "application/x-pem-file";
       const exportable = input.exportable ?? true;
       const at = seconds();
+      const policy = policyFromCertificate(input.certPem, {
+        contentType,
+        exportable,
+        issuerName: input.issuerName ?? "Self",
+        ...(input.subject ? { subject: input.subject } : {}),
+      });
+      if (input.validityMonths !== undefined) policy.x509_props.validity_months = input.validityMonths;
       const version: StoredVersion = {
         version: newId(),
         status: "completed",
@@ -216,15 +226,9 @@ export function createVaultStore(
         chainPems: input.chainPems ?? [],
         keyPem: input.keyPem ?? null,
         exportable,
+        keyOps: keyOperationsFor(policy.x509_props.key_usage),
         contentType,
       };
-      const policy = policyFromCertificate(input.certPem, {
-        contentType,
-        exportable,
-        issuerName: input.issuerName ?? "Self",
-        ...(input.subject ? { subject: input.subject } : {}),
-      });
-      if (input.validityMonths !== undefined) policy.x509_props.validity_months = input.validityMonths;
       const existing = certificates.get(name.toLowerCase());
       if (existing) {
         existing.versions.push(version);
@@ -274,6 +278,7 @@ export function createVaultStore(
         chainPems: [],
         keyPem: issued.keyPem,
         exportable: policy.key_props.exportable,
+        keyOps: keyOperationsFor(policy.x509_props.key_usage),
         contentType: policy.secret_props.contentType,
         der: null,
         notBeforeSeconds: null,

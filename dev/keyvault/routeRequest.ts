@@ -2,6 +2,7 @@ import { SECRET_CONTENT_TYPES, type SecretContentType } from "./certificatePolic
 import type { StoredCertificate, StoredVersion, VaultStore } from "./createVaultStore.js";
 import type { IssuerStore } from "./issuerStore.js";
 import { KeyVaultError } from "./KeyVaultError.js";
+import { routeKeyRequest } from "./routeKeyRequest.js";
 import { secretValue } from "./secretValue.js";
 import { vaultJson } from "./vaultJson.js";
 
@@ -26,15 +27,18 @@ const RESERVED = new Set(["versions", "policy", "create", "pending"]);
 /** Page size when `maxresults` is not given, and the largest the service allows. */
 const MAX_RESULTS = 25;
 
-/** What a request reaches: the certificates (and their create operations) and the issuer objects. */
+/** What a request reaches: the certificates (and their create operations and keys) and the issuer objects. */
 export interface VaultState {
   store: VaultStore;
   issuers: IssuerStore;
+  /** Milliseconds since the epoch: whether a key is inside its validity window. */
+  now: () => number;
 }
 
 /**
  * The REST subset the stand-in serves: certificates (get, versions, list, policy, update, create, pending
- * operation, merge), certificate issuers (get, set) and certificate-backed secrets (get). Everything else is 501.
+ * operation, merge), certificate issuers (get, set), certificate-backed secrets (get) and certificate-backed keys
+ * (get, sign: see routeKeyRequest). Everything else is 501.
  */
 export async function routeRequest(
   vault: VaultState,
@@ -47,6 +51,7 @@ export async function routeRequest(
   const version = third === undefined || third === "" ? undefined : third;
   const ok = (payload: unknown, status = 200): RouteResponse => ({ status, body: payload });
 
+  if (collection === "keys") return routeKeyRequest(store, url, vault.now, request);
   if (collection === "certificates" && name === undefined && method === "GET") {
     return ok(listCertificates(store, url, query));
   }

@@ -65,7 +65,10 @@ export interface ImportCertificateOptions {
   chainPems?: string[];
   /** How the secret is served. Default `application/x-pem-file`. */
   contentType?: "application/x-pem-file" | "application/x-pkcs12";
-  /** Default true. A non-exportable certificate's secret holds no private key. */
+  /**
+   * Default true. A non-exportable certificate's secret holds only the certificates; its key signs in the vault
+   * (`POST /keys/{name}/{version}/sign`).
+   */
   exportable?: boolean;
   /** Default true. A disabled version's secret answers 403 SecretDisabled. */
   enabled?: boolean;
@@ -149,7 +152,8 @@ const MAX_BODY_BYTES = 1 << 20;
 
 /**
  * Starts a local Azure Key Vault over HTTPS (trusted through the dev CA) that the real SDKs
- * (@azure/keyvault-certificates, @azure/keyvault-secrets) talk to, challenge authentication included.
+ * (@azure/keyvault-certificates, @azure/keyvault-secrets, and @azure/keyvault-keys' CryptographyClient for a
+ * certificate's key) talk to, challenge authentication included.
  */
 export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Promise<KeyVaultStandIn> {
   const now = options.now ?? Date.now;
@@ -237,7 +241,7 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
       if (roles && !rolesGrant(roles.get(caller.oid) ?? [], action)) {
         throw KeyVaultError.forbiddenByRbac(caller, action, `/vaults/keyvault-stand-in${parsed.pathname}`);
       }
-      response = await routeRequest({ store, issuers }, url, {
+      response = await routeRequest({ store, issuers, now }, url, {
         method,
         segments,
         query: parsed.searchParams,

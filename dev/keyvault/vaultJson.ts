@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createPublicKey } from "node:crypto";
 import type { SecretContentType } from "./certificatePolicy.js";
 import type { StoredCertificate, StoredOperation, StoredVersion } from "./createVaultStore.js";
 import type { StoredIssuer } from "./issuerStore.js";
@@ -17,14 +17,16 @@ function attributes(version: StoredVersion) {
   };
 }
 
+const keyId = (url: string, certificate: StoredCertificate, version: StoredVersion) =>
+  `${url}/keys/${certificate.name}/${version.version}`;
 const tags = (version: StoredVersion) => (version.tags ? { tags: version.tags } : {});
 const x5t = (version: StoredVersion) =>
   version.der ? { x5t: createHash("sha1").update(version.der).digest("base64url") } : {};
 
 /**
  * The service's JSON shapes (REST API 7.x / 2025-07-01): CertificateBundle, CertificateItem, SecretBundle,
- * CertificatePolicy and CertificateOperation. Times are unix seconds; `x5t` is base64url SHA-1, `cer` and
- * `csr` base64 DER.
+ * KeyBundle, KeyOperationResult, CertificatePolicy and CertificateOperation. Times are unix seconds; `x5t` is
+ * base64url SHA-1, `cer` and `csr` base64 DER.
  */
 export const vaultJson = {
   certificateBundle(
@@ -76,6 +78,36 @@ export const vaultJson = {
       ...tags(version),
       kid: `${url}/keys/${path}`,
     };
+  },
+
+  /**
+   * KeyBundle of a certificate's key (`/keys/{name}/{version}`, the certificate's version): the public JWK with the
+   * version's `key_ops`, the certificate version's attributes (mirrored to its key, about-certificates) and
+   * `managed: true` ("If this is a key backing a certificate, then managed will be true", REST reference KeyBundle).
+   * The public part comes from the private key when there is one (a pending version has no certificate yet).
+   */
+  keyBundle(url: string, certificate: StoredCertificate, version: StoredVersion) {
+    const source = version.keyPem ?? version.certPem;
+    if (!source)
+      throw new Error(`version ${version.version} of ${certificate.name} has neither key nor certificate`);
+    const jwk = createPublicKey(source).export({ format: "jwk" });
+    return {
+      key: {
+        kid: keyId(url, certificate, version),
+        kty: "RSA",
+        key_ops: version.keyOps,
+        n: jwk.n,
+        e: jwk.e,
+      },
+      attributes: attributes(version),
+      ...tags(version),
+      managed: true,
+    };
+  },
+
+  /** KeyOperationResult of a sign: the key's id and the base64url signature. */
+  signResult(url: string, certificate: StoredCertificate, version: StoredVersion, signature: Buffer) {
+    return { kid: keyId(url, certificate, version), value: signature.toString("base64url") };
   },
 
   policy(url: string, certificate: StoredCertificate) {
