@@ -41,6 +41,8 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: "src/graph/graphReadForbiddenFix.ts", tests: ["test/graph/graphReadForbiddenFix.test.ts"] },
   { module: "src/alerts/scrubUrlSecrets.ts", tests: ["test/alerts/scrubUrlSecrets.test.ts"] },
   { module: "src/alerts/fitAlert.ts", tests: ["test/alerts/fitAlert.test.ts"] },
+  { module: "src/alerts/escapeSlackText.ts", tests: ["test/alerts/escapeSlackText.test.ts"] },
+  { module: "src/alerts/escapeTeamsMarkdown.ts", tests: ["test/alerts/escapeTeamsMarkdown.test.ts"] },
   { module: "src/state/truncateText.ts", tests: ["test/state/truncateText.test.ts"] },
   { module: "src/state/retentionPlan.ts", tests: ["test/state/retentionPlan.test.ts"] },
   { module: "src/jobs/ncrontab.ts", tests: ["test/jobs/ncrontab.test.ts"] },

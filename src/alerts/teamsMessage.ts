@@ -1,5 +1,6 @@
 import type { Alert } from "./Alert.js";
 import { alertHeadline } from "./alertHeadline.js";
+import { escapeTeamsMarkdown } from "./escapeTeamsMarkdown.js";
 
 /** Adaptive Card elements used here (schema 1.4, which Teams renders). */
 type CardElement =
@@ -38,12 +39,14 @@ const COLOR = { critical: "Attention", warning: "Warning", info: "Accent" } as c
 /**
  * The Teams message for an alert: headline (severity and title, coloured), a subtle line with firing/resolved and
  * the time, the text, and the facts as a FactSet. The workflow template posts `attachments[0].content` as the card.
+ * Teams reads TextBlocks and facts as Markdown, so every part of the alert is escaped with
+ * {@link escapeTeamsMarkdown}: an API's error text is shown as written and can become no link or formatting.
  */
 export function teamsMessage(alert: Alert): TeamsMessage {
   const body: CardElement[] = [
     {
       type: "TextBlock",
-      text: alertHeadline(alert),
+      text: escapeTeamsMarkdown(alertHeadline(alert)),
       wrap: true,
       weight: "Bolder",
       size: "Medium",
@@ -51,15 +54,21 @@ export function teamsMessage(alert: Alert): TeamsMessage {
     },
     {
       type: "TextBlock",
-      text: `${alert.kind === "resolved" ? "Resolved" : "Firing"} · ${alert.occurredAt}`,
+      text: `${alert.kind === "resolved" ? "Resolved" : "Firing"} · ${escapeTeamsMarkdown(alert.occurredAt)}`,
       wrap: true,
       isSubtle: true,
       spacing: "None",
     },
-    { type: "TextBlock", text: alert.text, wrap: true },
+    { type: "TextBlock", text: escapeTeamsMarkdown(alert.text), wrap: true },
   ];
   if (alert.facts.length > 0) {
-    body.push({ type: "FactSet", facts: alert.facts.map((f) => ({ title: f.name, value: f.value })) });
+    body.push({
+      type: "FactSet",
+      facts: alert.facts.map((f) => ({
+        title: escapeTeamsMarkdown(f.name),
+        value: escapeTeamsMarkdown(f.value),
+      })),
+    });
   }
   return {
     type: "message",

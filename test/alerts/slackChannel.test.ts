@@ -14,7 +14,7 @@ beforeEach(() => server.reset());
 const hookUrl = () => `${server.origin}/services/T0001/B0002/XXsecretXXtokenXX`;
 
 describe("slackChannel", () => {
-  it("POSTs a text fallback and blocks: header, mrkdwn section, facts as fields, context", async () => {
+  it("POSTs a text fallback and blocks: header, verbatim mrkdwn section, facts as fields, context", async () => {
     await slackChannel({ webhookUrl: hookUrl() }).send(sampleAlert());
 
     expect(server.requests).toHaveLength(1);
@@ -34,14 +34,22 @@ describe("slackChannel", () => {
         },
         {
           type: "section",
-          text: { type: "mrkdwn", text: "The API answered HTTP 503 Service Unavailable after 4 attempts." },
+          text: {
+            type: "mrkdwn",
+            text: "The API answered HTTP 503 Service Unavailable after 4 attempts.",
+            verbatim: true,
+          },
         },
         {
           type: "section",
           fields: [
-            { type: "mrkdwn", text: "*Job*\nreport-sync" },
-            { type: "mrkdwn", text: "*HTTP status*\n503" },
-            { type: "mrkdwn", text: "*x-ms-request-id*\n6f1c0d3e-8a7b-4c2d-9e1f-0a1b2c3d4e5f" },
+            { type: "mrkdwn", text: "*Job*\nreport-sync", verbatim: true },
+            { type: "mrkdwn", text: "*HTTP status*\n503", verbatim: true },
+            {
+              type: "mrkdwn",
+              text: "*x-ms-request-id*\n6f1c0d3e-8a7b-4c2d-9e1f-0a1b2c3d4e5f",
+              verbatim: true,
+            },
           ],
         },
         {
@@ -50,6 +58,7 @@ describe("slackChannel", () => {
             {
               type: "mrkdwn",
               text: "Firing · 2030-01-01T10:00:00.000Z · job:report-sync:firing:after:2030-01-01T09:00:00.000Z",
+              verbatim: true,
             },
           ],
         },
@@ -57,13 +66,20 @@ describe("slackChannel", () => {
     });
   });
 
-  it("escapes &, < and > so an API's error text cannot become a mention or a link", async () => {
+  it("escapes &, < and > so an API's error text cannot become a mention or a link, top-level text included", async () => {
     await slackChannel({ webhookUrl: hookUrl() }).send(
       sampleAlert({ text: "<!channel> said <https://evil.example|click> & left", facts: [] }),
     );
 
-    const { blocks } = JSON.parse(server.requests[0]!.body) as { blocks: { text?: { text: string } }[] };
+    const { text, blocks } = JSON.parse(server.requests[0]!.body) as {
+      text: string;
+      blocks: { text?: { text: string } }[];
+    };
     expect(blocks[1]!.text!.text).toBe("&lt;!channel&gt; said &lt;https://evil.example|click&gt; &amp; left");
+    expect(text).toBe(
+      "CRITICAL: Job 'report-sync' has failed 3 runs in a row — " +
+        "&lt;!channel&gt; said &lt;https://evil.example|click&gt; &amp; left",
+    );
   });
 
   it("keeps within Block Kit limits: header 150 characters, 10 fields per section", async () => {
