@@ -107,6 +107,7 @@ try {
     );
     console.log(`\n${formatFunctionList(host)}`);
     console.log(`Status page: ${demo.dashboardUrl}`);
+    console.log(`Admin key, for renew and job runs (x-functions-key header): ${host.masterKey}`);
     console.log(
       "Jobs run every few seconds; the certificate check runs every 20 s: watch its alert, the renewal and the rotation.",
     );
@@ -119,6 +120,7 @@ try {
 if (settings.M2M_TENANT_ID && host) {
   console.log(`\n${formatFunctionList(host)}`);
   console.log(`Status page: ${host.functionUrl("dashboard")}?code=${host.hostKey}`);
+  console.log(`Admin key, for renew and job runs (x-functions-key header): ${host.masterKey}`);
 }
 console.log("Press Ctrl+C to stop.\n");
 

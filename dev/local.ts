@@ -49,16 +49,19 @@ try {
   console.log(
     `Stand-ins: Entra ID ${standIns.entra.authorityHost}, Key Vault ${standIns.vault.url}, API ${world.downstreamUrl}`,
   );
-  console.log(`Functions host: ${host.url} (key ${host.hostKey}); credential source: ${mode}\n`);
+  console.log(
+    `Functions host: ${host.url} (function key ${host.hostKey}, admin key ${host.masterKey}); credential source: ${mode}\n`,
+  );
   for (const fn of host.functions)
     console.log(
       `  ${fn.name}: ${fn.triggerType}${fn.route ? ` /${host.routePrefix}/${fn.route}` : ""}${fn.schedule ? ` [${fn.schedule}]` : ""}`,
     );
 
+  // Reads take the function key; running a job changes state, so it takes the admin key.
   const call = async (method: string, path: string) => {
     const response = await fetch(`${host.url}/${host.routePrefix}/${path}`, {
       method,
-      headers: { "x-functions-key": host.hostKey },
+      headers: { "x-functions-key": method === "GET" ? host.hostKey : host.masterKey },
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };

@@ -4,3 +4,4 @@ import "./functions/jobs.js";
 import "./functions/keyVaultEvents.js";
 import "./functions/certificates.js";
 import "./functions/dashboard.js";
+import "./functions/authKeyCheck.js";

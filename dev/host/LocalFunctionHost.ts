@@ -1,6 +1,11 @@
 import type { EventGridPartialEvent } from "@azure/functions";
 import { randomUUID } from "node:crypto";
 import { describeFunction, type LocalFunction } from "./describeFunction.js";
+import {
+  emulateAppServiceAuth,
+  LOCAL_PRINCIPAL_HEADER,
+  type LocalAuthentication,
+} from "./emulateAppServiceAuth.js";
 import { toEventGridEvent } from "./toEventGridEvent.js";
 import { fromRpcHttpResponse } from "./fromRpcHttpResponse.js";
 import { fromRpcTypedData } from "./fromRpcTypedData.js";
@@ -29,6 +34,8 @@ export interface LocalFunctionHostOptions {
   readonly clock: () => Date;
   /** App settings, for `%SETTING%` in timer schedules. */
   readonly settings: Readonly<Record<string, string | undefined>>;
+  /** App Service Authentication in front of the host (see emulateAppServiceAuth); none by default. */
+  readonly authentication?: LocalAuthentication;
 }
 
 /** What an invocation returned. */
@@ -130,8 +137,11 @@ export class LocalFunctionHost {
     return `${prefix}/${route.route.format(params)}`;
   }
 
-  /** Answers one HTTP request as the host's front door does. */
-  async handle(request: LocalHttpRequest): Promise<LocalHttpResponse> {
+  /** Answers one HTTP request as the host's front door does (behind App Service Authentication when emulated). */
+  async handle(incoming: LocalHttpRequest): Promise<LocalHttpResponse> {
+    const { authentication } = this.#options;
+    const request = authentication ? emulateAppServiceAuth(incoming, authentication) : incoming;
+    if ("status" in request) return request;
     const path = request.url.pathname;
     const lower = path.toLowerCase();
     if (lower === "/") {
@@ -167,8 +177,9 @@ export class LocalFunctionHost {
   }
 
   /**
-   * Sends a request through the front door. `target` is a function name (its route filled from `params`; the
-   * master key is added when the route needs a key and none is given) or a method and path (query included).
+   * Sends a request through the front door. `target` is a function name (its route filled from `params`; the admin
+   * key is added unless the request brings a key or signs in, as the portal's Test/Run calls with the master key) or
+   * a method and path (query included), sent as given.
    */
   async invokeHttp(
     target: string | { readonly method: string; readonly path: string },
@@ -183,9 +194,13 @@ export class LocalFunctionHost {
       const { local } = this.#find(target, "HTTP");
       method = init.method ?? local.methods?.[0] ?? "GET";
       path = this.pathOf(local.name, init.params);
-      if (local.authLevel !== "anonymous" && headers["x-functions-key"] === undefined && !init.query?.code) {
-        headers["x-functions-key"] = this.#options.keys.master;
-      }
+      // Routes the app guards itself are anonymous at the host: the admin key gets through either way.
+      const credential =
+        headers["x-functions-key"] !== undefined ||
+        init.query?.code !== undefined ||
+        headers[LOCAL_PRINCIPAL_HEADER] !== undefined ||
+        headers["x-ms-client-principal"] !== undefined;
+      if (!credential) headers["x-functions-key"] = this.#options.keys.master;
     } else {
       method = init.method ?? target.method;
       path = target.path;

@@ -3,15 +3,21 @@ import type { AuthLevel } from "./describeFunction.js";
 import type { LocalHttpRequest } from "./LocalHttp.js";
 
 export interface HostKeys {
-  /** Opens function-level routes (the host's default host key). */
+  /** Opens function-level routes (the host's default host key): a function key. */
   readonly host: string;
-  /** Opens everything: function- and admin-level routes, the admin API and extension webhooks. */
+  /**
+   * The admin key (`_master`): opens everything — function- and admin-level routes, the admin API and extension
+   * webhooks. Never the same as the host key, as on Azure.
+   */
   readonly master: string;
 }
 
-/** The key a caller presented, where the host looks for it: the `code` query parameter or `x-functions-key`. */
+/**
+ * The key a caller presented, where the host looks for it: the `x-functions-key` header, else the `code` query
+ * parameter (the header wins, as in the host's AuthenticationLevelHandler); an empty key is none.
+ */
 export function presentedKey(request: LocalHttpRequest): string | undefined {
-  return request.url.searchParams.get("code") ?? request.headers["x-functions-key"];
+  return (request.headers["x-functions-key"] ?? request.url.searchParams.get("code")) || undefined;
 }
 
 const same = (a: string, b: string) => {

@@ -1,6 +1,7 @@
 import type { EventGridPartialEvent } from "@azure/functions";
 import { randomBytes } from "node:crypto";
 import { consoleHostLogger } from "./consoleHostLogger.js";
+import type { LocalAuthentication } from "./emulateAppServiceAuth.js";
 import type { LocalFunction } from "./describeFunction.js";
 import type { HostLogger } from "./HostLogger.js";
 import { installFunctionsCore } from "./installFunctionsCore.js";
@@ -27,10 +28,19 @@ export interface LocalHostOptions {
    * the app reads some at load). Previous values come back on `stop()`.
    */
   readonly env?: Readonly<Record<string, string>>;
-  /** Opens function-level routes. Default: random, see `LocalHost.hostKey`. */
+  /** A function key: opens function-level routes. Default: random, see `LocalHost.hostKey`. */
   readonly hostKey?: string;
-  /** Opens admin-level routes, the admin API and the Event Grid webhook too. Default: the host key. */
+  /**
+   * The admin key: opens admin-level routes, the admin API and the Event Grid webhook too. Default: random, and
+   * never the host key (as on Azure, where an app tells the two apart: a function key must not pass for the admin key).
+   */
   readonly masterKey?: string;
+  /**
+   * Emulate App Service Authentication in front of the host (see emulateAppServiceAuth): the app gets
+   * `WEBSITE_AUTH_ENABLED=true`, incoming `x-ms-client-principal*` headers are removed, and a caller signs in with the
+   * `x-local-principal` header (or is signed in as `principal`). Default: off, as an app without authentication.
+   */
+  readonly authentication?: LocalAuthentication;
   /** `extensions.http.routePrefix` of host.json; default "api". */
   readonly routePrefix?: string;
   /** Default: the system clock. Used for schedules, past-due checks and trigger payloads. */
@@ -48,7 +58,9 @@ export interface LocalHostOptions {
 export interface LocalHost {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   readonly url: string;
+  /** A function key (the default host key). */
   readonly hostKey: string;
+  /** The admin key (`_master`). */
   readonly masterKey: string;
   readonly routePrefix: string;
   /** Every registered function with its trigger options. */
@@ -61,7 +73,7 @@ export interface LocalHost {
     readonly next: Date;
     readonly useMonitor: boolean;
   };
-  /** Sends a request to an HTTP function by name (the key is added when its route needs one) or by method and path. */
+  /** Sends a request to an HTTP function by name (with the admin key unless it brings a credential) or by method and path. */
   invokeHttp(
     target: string | { method: string; path: string },
     init?: HttpInvocation,
@@ -72,6 +84,12 @@ export interface LocalHost {
   invokeEventGrid(name: string, event: EventGridPartialEvent): Promise<InvocationResult>;
   /** Stops timers (waiting for running ones), the listener and the appTerminate hooks; restores process.env. */
   stop(): Promise<void>;
+}
+
+/** `host:port` where the app reaches this host; a wildcard listen address is reached on loopback. */
+function selfHostname(listener: { readonly url: string; readonly port: number }): string {
+  const { hostname } = new URL(listener.url);
+  return `${hostname === "0.0.0.0" || hostname === "[::]" ? "127.0.0.1" : hostname}:${listener.port}`;
 }
 
 function applyEnv(env: Readonly<Record<string, string>>): () => void {
@@ -89,16 +107,30 @@ function applyEnv(env: Readonly<Record<string, string>>): () => void {
  * Runs the app's functions without Azure Functions Core Tools: provides `@azure/functions-core` so the library
  * registers for real, loads the entry, serves the HTTP functions under `/<routePrefix>/<route>` with the host's
  * keys, runs timers on their NCRONTAB schedules when asked, and invokes every function through the library's own
- * invocation model, as the Node.js worker does.
+ * invocation model, as the Node.js worker does. Once listening it sets `WEBSITE_HOSTNAME` (`127.0.0.1:<port>`) for
+ * the app, as Core Tools does, so the app can call its own host.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const logger = options.logger ?? consoleHostLogger();
   const clock = options.clock ?? (() => new Date());
   const hostKey = options.hostKey ?? randomBytes(24).toString("base64url");
-  const masterKey = options.masterKey ?? hostKey;
+  const masterKey = options.masterKey ?? randomBytes(24).toString("base64url");
+  if (masterKey === hostKey) {
+    throw new Error(
+      "The master key must differ from the host key: the admin key opens what a function key must not.",
+    );
+  }
   const routePrefix = (options.routePrefix ?? "api").replace(/^\/+|\/+$/g, "");
   const registry = installFunctionsCore();
-  const restoreEnv = applyEnv(options.env ?? {});
+  const restoreSettings = applyEnv({
+    ...options.env,
+    ...(options.authentication ? { WEBSITE_AUTH_ENABLED: "true" } : {}),
+  });
+  let restoreHostname = () => {};
+  const restoreEnv = () => {
+    restoreHostname();
+    restoreSettings();
+  };
   const removeSystemLog = registry.addSystemLog((level, _category, message) => {
     if (level !== "none") logger.log({ level, category: "system", message });
   });
@@ -114,6 +146,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       logger,
       clock,
       settings: process.env,
+      ...(options.authentication ? { authentication: options.authentication } : {}),
     });
     await app.hooks.run("appStart", {
       hookData: app.appLevelHookData,
@@ -125,6 +158,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       hostname: options.hostname ?? "127.0.0.1",
       onError: (error) => logger.log({ level: "error", category: "host", message: "Request failed", error }),
     });
+    restoreHostname = applyEnv({ WEBSITE_HOSTNAME: selfHostname(listener) });
   } catch (error) {
     restoreEnv();
     removeSystemLog();

@@ -1,11 +1,16 @@
 // @azure/functions is a CommonJS bundle: in an ES module, import its default export.
 import azureFunctions from "@azure/functions";
+import { authorized } from "../auth/authorized.js";
 import { getServices } from "../container.js";
 import { dashboardHandler } from "./dashboardHandler.js";
 
+// Anonymous at the host: the app decides who gets through (see src/auth/authorized.ts), so on-call people can sign in
+// instead of carrying a key in the URL.
 azureFunctions.app.http("dashboard", {
   route: "dashboard",
   methods: ["GET"],
-  authLevel: "function",
-  handler: (request, context) => dashboardHandler(request, context, () => getServices().dashboard),
+  authLevel: "anonymous",
+  handler: authorized("read", (request, context) =>
+    dashboardHandler(request, context, () => getServices().dashboard),
+  ),
 });

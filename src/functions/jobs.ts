@@ -1,5 +1,6 @@
 // @azure/functions is a CommonJS bundle: in an ES module, import its default export.
 import azureFunctions from "@azure/functions";
+import { authorized } from "../auth/authorized.js";
 import { systemClock } from "../clock/Clock.js";
 import { getConfig, getServices } from "../container.js";
 import { jobTimerHandler } from "./jobTimerHandler.js";
@@ -31,23 +32,26 @@ for (const job of getConfig().jobs) {
   });
 }
 
+// The routes are anonymous at the host: the app decides who gets through (see src/auth/authorized.ts).
 app.http("jobs-list", {
   route: "jobs",
   methods: ["GET"],
-  authLevel: "function",
-  handler: (request, context) => listJobsHandler(request, context, jobs, systemClock),
+  authLevel: "anonymous",
+  handler: authorized("read", (request, context) => listJobsHandler(request, context, jobs, systemClock)),
 });
 
 app.http("jobs-run", {
   route: "jobs/{name}/run",
   methods: ["POST"],
-  authLevel: "function",
-  handler: (request, context) => runJobHandler(request, context, jobs, shutdown.signal),
+  authLevel: "anonymous",
+  handler: authorized("operate", (request, context) =>
+    runJobHandler(request, context, jobs, shutdown.signal),
+  ),
 });
 
 app.http("jobs-runs", {
   route: "jobs/{name}/runs",
   methods: ["GET"],
-  authLevel: "function",
-  handler: (request, context) => listRunsHandler(request, context, jobs),
+  authLevel: "anonymous",
+  handler: authorized("read", (request, context) => listRunsHandler(request, context, jobs)),
 });

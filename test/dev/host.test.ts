@@ -226,7 +226,7 @@ describe("local host", () => {
 
   it("serves the Event Grid webhook: validation handshake, then notifications (202), with the master key", async () => {
     const webhook = `${host.url}/runtime/webhooks/eventgrid?functionName=onCertificateEvent`;
-    const handshake = await fetch(`${webhook}&code=${hostKey}`, {
+    const handshake = await fetch(`${webhook}&code=${host.masterKey}`, {
       method: "POST",
       headers: { "aeg-event-type": "SubscriptionValidation" },
       body: JSON.stringify([{ data: { validationCode: "abc-123" } }]),
@@ -237,22 +237,26 @@ describe("local host", () => {
     const event = { id: "e-2", subject: "s", eventType: "t", eventTime: "2025-01-01T00:00:00Z", data: {} };
     const notification = await fetch(webhook, {
       method: "POST",
-      headers: { "aeg-event-type": "Notification", "x-functions-key": hostKey },
+      headers: { "aeg-event-type": "Notification", "x-functions-key": host.masterKey },
       body: JSON.stringify([event]),
     });
     expect(notification.status).toBe(202);
     expect(hostAppRecord().events[before]?.event.id).toBe("e-2");
     expect((await fetch(webhook, { method: "POST", body: "[]" })).status).toBe(401);
+    const withHostKey = { "aeg-event-type": "Notification", "x-functions-key": hostKey };
+    expect((await fetch(webhook, { method: "POST", headers: withHostKey, body: "[]" })).status).toBe(401);
   });
 
   it("runs a non-HTTP function through the admin API with the master key (202, in the background)", async () => {
     const before = hostAppRecord().timerRuns.length;
     const response = await fetch(`${host.url}/admin/functions/tick`, {
       method: "POST",
-      headers: { "x-functions-key": hostKey, "content-type": "application/json" },
+      headers: { "x-functions-key": host.masterKey, "content-type": "application/json" },
       body: "{}",
     });
     expect(response.status).toBe(202);
+    const withHostKey = { "x-functions-key": hostKey };
+    expect((await fetch(`${host.url}/admin/host/status`, { headers: withHostKey })).status).toBe(401);
     await eventually(() => hostAppRecord().timerRuns.length > before);
     expect((await fetch(`${host.url}/admin/functions/tick`, { method: "POST", body: "{}" })).status).toBe(
       401,

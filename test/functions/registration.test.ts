@@ -28,6 +28,7 @@ describe("function registration", () => {
   it("registers one timer per enabled job, with the schedule from the app setting, and the HTTP functions", () => {
     const byName = new Map(host.functions.map((fn) => [fn.name, fn]));
     expect([...byName.keys()].sort()).toEqual([
+      "auth-key-check",
       "certificates-check",
       "certificates-list",
       "certificates-renew",
@@ -45,17 +46,37 @@ describe("function registration", () => {
       runOnStartup: false,
     });
     expect(host.timerSchedule("job-report-pull").expression).toBe("0 */10 * * * *");
+    // The app decides who gets through (src/auth): anonymous at the host, but for the key probe it asks.
     expect(byName.get("jobs-run")).toMatchObject({
       route: "jobs/{name}/run",
       methods: ["POST"],
+      authLevel: "anonymous",
+    });
+    expect(byName.get("jobs-list")).toMatchObject({
+      route: "jobs",
+      methods: ["GET"],
+      authLevel: "anonymous",
+    });
+    expect(byName.get("diagnostics")).toMatchObject({ route: "diagnostics/token", authLevel: "anonymous" });
+    expect(byName.get("auth-key-check")).toMatchObject({
+      route: "auth/key-check",
+      methods: ["GET"],
       authLevel: "function",
     });
-    expect(byName.get("jobs-list")).toMatchObject({ route: "jobs", methods: ["GET"], authLevel: "function" });
-    expect(byName.get("diagnostics")).toMatchObject({ route: "diagnostics/token", authLevel: "function" });
     expect(byName.get("keyvault-events")).toMatchObject({ triggerType: "eventGridTrigger" });
   });
 
-  it("requires the function key on the HTTP functions", async () => {
-    expect((await fetch(`${host.url}/api/jobs`)).status).toBe(401);
+  it("requires a credential on the HTTP functions", async () => {
+    const response = await fetch(`${host.url}/api/jobs`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: "AUTH_CREDENTIAL_MISSING" } });
+  });
+
+  it("answers the key probe 204 for the host key and the admin key, 401 for others", async () => {
+    const probe = (key: string) =>
+      fetch(`${host.url}/api/auth/key-check`, { headers: { "x-functions-key": key } });
+    expect((await probe(host.hostKey)).status).toBe(204);
+    expect((await probe(host.masterKey)).status).toBe(204);
+    expect((await probe("not-a-key")).status).toBe(401);
   });
 });
