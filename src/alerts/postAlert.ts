@@ -1,9 +1,10 @@
 import { describeNetworkError } from "../jobs/downstream/describeNetworkError.js";
 import { readCappedBody } from "../jobs/downstream/readCappedBody.js";
 import { USER_AGENT } from "../jobs/downstream/userAgent.js";
+import { safeUrl } from "../net/safeUrl.js";
+import { scrubSecrets } from "../net/scrubSecrets.js";
 import { AlertChannelError } from "./AlertChannelError.js";
 import { DEFAULT_CHANNEL_TIMEOUT_MS, type ChannelHttpOptions } from "./ChannelHttpOptions.js";
-import { redactUrl } from "./redactUrl.js";
 import { scrubUrlSecrets } from "./scrubUrlSecrets.js";
 
 /** Bytes of a channel's answer read: enough for an error body, never a whole page. */
@@ -38,7 +39,8 @@ export async function postAlert(
   const send = http.fetch ?? fetch;
   const timeoutMs = http.timeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
-  const where = `Alert channel '${post.channel}' (${redactUrl(post.url)})`;
+  // Teams Workflows and Slack webhook URLs carry their secret in the path or the query: only scheme and host show.
+  const where = `Alert channel '${post.channel}' (${safeUrl(post.url, { path: false })})`;
 
   let status: number | null = null;
   try {
@@ -56,7 +58,7 @@ export async function postAlert(
     const text = new TextDecoder("utf-8").decode(answer.data);
     if (post.accepted(response.status, text)) return;
 
-    const excerpt = scrubUrlSecrets(text, post.url).replace(/\s+/g, " ").trim();
+    const excerpt = scrubSecrets(scrubUrlSecrets(text, post.url)).replace(/\s+/g, " ").trim();
     const redirect =
       response.status >= 300 && response.status < 400 ? " (a redirect: webhooks are not followed)" : "";
     throw new AlertChannelError(
@@ -87,7 +89,7 @@ export async function postAlert(
       "ALERT_CHANNEL_UNREACHABLE",
       status === null
         ? `${where} could not be reached (${reason}). Check the channel's URL setting and that outbound HTTPS ` +
-            `to ${redactUrl(post.url)} is allowed from the Function app.`
+            `to ${safeUrl(post.url, { path: false })} is allowed from the Function app.`
         : `${where} broke off (${reason}) while sending its HTTP ${status} answer; whether it took the alert is ` +
             `unknown, so it may arrive twice (receivers can drop repeats by the dedupe key).`,
       { channel: post.channel, status, detail: error },

@@ -1,9 +1,11 @@
+import { scrubSecrets } from "../net/scrubSecrets.js";
 import type { Env } from "./Env.js";
 import type { SettingDoc } from "./settings.js";
 
 /**
  * Reads app settings and collects every problem found, so that loadConfig can name them all at once. Each problem
- * names the setting, the expected form and the value given (a secret as <redacted>).
+ * names the setting, the expected form and the value given (a secret as <redacted>; any other value scrubbed, so a URL
+ * shows without its user info or query and a token never shows).
  */
 export interface SettingReader {
   /** The setting's value, trimmed; undefined when it is unset or blank. */
@@ -31,7 +33,8 @@ export function createSettingReader(env: Env): SettingReader {
   const problems: string[] = [];
   // Blank counts as unset: a settings file lists the optional settings with empty values.
   const read = (doc: SettingDoc): string | undefined => env[doc.name]?.trim() || undefined;
-  const shown = (doc: SettingDoc, value: string) => (doc.secret ? "<redacted>" : JSON.stringify(value));
+  const shown = (doc: SettingDoc, value: string) =>
+    doc.secret ? "<redacted>" : JSON.stringify(scrubSecrets(value));
   const invalid = (doc: SettingDoc, value: string, why = "") => {
     problems.push(`${doc.name}: expected ${doc.form}${why ? ` (${why})` : ""}; got ${shown(doc, value)}`);
   };

@@ -40,7 +40,7 @@ export function readJobs(
     parsed = JSON.parse(text);
   } catch (error) {
     reader.problem(
-      `${origin}: expected ${settings.jobs.form}; the JSON does not parse (${(error as Error).message})`,
+      `${origin}: expected ${settings.jobs.form}; the JSON does not parse (${parseErrorWithoutText(error)})`,
     );
     return [];
   }
@@ -58,4 +58,13 @@ export function readJobs(
       reader.problem(jobsJson !== undefined ? problem : `${origin}: ${problem}`);
     return [];
   }
+}
+
+/**
+ * JSON.parse's message without the text it quotes: V8 says `Unexpected token 'a', "[{"name":…" is not valid JSON`, and
+ * the jobs' text may hold a header's key. The position ("at position 12 (line 1 column 13)") is kept when given.
+ */
+function parseErrorWithoutText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, ".*" is not valid JSON$/s, " (not valid JSON)");
 }

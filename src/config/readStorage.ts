@@ -1,3 +1,5 @@
+import { isLoopbackHost } from "../net/isLoopbackHost.js";
+import { safeUrl } from "../net/safeUrl.js";
 import type { StorageConfig } from "./Config.js";
 import type { SettingReader } from "./createSettingReader.js";
 import type { Env } from "./Env.js";
@@ -6,20 +8,30 @@ import { settings } from "./settings.js";
 /**
  * The app's own storage: M2M_STORAGE_CONNECTION, else the host's AzureWebJobsStorage — a connection string or an
  * identity-based connection (AzureWebJobsStorage__tableServiceUri or __accountName, with managed identity: the
- * connection's own __clientId, else `managedIdentityClientId`).
+ * connection's own __clientId, else `managedIdentityClientId`). A connection string that sends Table Storage traffic
+ * over plain http is refused unless it goes to this machine (Azurite); no problem ever shows the connection string.
  */
 export function readStorage(
   env: Env,
   reader: SettingReader,
   managedIdentityClientId: string | null,
 ): StorageConfig {
-  const connection = env[settings.storageConnection.name]?.trim() || env.AzureWebJobsStorage?.trim();
+  const own = env[settings.storageConnection.name]?.trim();
+  const connection = own || env.AzureWebJobsStorage?.trim();
   if (connection) {
-    if (
-      connection === "UseDevelopmentStorage=true" ||
-      /AccountName=|TableEndpoint=|SharedAccessSignature=/i.test(connection)
-    ) {
+    if (connection === "UseDevelopmentStorage=true") {
       return { kind: "connection-string", connectionString: connection };
+    }
+    if (/AccountName=|TableEndpoint=|SharedAccessSignature=/i.test(connection)) {
+      const plain = plainHttpEndpoint(connection);
+      if (plain === null) return { kind: "connection-string", connectionString: connection };
+      reader.problem(
+        `${own ? settings.storageConnection.name : "AzureWebJobsStorage"}: the connection string sends Table Storage ` +
+          `traffic over plain http (DefaultEndpointsProtocol=http or an http TableEndpoint) to ${plain}, which is ` +
+          "not this machine: use DefaultEndpointsProtocol=https and an https TableEndpoint (plain http only for " +
+          "Azurite on localhost, or UseDevelopmentStorage=true)",
+      );
+      return { kind: "connection-string", connectionString: "" };
     }
     reader.problem(
       `${settings.storageConnection.name} / AzureWebJobsStorage: expected a storage connection string (DefaultEndpointsProtocol=...;AccountName=...) or UseDevelopmentStorage=true; got <redacted>`,
@@ -42,4 +54,28 @@ export function readStorage(
     `${settings.storageConnection.name} or AzureWebJobsStorage is missing: set a storage connection string (UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for an identity-based connection`,
   );
   return { kind: "connection-string", connectionString: "" };
+}
+
+/**
+ * The table endpoint, as it may be shown, when the connection string asks for plain http to a host that is not this
+ * machine; null when it does not. The endpoint is TableEndpoint, else
+ * `<DefaultEndpointsProtocol>://<AccountName>.table.<EndpointSuffix>`, as the Tables SDK builds it (keys are matched
+ * case-insensitively, pairs split at ";" and the first "=") — see "Configure a connection string",
+ * https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string. DefaultEndpointsProtocol=http
+ * counts even beside an https TableEndpoint: the account's other endpoints would use it (for AzureWebJobsStorage, the
+ * Functions host's own blobs and queues).
+ */
+function plainHttpEndpoint(connection: string): string | null {
+  const parts = new Map<string, string>();
+  for (const pair of connection.split(";")) {
+    const at = pair.indexOf("=");
+    if (at > 0) parts.set(pair.slice(0, at).trim().toLowerCase(), pair.slice(at + 1).trim());
+  }
+  const protocol = (parts.get("defaultendpointsprotocol") ?? "https").toLowerCase();
+  const endpoint =
+    parts.get("tableendpoint") ||
+    `${protocol}://${parts.get("accountname") ?? ""}.table.${parts.get("endpointsuffix") || "core.windows.net"}`;
+  const url = URL.parse(endpoint);
+  const plain = protocol === "http" || url?.protocol === "http:";
+  return plain && !isLoopbackHost(url?.hostname ?? "") ? safeUrl(endpoint) : null;
 }

@@ -37,4 +37,10 @@ export interface JobDefinition {
   /** POST and PATCH are retried only when the job says repeating the call is safe. */
   idempotent: boolean;
   enabled: boolean;
+  /**
+   * Keep the API's response (its parsed JSON) in the run result and the run history. Off by default: run results are
+   * returned to, and history is read by, anyone with a function key, so a run keeps only its status, timings and a
+   * scrubbed excerpt of an error body.
+   */
+  keepResponse: boolean;
 }

@@ -20,6 +20,9 @@ export interface JobsService {
   ): Promise<RunResult>;
   /** Last outcome per job name (jobs that never ran are absent). With a deadline: TIMED_OUT naming Table Storage past it. */
   summaries(options?: StorageCallOptions): Promise<ReadonlyMap<string, JobSummary>>;
-  /** The job's last runs, newest first (at most `limit`). With a deadline: TIMED_OUT naming Table Storage past it. */
+  /**
+   * The job's last runs, newest first (at most `limit`); `json` is null unless the job keeps its response
+   * (`keepResponse`), whatever an older row holds. With a deadline: TIMED_OUT naming Table Storage past it.
+   */
   recentRuns(name: string, limit: number, options?: StorageCallOptions): Promise<RecordedRun[]>;
 }

@@ -37,9 +37,15 @@ export interface RunResult {
   httpStatus: number | null;
   /** Bytes of the final response body read (capped). */
   bytes: number;
-  /** Parsed JSON body when the content type is JSON and it fit under the cap; otherwise null. */
+  /**
+   * Parsed JSON body, only for a job with `keepResponse` (and only when the content type is JSON and it fit under the
+   * cap); otherwise null.
+   */
   json: unknown;
-  /** A bounded excerpt of the final response body when the run failed. */
+  /**
+   * A bounded excerpt (EXCERPT_CHARS) of the final response body when the run failed, scrubbed: the tokens used, JWTs,
+   * `Bearer …` credentials and URLs' user info and queries are taken out.
+   */
   errorBodyExcerpt: string | null;
   /**
    * Stable code of the failure ("HTTP_STATUS", "TIMEOUT", "NETWORK", "TOKEN", "LEASE_HELD", ...). A timed-out run has

@@ -67,7 +67,12 @@ export function createJobsService(deps: {
         },
         options,
       ),
-    recentRuns: (name, limit, options) => deps.history.recent(name, limit, options),
+    recentRuns: async (name, limit, options) => {
+      const runs = await deps.history.recent(name, limit, options);
+      // Rows recorded before a job stopped keeping its response (or before keepResponse existed) still hold it.
+      const job = deps.jobs.find((j) => j.name.toLowerCase() === name.toLowerCase());
+      return job?.keepResponse ? runs : runs.map((run) => ({ ...run, json: null }));
+    },
     summaries: async (options) =>
       new Map((await deps.history.summaries(options)).map((summary) => [summary.job, summary])),
   };

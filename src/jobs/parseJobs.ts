@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../errors.js";
 import { isLoopbackHost } from "../net/isLoopbackHost.js";
+import { scrubSecrets } from "../net/scrubSecrets.js";
 import type { JobDefinition, JobRequest } from "./JobDefinition.js";
 import { ncrontabProblem } from "./nextOccurrence.js";
 
@@ -27,12 +28,23 @@ const FIELDS = new Set([
   "retry",
   "idempotent",
   "enabled",
+  "keepResponse",
   "description",
 ]);
+/**
+ * Header values that are credentials the app must not send as configured: the app adds the bearer token itself, and a
+ * token or password kept in a setting is a secret leak (it shows wherever settings do) that also expires unnoticed.
+ */
+const CREDENTIAL_VALUE = /(^|\s)(bearer|basic)\s+\S|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\./i;
+/** Headers that carry credentials whatever their value. */
+const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization"]);
+/** An HTTP field name (RFC 9110 §5.1: a token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Validates job definitions (the parsed JSON of M2M_JOBS or the jobs file). Throws one ConfigurationError
- * listing every problem as `job '<name>' (jobs[i]).<field>: expected ...; got ...`.
+ * listing every problem as `job '<name>' (jobs[i]).<field>: expected ...; got ...`. Values are shown scrubbed (no URL
+ * user info or query, no token); header values never.
  */
 export function parseJobs(
   input: unknown,
@@ -157,6 +169,7 @@ export function parseJobs(
     const safeByMethod = request ? !["POST", "PATCH"].includes(request.method) : true;
     const idempotent = boolean(job.idempotent, safeByMethod, "idempotent", problem);
     const enabled = boolean(job.enabled, true, "enabled", problem);
+    const keepResponse = boolean(job.keepResponse, false, "keepResponse", problem);
 
     if (typeof name === "string" && request) {
       jobs.push({
@@ -171,6 +184,7 @@ export function parseJobs(
         retry: Object.freeze(retry),
         idempotent,
         enabled,
+        keepResponse,
       });
     }
   });
@@ -198,6 +212,15 @@ function parseRequest(
   if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)))) {
     problem("request.url", "an absolute https URL (http only for localhost)", r.url);
     ok = false;
+  } else if (url.username || url.password) {
+    // fetch refuses such a URL at every run, and its error would quote the password; the app authenticates with the
+    // bearer token.
+    problem(
+      "request.url",
+      "a URL without a user name or password (the app sends the bearer token; put no credentials in the URL)",
+      r.url,
+    );
+    ok = false;
   }
   const headers: Record<string, string> = {};
   if (r.headers !== undefined) {
@@ -206,18 +229,13 @@ function parseRequest(
       ok = false;
     } else {
       for (const [key, headerValue] of Object.entries(r.headers as Record<string, unknown>)) {
-        if (key.toLowerCase() === "authorization") {
-          problem(
-            `request.headers.${key}`,
-            "no Authorization header (the app adds the bearer token)",
-            "<redacted>",
-          );
-          ok = false;
-        } else if (typeof headerValue !== "string") {
-          problem(`request.headers.${key}`, "a string", headerValue);
+        // A header value may be a key: problems name the header, never its value.
+        const why = headerProblem(key, headerValue);
+        if (why) {
+          problem(`request.headers.${key}`, why, "<redacted>");
           ok = false;
         } else {
-          headers[key] = headerValue;
+          headers[key] = headerValue as string;
         }
       }
     }
@@ -230,6 +248,21 @@ function parseRequest(
   return ok && url
     ? { method: method as JobRequest["method"], url: url.href, headers: Object.freeze(headers), body }
     : null;
+}
+
+/** Why a job's header cannot be sent as configured, or null when it can. */
+function headerProblem(name: string, value: unknown): string | null {
+  if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
+    return `no ${name} header (the app adds the bearer token)`;
+  }
+  if (!HEADER_NAME.test(name)) return "a header name of letters, digits and !#$%&'*+.^_`|~-";
+  if (typeof value !== "string") return "a string";
+  // fetch would refuse the request at every run; a CR or LF that got through would split it into more headers.
+  if (/[\r\n\0]/.test(value)) return "a value without CR, LF or NUL characters";
+  if (CREDENTIAL_VALUE.test(value)) {
+    return "no bearer token, JWT or Basic credential in a header value (the app adds the bearer token for the job's scope)";
+  }
+  return null;
 }
 
 function integer(
@@ -264,6 +297,6 @@ function range(from: number, to: number): number[] {
 
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
+  const text = scrubSecrets(JSON.stringify(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

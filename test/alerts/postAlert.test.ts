@@ -38,6 +38,19 @@ describe("postAlert", () => {
     });
   });
 
+  it("quotes an answer with other credentials and URL secrets scrubbed too", async () => {
+    const url = `${server.origin}/hook`;
+    server.answerNext({
+      status: 401,
+      body: "Bearer opaque-token-0123456789 refused; see https://ops:pw@login.example/authorize?code=abc",
+    });
+
+    await expect(postAlert(post(url))).rejects.toMatchObject({
+      code: "ALERT_CHANNEL_REJECTED",
+      message: `Alert channel 'ops' (${server.origin}) answered HTTP 401: Bearer <redacted> refused; see https://login.example/authorize?<query removed>. Check the ops hook.`,
+    });
+  });
+
   it("does not follow a redirect: the message would go to another host", async () => {
     server.answerNext({ status: 302, headers: { location: "https://elsewhere.example/steal" } });
 

@@ -25,6 +25,16 @@ describe("createSettingReader", () => {
     ]);
   });
 
+  it("shows a value that is not a secret scrubbed: a URL without user info or query, never a token", () => {
+    const reader = createSettingReader({});
+    reader.invalid(plain, "https://ops:hunter2@vault.example/x?sig=abc#top");
+    reader.invalid(plain, "Bearer abcdefgh12345678");
+    expect(reader.problems).toEqual([
+      'M2M_PLAIN: expected a plain value; got "https://vault.example/x?<query removed>#<fragment removed>"',
+      'M2M_PLAIN: expected a plain value; got "Bearer <redacted>"',
+    ]);
+  });
+
   it("names a missing setting with the form to set, and who needs it when told", () => {
     const reader = createSettingReader({});
     reader.missing(plain);

@@ -44,20 +44,32 @@ describe("readAlertChannels", () => {
     },
   );
 
-  it("refuses plain http elsewhere and anything not a URL, redacting the URLs that are secrets", () => {
+  it("refuses plain http elsewhere, other schemes and anything not a URL, saying why but never showing a webhook URL", () => {
     expect(
       read({
         M2M_ALERT_TEAMS_WEBHOOK_URL: "http://teams.example/x",
         M2M_ALERT_SLACK_WEBHOOK_URL: "hooks.slack.com/services/T/B/X",
-        M2M_ALERT_WEBHOOK_URL: "ftp://127.0.0.1/alerts",
+        M2M_ALERT_WEBHOOK_URL: "ftp://127.0.0.1/alerts?token=abc",
       }),
     ).toEqual({
       value: { teamsWebhookUrl: null, slackWebhookUrl: null, webhookUrl: null, webhookSecret: null },
       problems: [
-        'M2M_ALERT_TEAMS_WEBHOOK_URL: expected https URL of a Teams Workflows webhook ("Post to a channel when a webhook request is received"); got <redacted>',
-        "M2M_ALERT_SLACK_WEBHOOK_URL: expected https URL of a Slack incoming webhook; got <redacted>",
-        'M2M_ALERT_WEBHOOK_URL: expected https URL receiving alerts as JSON; got "ftp://127.0.0.1/alerts"',
+        'M2M_ALERT_TEAMS_WEBHOOK_URL: expected https URL of a Teams Workflows webhook ("Post to a channel when a webhook request is received") (plain http only to this machine (localhost)); got <redacted>',
+        "M2M_ALERT_SLACK_WEBHOOK_URL: expected https URL of a Slack incoming webhook (not an absolute URL); got <redacted>",
+        "M2M_ALERT_WEBHOOK_URL: expected https URL receiving alerts as JSON (the scheme is ftp, not https); got <redacted>",
       ],
     });
   });
+
+  it.each(["https://ops:hunter2@alerts.example/hook", "http://ops@127.0.0.1:7071/hook"])(
+    "refuses the webhook URL %s, which has a user name or password, without echoing it",
+    (url) => {
+      expect(read({ M2M_ALERT_WEBHOOK_URL: url })).toEqual({
+        value: expect.objectContaining({ webhookUrl: null }) as unknown,
+        problems: [
+          "M2M_ALERT_WEBHOOK_URL: expected https URL receiving alerts as JSON (no user name or password in the URL); got <redacted>",
+        ],
+      });
+    },
+  );
 });

@@ -91,6 +91,15 @@ describe("readJobs", () => {
     ]);
   });
 
+  it("does not quote the jobs' text when the JSON does not parse (a header value may be a key)", () => {
+    expect(read({ M2M_JOBS: "api-key-0123456789" }).problems).toEqual([
+      "M2M_JOBS: expected JSON array of job definitions (see README: Jobs); the JSON does not parse (Unexpected token 'a' (not valid JSON))",
+    ]);
+    expect(read({ M2M_JOBS: '[{"name": "x"' }).problems).toEqual([
+      "M2M_JOBS: expected JSON array of job definitions (see README: Jobs); the JSON does not parse (Expected ',' or '}' after property value in JSON at position 13 (line 1 column 14))",
+    ]);
+  });
+
   it("gives jobs a placeholder scope when M2M_SCOPE is missing (reported once, by readApplication)", () => {
     const { value, problems } = read({ M2M_JOBS: JSON.stringify([job]) }, {}, "");
     expect(problems).toEqual([]);

@@ -48,6 +48,54 @@ describe("readStorage", () => {
     });
   });
 
+  it.each([
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1",
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://localhost:10002/devstoreaccount1;",
+    "TableEndpoint=http://[::1]:10002/devstoreaccount1;SharedAccessSignature=sv=x",
+  ])("accepts plain http to this machine (Azurite): %s", (value) => {
+    expect(read({ AzureWebJobsStorage: value })).toEqual({
+      value: { kind: "connection-string", connectionString: value },
+      problems: [],
+    });
+  });
+
+  it.each([
+    [
+      "DefaultEndpointsProtocol=http;AccountName=stm2m;AccountKey=c2VjcmV0LWtleQ==;EndpointSuffix=core.windows.net",
+      "http://stm2m.table.core.windows.net/",
+    ],
+    [
+      "defaultendpointsprotocol=HTTP;accountname=stm2m;accountkey=c2VjcmV0LWtleQ==",
+      "http://stm2m.table.core.windows.net/",
+    ],
+    [
+      "DefaultEndpointsProtocol=https;AccountName=stm2m;AccountKey=c2VjcmV0LWtleQ==;TableEndpoint=http://tables.example:8080/stm2m",
+      "http://tables.example:8080/stm2m",
+    ],
+    [
+      "DefaultEndpointsProtocol=http;AccountName=stm2m;AccountKey=c2VjcmV0LWtleQ==;TableEndpoint=https://stm2m.table.core.windows.net",
+      "https://stm2m.table.core.windows.net/",
+    ],
+    [
+      "TableEndpoint=http://tables.example/stm2m?sv=2019&sig=c2VjcmV0LWtleQ;SharedAccessSignature=sv=2019&sig=c2VjcmV0LWtleQ",
+      "http://tables.example/stm2m?<query removed>",
+    ],
+  ])("refuses plain http to another host, naming the endpoint but never the key: %s", (value, endpoint) => {
+    const { value: storage, problems } = read({ M2M_STORAGE_CONNECTION: value });
+    expect(storage).toEqual({ kind: "connection-string", connectionString: "" });
+    expect(problems).toEqual([
+      `M2M_STORAGE_CONNECTION: the connection string sends Table Storage traffic over plain http (DefaultEndpointsProtocol=http or an http TableEndpoint) to ${endpoint}, which is not this machine: use DefaultEndpointsProtocol=https and an https TableEndpoint (plain http only for Azurite on localhost, or UseDevelopmentStorage=true)`,
+    ]);
+    expect(problems.join()).not.toContain("c2VjcmV0LWtleQ");
+  });
+
+  it("names AzureWebJobsStorage when that is the connection read", () => {
+    expect(
+      read({ AzureWebJobsStorage: "DefaultEndpointsProtocol=http;AccountName=stm2m;AccountKey=a2V5" })
+        .problems[0],
+    ).toMatch(/^AzureWebJobsStorage: the connection string sends Table Storage traffic over plain http /);
+  });
+
   it("uses an identity-based connection: the service URI first, else the account name", () => {
     expect(read({ AzureWebJobsStorage__accountName: " stm2m " })).toEqual({
       value: { kind: "identity", tableServiceUri: "https://stm2m.table.core.windows.net", clientId: null },

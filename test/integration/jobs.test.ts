@@ -1,3 +1,4 @@
+import { odata, TableClient } from "@azure/data-tables";
 import { HttpRequest, InvocationContext, type Timer } from "@azure/functions";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
@@ -87,6 +88,13 @@ beforeAll(async () => {
       schedule: "0 0 * * * *",
       request: { url: `${downstream.url}/reports` },
       enabled: false,
+    },
+    {
+      name: "report-keep",
+      schedule: "0 0 * * * *",
+      request: { url: `${downstream.url}/reports` },
+      ...fast,
+      keepResponse: true,
     },
   ];
   const config = loadConfig({
@@ -335,6 +343,86 @@ describe("alerts", () => {
     expect(receiver.received).toHaveLength(6);
     for (const path of ["/teams/workflow", "/slack/hook", "/generic"]) expect(kinds(path)).toHaveLength(2);
     expect(kinds("/generic").map((a) => a.kind)).toEqual(["firing", "resolved"]);
+  });
+});
+
+describe("run results keep no downstream data by default", () => {
+  /** The run's row in m2mRunHistory, read with the Tables SDK as written (not through the app's reader). */
+  async function storedRow(job: string, runId: string): Promise<Record<string, unknown> | undefined> {
+    const table = TableClient.fromConnectionString(azurite.connectionString, "m2mRunHistory", {
+      allowInsecureConnection: true,
+    });
+    for await (const row of table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${job} and runId eq ${runId}` },
+    }))
+      return row;
+    return undefined;
+  }
+
+  async function recordedRuns(name: string): Promise<RunResult[]> {
+    const response = await listRunsHandler(
+      new HttpRequest({
+        method: "GET",
+        url: `http://localhost/api/jobs/${name}/runs?limit=5`,
+        params: { name },
+        query: { limit: "5" },
+      }),
+      context("jobs-runs"),
+      () => services.jobs,
+    );
+    return (response.jsonBody as { runs: RunResult[] }).runs;
+  }
+
+  it("answers and records a run of a job without keepResponse with no response body: its size only", async () => {
+    const { status, body } = await runNow("report-pull");
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: "succeeded", httpStatus: 200, json: null });
+    expect(body.bytes).toBeGreaterThan(0);
+    const row = await storedRow("report-pull", body.runId);
+    expect(row).toMatchObject({ status: "succeeded", bytes: body.bytes });
+    expect(row).not.toHaveProperty("json");
+    expect((await recordedRuns("report-pull")).find((run) => run.runId === body.runId)).toMatchObject({
+      json: null,
+    });
+  });
+
+  it("keeps the response of a job with keepResponse in its result and its history", async () => {
+    const reports = {
+      reports: [
+        { id: "r-001", name: "Daily usage", generatedAt: "2025-01-01T06:00:00Z" },
+        { id: "r-002", name: "Licence summary", generatedAt: "2025-01-01T06:05:00Z" },
+      ],
+    };
+
+    const { status, body } = await runNow("report-keep");
+
+    expect(status).toBe(200);
+    expect(body.json).toEqual(reports);
+    expect(JSON.parse(String((await storedRow("report-keep", body.runId))?.json))).toEqual(reports);
+    expect((await recordedRuns("report-keep")).find((run) => run.runId === body.runId)?.json).toEqual(
+      reports,
+    );
+  });
+
+  it("records an error body only as a scrubbed excerpt", async () => {
+    downstream.faults.enqueue("GET /reports", {
+      kind: "status",
+      status: 400,
+      body: "bad request; retry at https://svc:hunter2@api.example/v1/items?sig=abc123",
+    });
+
+    const { body } = await runNow("report-pull");
+
+    expect(body).toMatchObject({
+      status: "failed",
+      errorCode: "HTTP_STATUS",
+      json: null,
+      errorBodyExcerpt: "bad request; retry at https://api.example/v1/items?<query removed>",
+    });
+    expect(await storedRow("report-pull", body.runId)).toMatchObject({
+      errorBodyExcerpt: "bad request; retry at https://api.example/v1/items?<query removed>",
+    });
   });
 });
 

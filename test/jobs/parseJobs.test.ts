@@ -57,8 +57,89 @@ describe("parseJobs", () => {
         retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 },
         idempotent: true,
         enabled: true,
+        keepResponse: false,
       },
     ]);
+  });
+
+  it("keeps the API's response only for a job that asks (keepResponse)", () => {
+    const [kept, dropped] = parseJobs(
+      [
+        { ...minimal, name: "a", keepResponse: true },
+        { ...minimal, name: "b", keepResponse: false },
+      ],
+      defaults,
+      {},
+      "M2M_JOBS",
+    );
+    expect([kept!.keepResponse, dropped!.keepResponse]).toEqual([true, false]);
+    expect(problemsOf([{ ...minimal, keepResponse: "yes" }])).toEqual([
+      "job 'report-sync' (M2M_JOBS[0]).keepResponse: expected true or false; got \"yes\"",
+    ]);
+  });
+
+  it("refuses a URL with a user name or password, showing it without them or its query", () => {
+    expect(
+      problemsOf([
+        { ...minimal, request: { url: "https://svc:hunter2@api.example.com/reports?key=abc" } },
+        { ...minimal, name: "b", request: { url: "https://svc@api.example.com/reports" } },
+      ]),
+    ).toEqual([
+      "job 'report-sync' (M2M_JOBS[0]).request.url: expected a URL without a user name or password (the app sends the bearer token; put no credentials in the URL); got \"https://api.example.com/reports?<query removed>\"",
+      "job 'b' (M2M_JOBS[1]).request.url: expected a URL without a user name or password (the app sends the bearer token; put no credentials in the URL); got \"https://api.example.com/reports\"",
+    ]);
+  });
+
+  it("shows a refused URL without its query", () => {
+    expect(
+      problemsOf([{ ...minimal, request: { url: "http://api.example.com/x?code=function-key" } }]),
+    ).toEqual([
+      "job 'report-sync' (M2M_JOBS[0]).request.url: expected an absolute https URL (http only for localhost); got \"http://api.example.com/x?<query removed>\"",
+    ]);
+  });
+
+  it("keeps a query the API needs (it is never shown)", () => {
+    const [job] = parseJobs(
+      [{ ...minimal, request: { url: "https://api.example.com/x?code=function-key" } }],
+      defaults,
+      {},
+      "M2M_JOBS",
+    );
+    expect(job!.request.url).toBe("https://api.example.com/x?code=function-key");
+  });
+
+  it.each([
+    ["Authorization", "Bearer abc", "no Authorization header (the app adds the bearer token)"],
+    ["proxy-authorization", "Basic dTpw", "no proxy-authorization header (the app adds the bearer token)"],
+    ["X-Api-Key", "key\r\nX-Injected: 1", "a value without CR, LF or NUL characters"],
+    ["X-Api-Key", "key\n", "a value without CR, LF or NUL characters"],
+    ["X-Api-Key", "key\u0000", "a value without CR, LF or NUL characters"],
+    ["X-Upstream-Auth", "Bearer 0123456789abcdef", credential()],
+    ["X-Upstream-Auth", "bearer x", credential()],
+    ["X-Upstream-Auth", "Basic dXNlcjpwYXNz", credential()],
+    ["X-Token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", credential()],
+    ["X Bad", "v", "a header name of letters, digits and !#$%&'*+.^_`|~-"],
+    ["X-Count", 42, "a string"],
+  ])("refuses the header %s without showing its value", (name, value, expected) => {
+    expect(
+      problemsOf([{ ...minimal, request: { url: minimal.request.url, headers: { [name]: value } } }]),
+    ).toEqual([
+      `job 'report-sync' (M2M_JOBS[0]).request.headers.${name}: expected ${expected}; got "<redacted>"`,
+    ]);
+  });
+
+  it("keeps ordinary headers, an API key among them", () => {
+    const headers = {
+      "Ocp-Apim-Subscription-Key": "0123456789abcdef",
+      "x-sync-mode": "bearer-less incremental",
+    };
+    const [job] = parseJobs(
+      [{ ...minimal, request: { url: minimal.request.url, headers } }],
+      defaults,
+      {},
+      "M2M_JOBS",
+    );
+    expect(job!.request.headers).toEqual(headers);
   });
 
   it("treats POST and PATCH as not idempotent unless the job says so", () => {
@@ -110,7 +191,7 @@ describe("parseJobs", () => {
       "job 'bad one' (M2M_JOBS[1]).request.url: expected an absolute https URL (http only for localhost); got \"http://api.example.com\"",
       "job 'report-sync' (M2M_JOBS[2]).name: expected a name no other job has; got \"report-sync\"",
       "job 'report-sync' (M2M_JOBS[2]).request.headers.Authorization: expected no Authorization header (the app adds the bearer token); got \"<redacted>\"",
-      "job 'c' (M2M_JOBS[3]).shedule: unknown field (known: name, schedule, scope, request, successStatuses, timeoutMs, deadlineMs, retry, idempotent, enabled, description)",
+      "job 'c' (M2M_JOBS[3]).shedule: unknown field (known: name, schedule, scope, request, successStatuses, timeoutMs, deadlineMs, retry, idempotent, enabled, keepResponse, description)",
       "job 'c' (M2M_JOBS[3]).timeoutMs: expected a whole number from 100 to 540000; got \"30s\"",
       "job 'c' (M2M_JOBS[3]).retry.maxAttempts: expected a whole number from 1 to 20; got 0",
     ]);
@@ -154,3 +235,7 @@ describe("nextOccurrence", () => {
     expect(nextOccurrence(schedule, new Date(after)).toISOString()).toBe(expected);
   });
 });
+
+function credential(): string {
+  return "no bearer token, JWT or Basic credential in a header value (the app adds the bearer token for the job's scope)";
+}

@@ -23,6 +23,7 @@ const job: JobDefinition = {
   retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
   idempotent: true,
   enabled: true,
+  keepResponse: false,
 };
 
 const succeeded: DownstreamOutcome = {

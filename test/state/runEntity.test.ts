@@ -11,6 +11,12 @@ describe("toRunEntity / fromRunEntity", () => {
     expect(fromRunEntity(toRunEntity(run))).toEqual({ ...run, truncated: [] });
   });
 
+  it("writes no response property for a run without one (a job without keepResponse), and reads it back as null", () => {
+    const entity = toRunEntity(runResultFor({ json: null }));
+    expect(entity).not.toHaveProperty("json");
+    expect(fromRunEntity(entity).json).toBeNull();
+  });
+
   it("keys a run by job (lower case) and inverted start time, so newer runs sort first", () => {
     const older = toRunEntity(
       runResultFor({ job: "Report-Sync", runId: "r1", startedAt: "2030-01-01T10:00:00.000Z" }),

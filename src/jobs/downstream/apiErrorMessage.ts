@@ -1,3 +1,4 @@
+import { scrubSecrets } from "../../net/scrubSecrets.js";
 import { bodyExcerpt } from "./bodyExcerpt.js";
 
 /** Characters of an API's own error message quoted in run messages. */
@@ -6,13 +7,16 @@ const MESSAGE_CHARS = 300;
 /**
  * What an API said went wrong, from an error body: the `message` (and `code`) of the common JSON error shapes —
  * `{"error":{"code","message"}}` (Graph, Azure), `{"message"}`, OAuth's `error_description`, problem+json's
- * `detail`/`title` — or else the start of the body as text. Null for an empty body.
+ * `detail`/`title` — or else the start of the body as text. Null for an empty body. Tokens in `redact`, and whatever
+ * looks like a credential (scrubSecrets), are never quoted.
  */
 export function apiErrorMessage(data: Uint8Array, redact: readonly string[] = []): string | null {
   const fromJson = messageFromJson(data);
   const text = fromJson ? fromJson : bodyExcerpt(data, { redact });
   if (!text) return null;
-  const redacted = redact.reduce((t, secret) => (secret ? t.split(secret).join("<redacted>") : t), text);
+  const redacted = scrubSecrets(
+    redact.reduce((t, secret) => (secret ? t.split(secret).join("<redacted>") : t), text),
+  );
   const chars = Array.from(redacted);
   return chars.length > MESSAGE_CHARS ? `${chars.slice(0, MESSAGE_CHARS).join("")}…` : redacted;
 }

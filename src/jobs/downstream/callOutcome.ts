@@ -1,3 +1,4 @@
+import { scrubSecrets } from "../../net/scrubSecrets.js";
 import type { DownstreamOutcome } from "../runJob.js";
 import { bodyExcerpt } from "./bodyExcerpt.js";
 import type { CallRecord } from "./CallRecord.js";
@@ -12,7 +13,8 @@ export type CallEnd =
 
 /**
  * The outcome of a run's downstream call: how it ended, with the attempts, the last response (its excerpt when the call
- * failed, tokens redacted) and the correlation ids (the client request id only once an attempt was sent).
+ * failed, tokens redacted) and the correlation ids (the client request id only once an attempt was sent). The message
+ * and the excerpt are scrubbed (scrubSecrets): they go into the run record, the log and alerts.
  */
 export function callOutcome(call: CallRecord, end: CallEnd, nowMs: number): DownstreamOutcome {
   const response = call.response;
@@ -25,7 +27,7 @@ export function callOutcome(call: CallRecord, end: CallEnd, nowMs: number): Down
     json: failed ? null : end.json,
     errorBodyExcerpt: failed && response ? bodyExcerpt(response.body.data, { redact: call.secrets }) : null,
     errorCode: failed ? end.errorCode : null,
-    errorMessage: failed ? end.errorMessage : null,
+    errorMessage: failed ? scrubSecrets(end.errorMessage) : null,
     correlation: {
       traceparent: call.traceparent,
       clientRequestId: call.attempts.length > 0 ? call.clientRequestId : "",

@@ -1,3 +1,5 @@
+import { scrubSecrets } from "../../net/scrubSecrets.js";
+
 /** A failed fetch (or body read), named for people and for retry decisions. */
 export interface NetworkErrorDescription {
   /** The innermost error code ("ECONNRESET", "UND_ERR_SOCKET", "ENOTFOUND"), or "FETCH_FAILED" when none. */
@@ -10,7 +12,8 @@ export interface NetworkErrorDescription {
 
 /**
  * Names a network failure from fetch's error chain. undici rejects with `TypeError: fetch failed` and puts the
- * socket error (with its `code`) in `cause`, sometimes one level deeper.
+ * socket error (with its `code`) in `cause`, sometimes one level deeper. The causes' words are scrubbed (scrubSecrets):
+ * some quote the URL, user info and query included.
  */
 export function describeNetworkError(error: unknown): NetworkErrorDescription {
   let code: string | null = null;
@@ -18,7 +21,7 @@ export function describeNetworkError(error: unknown): NetworkErrorDescription {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
     const own = (current as { code?: unknown }).code;
     if (typeof own === "string") code = own;
-    if (current.message && current.message !== "fetch failed") message = current.message;
+    if (current.message && current.message !== "fetch failed") message = scrubSecrets(current.message);
     current = current.cause;
   }
   // fetch refuses some ports (1, 25, ...) with a bare "bad port" and no code.

@@ -53,11 +53,11 @@ export async function runAttempts(
     }
     const verdict = classifyAttempt(sent, job.successStatuses);
     if (verdict.ok) {
-      const json = responseJson(verdict.response, {
-        logger: deps.logger,
-        log,
-        maxBodyBytes: deps.maxBodyBytes,
-      });
+      // The API's data stays out of run results and history (anyone with a function key reads them) unless the job
+      // asks to keep it: then its JSON, parsed only when it fit under the body cap.
+      const json = job.keepResponse
+        ? responseJson(verdict.response, { logger: deps.logger, log, maxBodyBytes: deps.maxBodyBytes })
+        : null;
       return { status: "succeeded", json };
     }
     record.error = verdict.summary;

@@ -1,3 +1,4 @@
+import { scrubSecrets } from "../../net/scrubSecrets.js";
 import type { JobRequest } from "../JobDefinition.js";
 import { describeNetworkError, type NetworkErrorDescription } from "./describeNetworkError.js";
 import { readCappedBody, type CappedBody } from "./readCappedBody.js";
@@ -60,7 +61,8 @@ export async function sendAttempt(input: {
     // undici reports network failures as `TypeError: fetch failed` with a cause; a TypeError without a cause
     // is a request fetch refused to send (an invalid header, say).
     if (error instanceof TypeError && error.cause === undefined && !signal.aborted) {
-      return { kind: "invalid", message: error.message };
+      // fetch quotes what it refused: a header value (an API key, say) in double quotes, a URL with its user info.
+      return { kind: "invalid", message: scrubSecrets(error.message).replace(/"[^"]*"/g, '"<redacted>"') };
     }
     return failureOf(error);
   }

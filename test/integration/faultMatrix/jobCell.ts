@@ -79,7 +79,8 @@ function cellJob({ edge, fault }: Pick<Cell, "edge" | "fault">): CellJob {
   const name = `${edge}-${fault}`.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
   if (edge === "alert webhook") return { name, path: "/missing" };
   if (edge === "downstream API" && fault === "huge body") {
-    return { name, path: `/large?bytes=${HUGE_BYTES}&type=json&chunked=true` };
+    // A job that keeps its response: the one whose body is parsed, so the cap decides (read to it, not parsed).
+    return { name, path: `/large?bytes=${HUGE_BYTES}&type=json&chunked=true`, keepResponse: true };
   }
   return { name, path: "/reports" };
 }

@@ -18,6 +18,8 @@ import { DEADLINE_MS, RECORD_MARGIN_MS } from "./spec.js";
 export interface CellJob {
   name: string;
   path: string;
+  /** The job keeps the API's response (keepResponse), so its body is parsed within the cap. Default false. */
+  keepResponse?: boolean;
 }
 
 /** What one job run yielded: its result, the invocation's log, and how long it took. */
@@ -97,6 +99,7 @@ export function useJobWorld() {
             timeoutMs: 1_000,
             deadlineMs: DEADLINE_MS,
             retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
+            keepResponse: job.keepResponse ?? false,
           },
         ]),
         M2M_ALERT_AFTER_FAILURES: "1",

@@ -16,10 +16,20 @@ describe("callDownstream response bodies", () => {
     server.answer({ status: 200, body: { reports: [1, 2] } });
     const t = testDeps();
 
-    const outcome = await callDownstream(testJob(server.url), t.context(), t.deps);
+    const outcome = await callDownstream(kept(server.url), t.context(), t.deps);
 
     expect(outcome.json).toEqual({ reports: [1, 2] });
     expect(outcome.bytes).toBe('{"reports":[1,2]}'.length);
+  });
+
+  it("keeps no response body for a job without keepResponse: only its size, and it is not parsed", async () => {
+    server.answer({ status: 200, headers: { "content-type": "application/json" }, body: "{not json" });
+    const t = testDeps();
+
+    const outcome = await callDownstream(testJob(server.url), t.context(), t.deps);
+
+    expect(outcome).toMatchObject({ status: "succeeded", httpStatus: 200, bytes: 9, json: null });
+    expect(t.log.entries).toEqual([]);
   });
 
   it.each([
@@ -32,7 +42,7 @@ describe("callDownstream response bodies", () => {
     server.answer({ status: 200, headers: { "content-type": contentType }, body: '{"a":1}' });
     const t = testDeps();
 
-    const outcome = await callDownstream(testJob(server.url), t.context(), t.deps);
+    const outcome = await callDownstream(kept(server.url), t.context(), t.deps);
 
     expect(outcome.json).toEqual(json);
   });
@@ -41,7 +51,7 @@ describe("callDownstream response bodies", () => {
     server.answer({ status: 200, headers: { "content-type": "application/json" }, body: "{not json" });
     const t = testDeps();
 
-    const outcome = await callDownstream(testJob(server.url), t.context(), t.deps);
+    const outcome = await callDownstream(kept(server.url), t.context(), t.deps);
 
     expect(outcome.status).toBe("succeeded");
     expect(outcome.json).toBeNull();
@@ -58,7 +68,7 @@ describe("callDownstream response bodies", () => {
     });
     const t = testDeps({ maxBodyBytes: 100_000 });
 
-    const outcome = await callDownstream(testJob(server.url), t.context(), t.deps);
+    const outcome = await callDownstream(kept(server.url), t.context(), t.deps);
 
     expect(outcome.status).toBe("succeeded");
     expect(outcome.bytes).toBe(100_000);
@@ -80,7 +90,7 @@ describe("callDownstream response bodies", () => {
     });
     const t = testDeps({ maxBodyBytes: 1_000 });
 
-    const outcome = await callDownstream(testJob(server.url), t.context(), t.deps);
+    const outcome = await callDownstream(kept(server.url), t.context(), t.deps);
 
     expect(outcome.bytes).toBe(1_000);
     expect(outcome.json).toBe("x".repeat(998));
@@ -97,6 +107,32 @@ describe("callDownstream response bodies", () => {
     expect(outcome.errorBodyExcerpt).toBe(`${"e".repeat(1024)}…`);
   });
 
+  it("scrubs the error excerpt and the message: JWTs, Bearer credentials, URL user info and queries", async () => {
+    const t = testDeps();
+    const otherJwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvdGhlciJ9.c2lnbmF0dXJl";
+    server.answer({
+      status: 400,
+      body: {
+        error: {
+          code: "BadRequest",
+          message: `token ${otherJwt} refused; retry at https://svc:pw@api.example/v1/items?sig=abc123#x`,
+        },
+        echo: "Authorization: Bearer opaque-token-0123456789",
+      },
+    });
+
+    const outcome = await callDownstream(testJob(server.url), t.context(), t.deps);
+
+    expect(outcome.errorMessage).toBe(
+      "The API answered HTTP 400 Bad Request: BadRequest: token <redacted> refused; retry at " +
+        "https://api.example/v1/items?<query removed>#<fragment removed> (not retried: a client error).",
+    );
+    expect(outcome.errorBodyExcerpt).toBe(
+      '{"error":{"code":"BadRequest","message":"token <redacted> refused; retry at ' +
+        'https://api.example/v1/items?<query removed>#<fragment removed>"},"echo":"Authorization: Bearer <redacted>"}',
+    );
+  });
+
   it("treats a success status whose body stalls past the timeout as a timed-out attempt, and retries", async () => {
     server.answer(
       { status: 200, headers: { "content-type": "application/json" }, stall: '{"rep' },
@@ -104,7 +140,11 @@ describe("callDownstream response bodies", () => {
     );
     const t = testDeps();
 
-    const outcome = await callDownstream(testJob(server.url, { timeoutMs: 150 }), t.context(), t.deps);
+    const outcome = await callDownstream(
+      testJob(server.url, { timeoutMs: 150, keepResponse: true }),
+      t.context(),
+      t.deps,
+    );
 
     expect(outcome.status).toBe("succeeded");
     expect(outcome.json).toEqual({ ok: true });
@@ -114,3 +154,8 @@ describe("callDownstream response bodies", () => {
     ]);
   });
 });
+
+/** A job that keeps its response (keepResponse): the parsed JSON is its run's `json`. */
+function kept(url: string) {
+  return testJob(url, { keepResponse: true });
+}

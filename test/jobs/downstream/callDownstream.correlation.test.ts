@@ -180,4 +180,34 @@ describe("callDownstream logging", () => {
     );
     expect(t.log.entries.length).toBeGreaterThan(0);
   });
+
+  it.each([
+    [
+      { headers: { "x-api-key": "key-0123456789\r\nX-Injected: 1" } },
+      'The job\'s request could not be sent: Headers.append: "<redacted>" is an invalid header value.. Fix the job definition.',
+    ],
+    [
+      { url: "https://svc:hunter2@api.example/reports?key=abc" },
+      "The job's request could not be sent: Request cannot be constructed from a URL that includes credentials: https://api.example/reports?<query removed>. Fix the job definition.",
+    ],
+  ])(
+    "names a request fetch refuses without quoting its header value or the URL's secrets (%j)",
+    async (request, message) => {
+      const t = testDeps();
+      const job = testJob(server.url);
+
+      const outcome = await callDownstream(
+        { ...job, request: { ...job.request, ...request } },
+        t.context(),
+        t.deps,
+      );
+
+      expect(outcome).toMatchObject({
+        status: "failed",
+        errorCode: "REQUEST_INVALID",
+        errorMessage: message,
+      });
+      expect(server.requests).toHaveLength(0);
+    },
+  );
 });

@@ -17,6 +17,7 @@ export function testJob(url: string, overrides: Partial<JobDefinition> = {}): Jo
     retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 30_000 },
     idempotent: true,
     enabled: true,
+    keepResponse: false,
     ...overrides,
   };
 }
