@@ -17,6 +17,7 @@ import type { GraphApplications } from "./graph/GraphApplications.js";
 import { graphApplicationsClient } from "./graph/graphApplicationsClient.js";
 import { createRotationService, type RotationService } from "./rotation/createRotationService.js";
 import { keyVaultRenewableCertificate } from "./rotation/keyVaultRenewableCertificate.js";
+import { keyVaultKeys } from "./credentials/signing/keyVaultKeys.js";
 import { ROTATION_TABLE, tableRotationStore } from "./rotation/tableRotationStore.js";
 import { heldVersion } from "./rotation/RotationRecord.js";
 import { createJobNotifier } from "./alerts/createJobNotifier.js";
@@ -69,10 +70,15 @@ export function createServices(
   );
   const storage = tableConnection(config.storage);
   const rotations = tableRotationStore(tableClientFor(storage, ROTATION_TABLE));
+  // One keys client per process for vault signing, shared by the token path and rotation (each key version's
+  // public part is read once).
+  const vaultKeys =
+    source.kind === "keyvault-certificate" ? keyVaultKeys(source.vaultUrl, azureCredential) : undefined;
   const credentials = createCredentialProvider(config, {
     clock,
     logger,
     azureCredential,
+    ...(vaultKeys ? { vaultKeys } : {}),
     // A rotation that has not switched yet keeps the token path on the old version.
     ...(source.kind === "keyvault-certificate"
       ? { holdVersion: rotationHold(storage, source.certificateName, clock) }
@@ -108,8 +114,11 @@ export function createServices(
     leases,
     store: rotations,
     vault:
-      source.kind === "keyvault-certificate" && vaultCredential
-        ? keyVaultRenewableCertificate(source.vaultUrl, vaultCredential, clock)
+      source.kind === "keyvault-certificate" && vaultCredential && vaultKeys
+        ? keyVaultRenewableCertificate(source.vaultUrl, vaultCredential, clock, {
+            signing: source.signing,
+            keys: vaultKeys,
+          })
         : null,
     graph,
     clock,

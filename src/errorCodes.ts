@@ -331,6 +331,24 @@ export const ERROR_CODES = {
     retryable: true,
   },
 
+  // Access to the HTTP endpoints (src/auth)
+  AUTH_CREDENTIAL_MISSING: {
+    meaning: "The request carries no key and no signed-in principal (401).",
+    retryable: false,
+  },
+  AUTH_KEY_INVALID: {
+    meaning: "The key presented is not a key of this function app (401).",
+    retryable: false,
+  },
+  AUTH_FORBIDDEN: {
+    meaning: "The caller is known but lacks the app role or key level the endpoint needs (403).",
+    retryable: false,
+  },
+  AUTH_KEY_CHECK_UNAVAILABLE: {
+    meaning: "The app could not ask its Functions host what a presented key opens (503, fail closed).",
+    retryable: true,
+  },
+
   // Diagnosis
   UNEXPECTED: {
     meaning: "A failure the app does not translate into one of its codes (a bug or an SDK error).",

@@ -74,6 +74,8 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     tests: ["test/cli/applySettingsToEnvironment.test.ts"],
   },
   { module: "src/net/isLoopbackHost.ts", tests: ["test/net/isLoopbackHost.test.ts"] },
+  { module: "src/net/safeUrl.ts", tests: ["test/net/safeUrl.test.ts"] },
+  { module: "src/net/scrubSecrets.ts", tests: ["test/net/scrubSecrets.test.ts"] },
   { module: "src/jobs/settleRunStatus.ts", tests: ["test/jobs/settleRunStatus.test.ts"] },
   { module: "src/alerts/directJobAlert.ts", tests: ["test/alerts/directJobAlert.test.ts"] },
   {
@@ -88,6 +90,13 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     tests: ["test/credentials/managedIdentityError.test.ts"],
   },
   { module: "src/certificates/checkSubject.ts", tests: ["test/certificates/checkSubject.test.ts"] },
+  { module: "src/auth/readClientPrincipal.ts", tests: ["test/auth/readClientPrincipal.test.ts"] },
+  { module: "src/auth/decideAccess.ts", tests: ["test/auth/decideAccess.test.ts"] },
+  { module: "src/auth/presentedKey.ts", tests: ["test/auth/presentedKey.test.ts"] },
+  { module: "src/auth/diagnosticsNeed.ts", tests: ["test/auth/diagnosticsNeed.test.ts"] },
+  { module: "src/auth/readAuthSettings.ts", tests: ["test/auth/readAuthSettings.test.ts"] },
+  { module: "src/auth/createKeyVerdictCache.ts", tests: ["test/auth/createKeyVerdictCache.test.ts"] },
+  { module: "src/auth/routePrefixOf.ts", tests: ["test/auth/routePrefixOf.test.ts"] },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */

@@ -29,7 +29,8 @@ export interface Deadline {
  */
 export function createDeadline(options: { budgetMs: number; clock: Clock; parent?: AbortSignal }): Deadline {
   const { clock, parent } = options;
-  const budgetMs = Math.max(0, options.budgetMs);
+  // AbortSignal.timeout takes whole milliseconds only (a fractional budget, half of what is left, throws).
+  const budgetMs = Math.max(0, Math.floor(options.budgetMs));
   const atMs = clock().getTime() + budgetMs;
   // AbortSignal.timeout does not keep the process alive, and AbortSignal.any lets go of its sources once aborted.
   const own = AbortSignal.timeout(budgetMs);

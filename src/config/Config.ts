@@ -1,6 +1,9 @@
 import type { ExpiryPolicy } from "../certificates/ExpiryPolicy.js";
 import type { JobDefinition } from "../jobs/JobDefinition.js";
 
+/** M2M_KEYVAULT_SIGNING: where a Key Vault certificate's key signs (see CredentialConfig). */
+export type KeyVaultSigning = "auto" | "vault" | "local";
+
 /** Where the app's credential for Entra ID comes from. */
 export type CredentialConfig =
   | {
@@ -13,6 +16,12 @@ export type CredentialConfig =
       refreshMinutes: number;
       /** How the app authenticates to Key Vault. */
       vaultAuth: "managed-identity" | "default-azure-credential";
+      /**
+       * Where the certificate's key signs: "local" reads it from the certificate's secret (exportable keys only);
+       * "vault" never reads the secret, Key Vault signs (`keys/sign`); "auto" reads the secret and signs in Key Vault
+       * when it holds no key (a non-exportable certificate).
+       */
+      signing: KeyVaultSigning;
     }
   | { kind: "certificate-file"; path: string; password: string | null }
   | { kind: "client-secret"; secret: string }

@@ -30,6 +30,7 @@ export function readKeyVaultCertificate(
     ["managed-identity", "default-azure-credential"] as const,
     "managed-identity",
   );
+  const signing = reader.oneOf(settings.keyVaultSigning, ["auto", "vault", "local"] as const, "auto");
   return {
     kind: "keyvault-certificate",
     vaultUrl: vaultUrl.replace(/\/$/, ""),
@@ -37,6 +38,7 @@ export function readKeyVaultCertificate(
     certificateVersion: certificateVersion?.toLowerCase() ?? null,
     refreshMinutes,
     vaultAuth,
+    signing,
   };
 }
 

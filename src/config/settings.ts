@@ -1,3 +1,4 @@
+import { authSettings } from "../auth/authSettings.js";
 import { expiryPolicySettings } from "../certificates/parseExpiryPolicy.js";
 
 /**
@@ -14,6 +15,7 @@ export interface SettingDoc {
 
 export const settings = {
   ...expiryPolicySettings,
+  ...authSettings,
   tenantId: {
     name: "M2M_TENANT_ID",
     form: "directory (tenant) id GUID or verified domain",
@@ -65,6 +67,12 @@ export const settings = {
   certificateRefreshMinutes: {
     name: "M2M_KEYVAULT_REFRESH_MINUTES",
     form: "whole minutes between checks for a new certificate version, 0 = only after a certificate error (default 10)",
+    required: "no",
+    secret: false,
+  },
+  keyVaultSigning: {
+    name: "M2M_KEYVAULT_SIGNING",
+    form: "auto | vault | local (default auto: sign in Key Vault when the certificate's key is not exportable)",
     required: "no",
     secret: false,
   },
@@ -174,7 +182,8 @@ export const settings = {
     name: "M2M_ALERT_WEBHOOK_URL",
     form: "https URL receiving alerts as JSON",
     required: "no",
-    secret: false,
+    // Receivers take their key in the URL (a token in the path or the query) as often as in a header.
+    secret: true,
   },
   webhookSecret: {
     name: "M2M_ALERT_WEBHOOK_SECRET",

@@ -1,6 +1,7 @@
 import type { NodeAuthOptions } from "@azure/msal-node";
 import type { Deadline } from "../clock/Deadline.js";
-import type { CertificateCredential } from "./certificate/CertificateCredential.js";
+import type { PublicCertificate } from "./certificate/PublicCertificate.js";
+import type { CertificateSigner } from "./signing/CertificateSigner.js";
 
 /** One usable version of the app's credential for Entra ID, ready for MSAL. */
 export interface AppCredential {
@@ -12,8 +13,10 @@ export interface AppCredential {
   kind: "keyvault-certificate" | "certificate-file" | "client-secret" | "managed-identity-federation";
   /** The part of MSAL's auth options that carries the credential. Holds secrets: never log it. */
   auth: Pick<NodeAuthOptions, "clientCertificate" | "clientSecret" | "clientAssertion">;
-  /** The certificate in use, for certificate sources. */
-  certificate: CertificateCredential | null;
+  /** The certificate in use, for certificate sources (its key may be in Key Vault: see `summary.signing`). */
+  certificate: PublicCertificate | null;
+  /** What signs with the certificate's key (here or in Key Vault), for certificate sources. */
+  signer: CertificateSigner | null;
   /** Log-safe description: source, version, thumbprints, validity. */
   summary: Record<string, unknown>;
 }

@@ -1,27 +1,25 @@
+import type { Clock } from "../clock/Clock.js";
 import type { Config } from "../config/Config.js";
 import type { AppCredential } from "./AppCredential.js";
-import type { CertificateCredential } from "./certificate/CertificateCredential.js";
 import { describeCertificate } from "./certificate/describeCertificate.js";
-import { toMsalClientCertificate } from "./certificate/toMsalClientCertificate.js";
+import { msalCertificateAuth } from "./msalCertificateAuth.js";
+import type { CertificateSigner } from "./signing/CertificateSigner.js";
 
-/** Wraps a parsed, checked certificate as the app's credential for MSAL. */
+/** Wraps a parsed, checked certificate and where its key signs as the app's credential for MSAL. */
 export function certificateCredential(
   kind: "keyvault-certificate" | "certificate-file",
-  certificate: CertificateCredential,
+  signer: CertificateSigner,
   options: Pick<Config, "thumbprintAlgorithm" | "sendX5c">,
   extra: Record<string, unknown>,
-  now: Date,
+  clock: Clock,
 ): AppCredential {
+  const { certificate } = signer;
   return {
     id: `${kind}:${certificate.thumbprintSha256}`,
     kind,
-    auth: {
-      clientCertificate: toMsalClientCertificate(certificate, {
-        thumbprint: options.thumbprintAlgorithm,
-        sendX5c: options.sendX5c,
-      }),
-    },
+    auth: msalCertificateAuth(signer, options, clock),
     certificate,
-    summary: { kind, ...extra, ...describeCertificate(certificate, now) },
+    signer,
+    summary: { kind, ...extra, signing: signer.where, ...describeCertificate(certificate, clock()) },
   };
 }

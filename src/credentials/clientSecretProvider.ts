@@ -7,6 +7,7 @@ export function clientSecretProvider(secret: string): CredentialProvider {
     kind: "client-secret",
     auth: { clientSecret: secret },
     certificate: null,
+    signer: null,
     summary: { kind: "client-secret" },
   };
   return { current: () => Promise.resolve(credential), reload: () => Promise.resolve(credential) };

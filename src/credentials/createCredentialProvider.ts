@@ -8,6 +8,8 @@ import { federatedCredentialProvider } from "./federatedCredentialProvider.js";
 import { fileCredentialProvider } from "./fileCredentialProvider.js";
 import { keyVaultCertificateStore } from "./keyVaultCertificateStore.js";
 import { keyVaultCredentialProvider } from "./keyVaultCredentialProvider.js";
+import { keyVaultKeys } from "./signing/keyVaultKeys.js";
+import type { VaultKeys } from "./signing/VaultKeys.js";
 
 /**
  * The credential provider for the configured M2M_CREDENTIAL_SOURCE. `azureCredential` is the app's identity for
@@ -21,14 +23,18 @@ export function createCredentialProvider(
     azureCredential: TokenCredential;
     /** Key Vault certificate only: see KeyVaultCredentialOptions.holdVersion. */
     holdVersion?: () => Promise<string | null>;
+    /** Key Vault certificate only: the keys API client to share with rotation (default: one of its own). */
+    vaultKeys?: VaultKeys;
   },
 ): CredentialProvider {
-  const { azureCredential, holdVersion, ...rest } = deps;
+  const { azureCredential, holdVersion, vaultKeys, ...rest } = deps;
   const source = config.credential;
   switch (source.kind) {
     case "keyvault-certificate":
       return keyVaultCredentialProvider({
         store: keyVaultCertificateStore(source.vaultUrl, azureCredential),
+        keys: vaultKeys ?? keyVaultKeys(source.vaultUrl, azureCredential),
+        signing: source.signing,
         vaultUrl: source.vaultUrl,
         certificateName: source.certificateName,
         pinnedVersion: source.certificateVersion,

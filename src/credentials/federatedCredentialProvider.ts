@@ -40,6 +40,7 @@ export function federatedCredentialProvider(
     kind: "managed-identity-federation",
     auth: { clientAssertion: () => assertion(currentTokenRequestSignal()) },
     certificate: null,
+    signer: null,
     summary: { kind: "managed-identity-federation", audience },
   };
   const ready = async (deadline: Deadline | undefined): Promise<AppCredential> => {

@@ -6,6 +6,7 @@ import type { Logger } from "../logging/Logger.js";
 import type { AppCredential, CredentialProvider } from "./AppCredential.js";
 import { checkCertificateCredential } from "./certificate/checkCertificateCredential.js";
 import { parseCertificateMaterial } from "./certificate/parseCertificateMaterial.js";
+import { localSigner } from "./signing/localSigner.js";
 import { certificateCredential } from "./certificateCredential.js";
 
 /** A certificate from a PEM or PFX file (local development). Read once; read again on reload(). */
@@ -37,12 +38,10 @@ export function fileCredentialProvider(options: {
     checkCertificateCredential(certificate, options.clock());
     const credential = certificateCredential(
       "certificate-file",
-      certificate,
+      localSigner(certificate),
       options.msal,
-      {
-        path: options.path,
-      },
-      options.clock(),
+      { path: options.path },
+      options.clock,
     );
     options.logger.info("Certificate loaded", { ...credential.summary, reason });
     return credential;

@@ -54,10 +54,34 @@ export function keyVaultCertificateStore(
           value: secret.value ?? "",
           contentType: secret.properties.contentType ?? null,
           version: secret.properties.version ?? "",
+          keyId: secret.properties.certificateKeyId ?? null,
         };
       } catch (error) {
         throw failed(error, name, version, "secrets/get");
       }
+    },
+    async getCertificate(name, version, deadline) {
+      let certificate;
+      try {
+        certificate = await keyVaultCall(deadline, (call) =>
+          version
+            ? certificates.getCertificateVersion(name, version, call)
+            : certificates.getCertificate(name, call),
+        );
+      } catch (error) {
+        throw failed(error, name, version, "certificates/get");
+      }
+      if (!certificate.cer || !certificate.keyId) {
+        throw new CredentialError(
+          "CERTIFICATE_NO_CERTIFICATE",
+          `${where(name, version)} has no certificate yet (a version whose creation has not completed?). Wait for it to complete, or pin a completed version with M2M_KEYVAULT_CERTIFICATE_VERSION.`,
+        );
+      }
+      return {
+        cer: Buffer.from(certificate.cer),
+        keyId: certificate.keyId,
+        version: certificate.properties.version ?? "",
+      };
     },
   };
 }
@@ -81,7 +105,7 @@ function refused({ status, said }: KeyVaultRefusal, what: string, permission: st
   if (status === 403) {
     return new CredentialError(
       "KEYVAULT_FORBIDDEN",
-      `The app's identity may not read ${what} (${permission}). Grant it the 'Key Vault Secrets User' and 'Key Vault Certificate User' roles (RBAC vaults) or get permission on secrets and certificates (access policies). Key Vault said: ${said}`,
+      `The app's identity may not read ${what} (${permission}). Grant it the 'Key Vault Certificate User' role (RBAC vaults: it reads certificates and their secrets), or get permission on ${permission.startsWith("secrets") ? "secrets" : "certificates"} (access policies). With M2M_KEYVAULT_SIGNING=vault the app reads only the certificate, never its secret. Key Vault said: ${said}`,
       { cause },
     );
   }

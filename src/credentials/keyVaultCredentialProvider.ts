@@ -4,11 +4,12 @@ import type { Config } from "../config/Config.js";
 import type { Logger } from "../logging/Logger.js";
 import { TABLE_STORAGE } from "../state/boundStorage.js";
 import type { AppCredential, CredentialProvider } from "./AppCredential.js";
-import { checkCertificateCredential } from "./certificate/checkCertificateCredential.js";
-import { parseKeyVaultSecret } from "./certificate/parseKeyVaultSecret.js";
+import type { KeyVaultSigning } from "../config/Config.js";
 import type { CertificateStore } from "./CertificateStore.js";
 import { certificateCredential } from "./certificateCredential.js";
 import { KEY_VAULT } from "./keyVaultCall.js";
+import { loadKeyVaultSigner, type LoadedSigner } from "./loadKeyVaultSigner.js";
+import type { VaultKeys } from "./signing/VaultKeys.js";
 
 /**
  * The most a check for a newer version may take of a caller's deadline (and at most half of what is left): the check
@@ -24,6 +25,10 @@ export const HOLD_READ_MAX_MS = 5_000;
 
 export interface KeyVaultCredentialOptions {
   store: CertificateStore;
+  /** Signs with the certificate's key in Key Vault, when `signing` (or a non-exportable key under "auto") says so. */
+  keys: VaultKeys;
+  /** M2M_KEYVAULT_SIGNING: see loadKeyVaultSigner. */
+  signing: KeyVaultSigning;
   vaultUrl: string;
   certificateName: string;
   /** Pinned version, or null to follow the latest. */
@@ -124,34 +129,27 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     }
   };
 
-  type Secret = Awaited<ReturnType<CertificateStore["getSecret"]>>;
+  const source = { store, keys: options.keys, vaultUrl: options.vaultUrl, signing: options.signing, clock };
+  const read = (version: string | null, deadline: Deadline | undefined) =>
+    loadKeyVaultSigner(source, name, version, deadline);
 
-  const install = (secret: Secret, reason: string, started: number): AppCredential => {
-    const source = `Key Vault certificate '${name}' version ${secret.version} in ${options.vaultUrl}`;
-    const certificate = parseKeyVaultSecret({ value: secret.value, contentType: secret.contentType }, source);
-    checkCertificateCredential(certificate, clock());
+  const install = ({ signer, version }: LoadedSigner, reason: string, started: number): AppCredential => {
     const credential = certificateCredential(
       "keyvault-certificate",
-      certificate,
+      signer,
       options.msal,
-      {
-        certificateName: name,
-        version: secret.version,
-      },
-      clock(),
+      { certificateName: name, version },
+      clock,
     );
     const previous = loaded?.version;
-    loaded = { credential, version: secret.version };
+    loaded = { credential, version };
     nextCheckAt = clock().getTime() + refreshMs;
-    logger.info(
-      previous && previous !== secret.version ? "Certificate version changed" : "Certificate loaded",
-      {
-        ...credential.summary,
-        previousVersion: previous ?? null,
-        reason,
-        durationMs: clock().getTime() - started,
-      },
-    );
+    logger.info(previous && previous !== version ? "Certificate version changed" : "Certificate loaded", {
+      ...credential.summary,
+      previousVersion: previous ?? null,
+      reason,
+      durationMs: clock().getTime() - started,
+    });
     return credential;
   };
 
@@ -161,7 +159,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     deadline: Deadline | undefined,
   ): Promise<AppCredential> => {
     const started = clock().getTime();
-    return install(await store.getSecret(name, version, deadline), reason, started);
+    return install(await read(version, deadline), reason, started);
   };
 
   /**
@@ -174,26 +172,26 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     const started = clock().getTime();
     const [held, latest] = await Promise.all([
       wanted(deadline),
-      store.getSecret(name, null, deadline).then(
-        (secret) => ({ secret, error: null }),
-        (error: unknown) => ({ secret: null, error }),
+      read(null, deadline).then(
+        (loaded) => ({ loaded, error: null }),
+        (error: unknown) => ({ loaded: null, error }),
       ),
     ]);
-    if (held === null || held === latest.secret?.version) {
-      if (!latest.secret) throw latest.error;
-      return install(latest.secret, reason, started);
+    if (held === null || held === latest.loaded?.version) {
+      if (!latest.loaded) throw latest.error;
+      return install(latest.loaded, reason, started);
     }
     try {
-      const secret = await store.getSecret(name, held, deadline);
-      return install(secret, `${reason}; version ${held} held by the key rotation`, started);
+      const heldVersion = await read(held, deadline);
+      return install(heldVersion, `${reason}; version ${held} held by the key rotation`, started);
     } catch (error) {
-      if (!latest.secret) throw error;
+      if (!latest.loaded) throw error;
       logger.warn("The version the key rotation holds cannot be loaded; loading the latest", {
         certificateName: name,
         version: held,
         error: error instanceof Error ? error.message : String(error),
       });
-      return install(latest.secret, reason, started);
+      return install(latest.loaded, reason, started);
     }
   };
 

@@ -1,5 +1,5 @@
 import type { Deadline } from "../clock/Deadline.js";
-import type { CertificateCredential } from "../credentials/certificate/CertificateCredential.js";
+import type { CertificateSigner } from "../credentials/signing/CertificateSigner.js";
 import type { GraphApplications } from "../graph/GraphApplications.js";
 import type { RotationRecord } from "./RotationRecord.js";
 
@@ -35,8 +35,11 @@ export interface RenewableCertificate {
    * create operation is already running (started since the last observation), which the next run awaits.
    */
   createVersion(name: string, deadline?: Deadline): Promise<"started" | "in-progress">;
-  /** A version with its private key, parsed and checked. */
-  load(name: string, version: string, deadline?: Deadline): Promise<CertificateCredential>;
+  /**
+   * A version, parsed and checked, with what signs for it: its key read from the secret, or Key Vault signing with
+   * it (M2M_KEYVAULT_SIGNING).
+   */
+  load(name: string, version: string, deadline?: Deadline): Promise<CertificateSigner>;
 }
 
 /**
@@ -57,7 +60,7 @@ export interface RotationPorts {
   graph: GraphApplications;
   store: RotationStore;
   /** Acquires a token with this certificate through a new MSAL client (no cache): proves Entra ID accepts it. */
-  verify(credential: CertificateCredential): Promise<void>;
+  verify(signer: CertificateSigner): Promise<void>;
   /** Makes the token path use the new version now (credentials.reload). */
   switchTo(version: string): Promise<void>;
   /**

@@ -171,8 +171,7 @@ export function createRotationService(deps: {
           vault: bound.vault,
           graph,
           store: bound.store,
-          verify: (certificate) =>
-            acquireWithCertificate(deps.config, certificate, deadline ? { deadline } : {}),
+          verify: (signer) => acquireWithCertificate(deps.config, signer, deadline ? { deadline } : {}),
           switchTo: async (version) => {
             await deps.credentials.reload(`rotation switched to version ${version}`, deadline);
           },

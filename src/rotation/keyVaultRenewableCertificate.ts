@@ -1,10 +1,11 @@
 import type { TokenCredential } from "@azure/identity";
 import { CertificateClient } from "@azure/keyvault-certificates";
-import { SecretClient } from "@azure/keyvault-secrets";
 import type { Clock } from "../clock/Clock.js";
-import { checkCertificateCredential } from "../credentials/certificate/checkCertificateCredential.js";
-import { parseKeyVaultSecret } from "../credentials/certificate/parseKeyVaultSecret.js";
+import type { KeyVaultSigning } from "../config/Config.js";
 import { keyVaultCall } from "../credentials/keyVaultCall.js";
+import { keyVaultCertificateStore } from "../credentials/keyVaultCertificateStore.js";
+import { loadKeyVaultSigner } from "../credentials/loadKeyVaultSigner.js";
+import type { VaultKeys } from "../credentials/signing/VaultKeys.js";
 import { keyVaultClientOptions, type KeyVaultRetryOptions } from "../credentials/keyVaultClientOptions.js";
 import { keyVaultError } from "../credentials/keyVaultError.js";
 import { M2mError } from "../errors.js";
@@ -25,11 +26,26 @@ export function keyVaultRenewableCertificate(
   vaultUrl: string,
   credential: TokenCredential,
   clock: Clock,
-  options: { retryOptions?: KeyVaultRetryOptions } = {},
+  options: {
+    /** M2M_KEYVAULT_SIGNING: how a version's key signs Graph's key proofs and the check token (see loadKeyVaultSigner). */
+    signing: KeyVaultSigning;
+    keys: VaultKeys;
+    retryOptions?: KeyVaultRetryOptions;
+  },
 ): RenewableCertificate {
   const clientOptions = keyVaultClientOptions(vaultUrl, options.retryOptions);
   const certificates = new CertificateClient(vaultUrl, credential, clientOptions);
-  const secrets = new SecretClient(vaultUrl, credential, clientOptions);
+  const signerSource = {
+    store: keyVaultCertificateStore(
+      vaultUrl,
+      credential,
+      options.retryOptions ? { retryOptions: options.retryOptions } : {},
+    ),
+    keys: options.keys,
+    vaultUrl,
+    signing: options.signing,
+    clock,
+  };
   const of = (name: string) => `'${name}' in ${vaultUrl}`;
   async function versions(name: string, deadline?: Deadline): Promise<LatestVersion[]> {
     // A pending version has no certificate yet: only completed, enabled versions count.
@@ -118,18 +134,7 @@ export function keyVaultRenewableCertificate(
       }
     },
     async load(name, version, deadline) {
-      let secret;
-      try {
-        secret = await keyVaultCall(deadline, (call) => secrets.getSecret(name, { ...call, version }));
-      } catch (error) {
-        throw keyVaultError(error, `read version ${version} of certificate ${of(name)} (its secret)`);
-      }
-      const parsed = parseKeyVaultSecret(
-        { value: secret.value ?? "", contentType: secret.properties.contentType ?? null },
-        `Key Vault certificate '${name}' version ${version} in ${vaultUrl}`,
-      );
-      checkCertificateCredential(parsed, clock());
-      return parsed;
+      return (await loadKeyVaultSigner(signerSource, name, version, deadline)).signer;
     },
   };
 }

@@ -150,24 +150,29 @@ export async function rotateCertificate(
           const { version } = action;
           const added = await ports.vault.load(name, version);
           let keyId =
-            application.keyCredentials.find((k) => hex(k.customKeyIdentifier) === added.thumbprintSha1)
-              ?.keyId ?? null;
+            application.keyCredentials.find(
+              (k) => hex(k.customKeyIdentifier) === added.certificate.thumbprintSha1,
+            )?.keyId ?? null;
           if (!keyId) {
             // Graph accepts the proof only if a currently valid registered key signed it: the old version's.
             checkCanAddKey(application.keyCredentials, current, options, deps.clock());
             const signer = await ports.vault.load(name, current.oldVersion);
-            const leaf = added.chainPems[0];
+            const leaf = added.certificate.chainPems[0];
             if (!leaf)
               throw new Error(`Key Vault certificate '${name}' version ${version} has no certificate`);
             if (!options.dryRun) {
               const der = Buffer.from(leaf.replace(/-----[A-Z ]+-----|\s/g, ""), "base64").toString("base64");
-              const proof = buildKeyProof(signer, options.applicationObjectId, deps.clock());
+              const proof = await buildKeyProof(signer, options.applicationObjectId, deps.clock());
               keyId = (
                 await ports.graph.addKey(options.applicationObjectId, der, `${name} ${version}`, proof)
               ).keyId;
             }
           }
-          const changes = { newVersion: version, newThumbprintSha1: added.thumbprintSha1, newKeyId: keyId };
+          const changes = {
+            newVersion: version,
+            newThumbprintSha1: added.certificate.thumbprintSha1,
+            newKeyId: keyId,
+          };
           if (!(await stepTo(current, "verifying", changes)))
             return { actions, record, stoppedAt: "conflict" };
           continue;
@@ -199,7 +204,7 @@ export async function rotateCertificate(
             await ports.graph.removeKey(
               options.applicationObjectId,
               oldKeyId,
-              buildKeyProof(signer, options.applicationObjectId, deps.clock()),
+              await buildKeyProof(signer, options.applicationObjectId, deps.clock()),
             );
           }
           continue; // the next observation sees the old key gone → done

@@ -2,8 +2,8 @@ import { systemClock, type Clock } from "../clock/Clock.js";
 import { createDeadline, type Deadline } from "../clock/Deadline.js";
 import { sleep } from "../clock/sleep.js";
 import type { Config } from "../config/Config.js";
-import type { CertificateCredential } from "../credentials/certificate/CertificateCredential.js";
-import { toMsalClientCertificate } from "../credentials/certificate/toMsalClientCertificate.js";
+import { msalCertificateAuth } from "../credentials/msalCertificateAuth.js";
+import type { CertificateSigner } from "../credentials/signing/CertificateSigner.js";
 import { TokenError } from "../errors.js";
 import { createMsalClient } from "./createMsalClient.js";
 import { fetchNetworkClient } from "./fetchNetworkClient.js";
@@ -11,7 +11,8 @@ import { DEFAULT_TOKEN_BUDGET_MS, TOKEN_REQUEST_TIMEOUT_MS } from "./msalTokenSo
 import { retryTokenRequest } from "./retryTokenRequest.js";
 
 /**
- * Proves Entra ID accepts a certificate: a token request through a new MSAL client (no shared cache), before the
+ * Proves Entra ID accepts a certificate (its key signing here or in Key Vault): a token request through a new MSAL
+ * client (no shared cache), before the
  * token path switches to it. Transient failures are retried within `deadline` as on the token path. Throws a
  * TokenError when it is refused or cannot be checked, its message prefixed with the certificate's source.
  */
@@ -20,20 +21,14 @@ export async function acquireWithCertificate(
     Config,
     "clientId" | "tenantId" | "authorityHost" | "authority" | "scope" | "thumbprintAlgorithm" | "sendX5c"
   >,
-  certificate: CertificateCredential,
+  signer: CertificateSigner,
   options: { deadline?: Deadline; clock?: Clock } = {},
 ): Promise<void> {
   const clock = options.clock ?? systemClock;
-  const client = createMsalClient(
-    config,
-    {
-      clientCertificate: toMsalClientCertificate(certificate, {
-        thumbprint: config.thumbprintAlgorithm,
-        sendX5c: config.sendX5c,
-      }),
-    },
-    { networkClient: fetchNetworkClient({ clock, requestTimeoutMs: TOKEN_REQUEST_TIMEOUT_MS }) },
-  );
+  const { certificate } = signer;
+  const client = createMsalClient(config, msalCertificateAuth(signer, config, clock), {
+    networkClient: fetchNetworkClient({ clock, requestTimeoutMs: TOKEN_REQUEST_TIMEOUT_MS }),
+  });
   try {
     const result = await retryTokenRequest({
       send: () => client.acquireTokenByClientCredential({ scopes: [config.scope], skipCache: true }),

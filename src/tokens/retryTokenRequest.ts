@@ -64,7 +64,9 @@ export async function retryTokenRequest<T>(options: {
   for (let attempt = 1; ;) {
     let failure: TokenFailure;
     try {
-      return await deadline.bound(TOKEN_ENDPOINT, (signal) => withTokenRequestSignal(signal, options.send));
+      return await deadline.bound(TOKEN_ENDPOINT, (signal) =>
+        withTokenRequestSignal(signal, options.send, () => deadline.leftMs()),
+      );
     } catch (error) {
       // TIMED_OUT naming the token endpoint, or the host's own abort: no time is left to try again.
       if (deadline.signal.aborted) throw error;

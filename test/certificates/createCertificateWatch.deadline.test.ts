@@ -34,6 +34,7 @@ const credential: AppCredential = {
   kind: "client-secret",
   auth: { clientSecret: "not used" },
   certificate: null,
+  signer: null,
   summary: {},
 };
 

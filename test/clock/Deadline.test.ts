@@ -19,6 +19,13 @@ describe("createDeadline", () => {
     expect(deadline.leftMs()).toBe(0);
   });
 
+  it("takes a fractional budget (half of the time left, say) as whole milliseconds", () => {
+    const time = manualClock(1_000_000);
+    const deadline = createDeadline({ budgetMs: 994.5, clock: time.clock });
+    expect(deadline.atMs).toBe(1_000_994);
+    expect(deadline.signal.aborted).toBe(false);
+  });
+
   it("aborts its signal when the budget has passed, with a TimeoutError as the reason", async () => {
     const deadline = createDeadline({ budgetMs: 20, clock: systemClock });
     expect(deadline.signal.aborted).toBe(false);

@@ -39,6 +39,7 @@ describe("loadConfig", () => {
         certificateVersion: null,
         refreshMinutes: 10,
         vaultAuth: "managed-identity",
+        signing: "auto",
       },
       managedIdentityClientId: null,
       thumbprintAlgorithm: "sha256",
@@ -212,7 +213,7 @@ describe("loadConfig", () => {
       }),
     ).toEqual([
       'M2M_ALERT_AFTER_FAILURES: expected whole number of consecutive failed runs before a job alerts (default 3) (1..1000); got "0"',
-      "M2M_ALERT_SLACK_WEBHOOK_URL: expected https URL of a Slack incoming webhook; got <redacted>",
+      "M2M_ALERT_SLACK_WEBHOOK_URL: expected https URL of a Slack incoming webhook (plain http only to this machine (localhost)); got <redacted>",
     ]);
   });
 

@@ -24,6 +24,7 @@ describe("readCredential", () => {
           certificateVersion: null,
           refreshMinutes: 10,
           vaultAuth: "managed-identity",
+          signing: "auto",
         },
         managedIdentityClientId: null,
         thumbprintAlgorithm: "sha256",

@@ -22,6 +22,7 @@ describe("readKeyVaultCertificate", () => {
         certificateVersion: null,
         refreshMinutes: 10,
         vaultAuth: "managed-identity",
+        signing: "auto",
       },
       problems: [],
     });
@@ -38,13 +39,14 @@ describe("readKeyVaultCertificate", () => {
   });
 
   it.each([
-    "http://kv-m2m.vault.azure.net",
-    "https://kv-m2m.vault.azure.net/keys",
-    "https://kv-m2m.vault.azure.net/?x",
-    "kv-m2m",
-  ])("refuses the vault URL %s", (url) => {
+    ["http://kv-m2m.vault.azure.net", "http://kv-m2m.vault.azure.net"],
+    ["https://kv-m2m.vault.azure.net/keys", "https://kv-m2m.vault.azure.net/keys"],
+    // The query is not shown (it may hold a key), only that there was one.
+    ["https://kv-m2m.vault.azure.net/?x", "https://kv-m2m.vault.azure.net/?<query removed>"],
+    ["kv-m2m", "kv-m2m"],
+  ])("refuses the vault URL %s", (url, shown) => {
     expect(read({ ...base, M2M_KEYVAULT_URL: url }).problems).toEqual([
-      `M2M_KEYVAULT_URL: expected https://<vault>.vault.azure.net; got ${JSON.stringify(url)}`,
+      `M2M_KEYVAULT_URL: expected https://<vault>.vault.azure.net; got ${JSON.stringify(shown)}`,
     ]);
   });
 
@@ -94,6 +96,21 @@ describe("readKeyVaultCertificate", () => {
     );
     expect(read({ ...base, M2M_KEYVAULT_AUTH: "cli" }).problems).toEqual([
       'M2M_KEYVAULT_AUTH: expected managed-identity | default-azure-credential (default managed-identity); got "cli"',
+    ]);
+  });
+});
+
+describe("readKeyVaultCertificate: M2M_KEYVAULT_SIGNING", () => {
+  it.each(["auto", "vault", "local"] as const)("reads %s", (signing) => {
+    expect(read({ ...base, M2M_KEYVAULT_SIGNING: signing })).toMatchObject({
+      value: { signing },
+      problems: [],
+    });
+  });
+
+  it("refuses another value, naming the choices", () => {
+    expect(read({ ...base, M2M_KEYVAULT_SIGNING: "hsm" }).problems).toEqual([
+      'M2M_KEYVAULT_SIGNING: expected auto | vault | local (default auto: sign in Key Vault when the certificate\'s key is not exportable); got "hsm"',
     ]);
   });
 });

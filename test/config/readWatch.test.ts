@@ -10,6 +10,7 @@ const keyVault: CredentialConfig = {
   certificateVersion: null,
   refreshMinutes: 10,
   vaultAuth: "managed-identity",
+  signing: "auto",
 };
 
 function read(env: Record<string, string>, credential: CredentialConfig = keyVault) {
@@ -76,8 +77,8 @@ describe("readWatch", () => {
       "comma-separated certificates to watch besides the app's own: https://<vault>.vault.azure.net (every certificate in the vault), https://<vault>.vault.azure.net/certificates/<name> (one certificate), or a bare <name> in M2M_KEYVAULT_URL's vault; empty = the app's own certificate only";
     expect(problems).toEqual([
       `M2M_CERT_SCOPE: expected ${form}; got "http://kv.vault.azure.net"`,
-      `M2M_CERT_SCOPE: expected ${form}; got "https://kv.vault.azure.net/?x"`,
-      `M2M_CERT_SCOPE: expected ${form}; got "https://kv.vault.azure.net/#x"`,
+      `M2M_CERT_SCOPE: expected ${form}; got "https://kv.vault.azure.net/?<query removed>"`,
+      `M2M_CERT_SCOPE: expected ${form}; got "https://kv.vault.azure.net/#<fragment removed>"`,
       `M2M_CERT_SCOPE: expected ${form} (the path must be empty or /certificates/<name>); got "https://kv.vault.azure.net/secrets/x"`,
       `M2M_CERT_SCOPE: expected ${form} (the path must be empty or /certificates/<name>); got "https://kv.vault.azure.net/certificates/a_b"`,
       `M2M_CERT_SCOPE: expected ${form} (the path must be empty or /certificates/<name>); got "https://kv.vault.azure.net/x/certificates/y"`,

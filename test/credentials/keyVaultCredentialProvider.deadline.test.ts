@@ -9,6 +9,7 @@ import {
 } from "../../src/credentials/keyVaultCredentialProvider.js";
 import { TimedOutError } from "../../src/errors.js";
 import { manualClock } from "../support/manualClock.js";
+import { noCertificateRead, noVaultKeys } from "../support/noVaultSigning.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 
 let issued: IssuedCertificate;
@@ -32,11 +33,17 @@ function scriptedStore(script: ("hang" | "ok")[]) {
   const store: CertificateStore = {
     getProperties: (name, _version, limit) =>
       answer(script.shift(), { name, version: "v2", enabled: true, expiresOn: null }, limit),
+    getCertificate: noCertificateRead,
     getSecret: (_name, version, limit) => {
       calls.push({ version, withDeadline: limit !== undefined });
       return answer(
         script.shift(),
-        { value: issued.keyPem + issued.certPem, contentType: "application/x-pem-file", version: "v1" },
+        {
+          value: issued.keyPem + issued.certPem,
+          contentType: "application/x-pem-file",
+          version: "v1",
+          keyId: null,
+        },
         limit,
       );
     },
@@ -48,6 +55,8 @@ function provider(store: CertificateStore, extra: Partial<KeyVaultCredentialOpti
   const log = recordingLogger();
   const credentials = keyVaultCredentialProvider({
     store,
+    keys: noVaultKeys,
+    signing: "auto",
     vaultUrl: "https://vault.example",
     certificateName: "app",
     pinnedVersion: null,

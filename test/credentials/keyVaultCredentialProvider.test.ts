@@ -3,6 +3,7 @@ import { issueCertificate, type IssuedCertificate } from "../../dev/pki/issueCer
 import type { CertificateStore } from "../../src/credentials/CertificateStore.js";
 import { keyVaultCredentialProvider } from "../../src/credentials/keyVaultCredentialProvider.js";
 import { manualClock } from "../support/manualClock.js";
+import { noCertificateRead, noVaultKeys } from "../support/noVaultSigning.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 
 let v1: IssuedCertificate;
@@ -21,6 +22,7 @@ function vault() {
   const store: CertificateStore = {
     getProperties: (name, version) =>
       Promise.resolve({ name, version: version ?? "v2", enabled: true, expiresOn: null }),
+    getCertificate: noCertificateRead,
     getSecret: (_name, version) => {
       reads.push(version);
       const chosen = version ?? "v2";
@@ -30,6 +32,7 @@ function vault() {
         value: issued.keyPem + issued.certPem,
         contentType: "application/x-pem-file",
         version: chosen,
+        keyId: null,
       });
     },
   };
@@ -41,6 +44,8 @@ function provider(store: CertificateStore, holdVersion: () => Promise<string | n
   const log = recordingLogger();
   const credentials = keyVaultCredentialProvider({
     store,
+    keys: noVaultKeys,
+    signing: "auto",
     vaultUrl: "https://vault.example",
     certificateName: "app",
     pinnedVersion: null,

@@ -6,6 +6,7 @@ import { issueCertificate, type IssuedCertificate } from "../../dev/pki/issueCer
 import { systemClock } from "../../src/clock/Clock.js";
 import { createDeadline } from "../../src/clock/Deadline.js";
 import { parseCertificateMaterial } from "../../src/credentials/certificate/parseCertificateMaterial.js";
+import { localSigner } from "../../src/credentials/signing/localSigner.js";
 import { buildKeyProof } from "../../src/graph/buildKeyProof.js";
 import { graphApplicationsClient, type GraphClientOptions } from "../../src/graph/graphApplicationsClient.js";
 import type { TokenSource } from "../../src/tokens/TokenSource.js";
@@ -57,7 +58,7 @@ function tokensWith(clientId: string, certificate: IssuedCertificate): TokenSour
 }
 
 const signer = (c: IssuedCertificate) =>
-  parseCertificateMaterial({ kind: "pem", text: c.keyPem + c.certPem }, "test");
+  localSigner(parseCertificateMaterial({ kind: "pem", text: c.keyPem + c.certPem }, "test"));
 
 /** An app registration with `current` registered and, unless told otherwise, Application.ReadWrite.OwnedBy. */
 function newApp(graphRoles: string[] = ["Application.ReadWrite.OwnedBy"]): AppRegistration {
@@ -112,11 +113,15 @@ describe("the product's Graph client against the stand-in", () => {
       found.id,
       next.derBase64,
       "CN=client-next",
-      buildKeyProof(signer(current), found.id, new Date()),
+      await buildKeyProof(signer(current), found.id, new Date()),
     );
     expect(added.customKeyIdentifier).toBe(Buffer.from(next.thumbprintSha1, "hex").toString("base64"));
 
-    await graph.removeKey(found.id, old?.keyId ?? "", buildKeyProof(signer(next), found.id, new Date()));
+    await graph.removeKey(
+      found.id,
+      old?.keyId ?? "",
+      await buildKeyProof(signer(next), found.id, new Date()),
+    );
     expect(standIn.getApp(app.clientId)?.keyCredentials.map((k) => k.customKeyIdentifier)).toEqual([
       next.thumbprintSha1,
     ]);
@@ -135,7 +140,7 @@ describe("the product's Graph client against the stand-in", () => {
       app.objectId,
       next.derBase64,
       "CN=client-next",
-      buildKeyProof(signer(current), app.objectId, new Date()),
+      await buildKeyProof(signer(current), app.objectId, new Date()),
     );
     expect(added.keyId).toMatch(new RegExp(`^${UUID}$`));
 
@@ -226,9 +231,9 @@ describe("retries", () => {
   it("repeats addKey after 429 and 503, which say Graph did not add it, but not after a 504", async () => {
     const app = newApp();
     const { graph, waits } = clientFor(app);
-    const proof = () => buildKeyProof(signer(current), app.objectId, new Date());
+    const proof = await buildKeyProof(signer(current), app.objectId, new Date());
     standIn.graphFaults.enqueue({ kind: "throttle", retryAfter: "1" }, { kind: "status", status: 503 });
-    await expect(graph.addKey(app.objectId, next.derBase64, "next", proof())).resolves.toMatchObject({
+    await expect(graph.addKey(app.objectId, next.derBase64, "next", proof)).resolves.toMatchObject({
       type: "AsymmetricX509Cert",
     });
     expect(waits).toEqual([1_000, 1_000]);
@@ -236,7 +241,7 @@ describe("retries", () => {
     const another = await issueCertificate({ subject: "CN=client-another" });
     standIn.graphFaults.enqueue({ kind: "status", status: 504 });
     const error = await graph
-      .addKey(app.objectId, another.derBase64, "another", proof())
+      .addKey(app.objectId, another.derBase64, "another", proof)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "GRAPH_UNAVAILABLE" });
     expect((error as Error).message).toContain(

@@ -113,7 +113,7 @@ describe("certificate inventory and rotation, end to end", () => {
   });
 
   it("renews in Key Vault, registers the new key with a proof, switches to it, and retires the old key", async () => {
-    const oldCertificate = (await services.credentials.current()).certificate!;
+    const oldCertificate = (await services.credentials.current()).signer!;
 
     // The run waits for Key Vault to issue the new version; with no grace period it goes all the way.
     const first = await renew("app");
@@ -123,7 +123,7 @@ describe("certificate inventory and rotation, end to end", () => {
       stoppedAt: "done",
     });
     const current = (await services.credentials.current()).certificate!;
-    expect(current.thumbprintSha256).not.toBe(oldCertificate.thumbprintSha256);
+    expect(current.thumbprintSha256).not.toBe(oldCertificate.certificate.thumbprintSha256);
     expect(
       standIns.entra.getApp(scenario.app.clientId)!.keyCredentials.map((k) => k.customKeyIdentifier),
     ).toEqual([current.thumbprintSha1]);
@@ -132,7 +132,7 @@ describe("certificate inventory and rotation, end to end", () => {
     await expect(acquireWithCertificate(services.config, oldCertificate)).rejects.toMatchObject({
       aadsts: 700027,
     });
-    await acquireWithCertificate(services.config, current);
+    await acquireWithCertificate(services.config, (await services.credentials.current()).signer!);
     expect((await inventory()).rotation).toMatchObject({ step: "completed" });
 
     // Renew now, again: a new rotation follows the completed one.

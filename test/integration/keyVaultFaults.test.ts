@@ -7,6 +7,7 @@ import { keyVaultCredentialProvider } from "../../src/credentials/keyVaultCreden
 import { TimedOutError, TransientError } from "../../src/errors.js";
 import { msalTokenSource } from "../../src/tokens/msalTokenSource.js";
 import { recordingLogger } from "../support/recordingLogger.js";
+import { noVaultKeys } from "../support/noVaultSigning.js";
 import { testScenario, useStandIns } from "../support/useStandIns.js";
 
 const scenario = testScenario({ certificates: [{ name: "app" }] });
@@ -67,6 +68,8 @@ describe("Key Vault that does not answer", () => {
       },
       credentials: keyVaultCredentialProvider({
         store: store(),
+        keys: noVaultKeys,
+        signing: "auto",
         vaultUrl: standIns().vault.url,
         certificateName: "app",
         pinnedVersion: null,

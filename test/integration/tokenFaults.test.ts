@@ -25,6 +25,7 @@ beforeAll(async () => {
     kind: "client-secret",
     auth: { clientSecret: entra.addClientSecret(clientId).secretText },
     certificate: null,
+    signer: null,
     summary: {},
   };
 });

@@ -99,7 +99,8 @@ describe("token path from a Key Vault certificate", () => {
     const services = servicesFor({ M2M_KEYVAULT_CERTIFICATE_NAME: "app-pem" });
     const token = await services.tokens.getToken();
     const credential = await services.credentials.current();
-    const keyBody = credential.certificate!.privateKeyPem.split("\n")[1]!;
+    const signer = credential.signer!;
+    const keyBody = (signer.where === "local" ? signer.certificate.privateKeyPem : "").split("\n")[1]!;
     expect(services.log.text()).not.toContain(token.token.split(".")[2]);
     expect(services.log.text()).not.toContain(keyBody);
     expect(services.log.text()).toContain('"fromCache":false');
@@ -124,15 +125,23 @@ describe("token path from a Key Vault certificate", () => {
     );
   });
 
-  it("reports a certificate whose key is not exportable", async () => {
+  it("under M2M_KEYVAULT_SIGNING=local, reports a certificate whose key is not exportable, saying how to sign in Key Vault", async () => {
     const cert = await issueCertificate({ subject: "CN=hsm" });
     standIns.vault.importCertificate("non-exportable", {
       certPem: cert.certPem,
       keyPem: cert.keyPem,
       exportable: false,
     });
-    const services = servicesFor({ M2M_KEYVAULT_CERTIFICATE_NAME: "non-exportable" });
-    await expect(services.tokens.getToken()).rejects.toMatchObject({ code: "CERTIFICATE_NO_PRIVATE_KEY" });
+    const services = servicesFor({
+      M2M_KEYVAULT_CERTIFICATE_NAME: "non-exportable",
+      M2M_KEYVAULT_SIGNING: "local",
+    });
+    await expect(services.tokens.getToken()).rejects.toMatchObject({
+      code: "CERTIFICATE_NO_PRIVATE_KEY",
+      message: expect.stringContaining(
+        "M2M_KEYVAULT_SIGNING is 'local'; set it to 'auto' (the default) or 'vault'",
+      ) as string,
+    });
     expect(tokenRequests()).toHaveLength(0);
   });
 });

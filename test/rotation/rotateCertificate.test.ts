@@ -9,6 +9,7 @@ import { rotateCertificate, type RotationOptions } from "../../src/rotation/rota
 import type { RotationPorts, RotationStore } from "../../src/rotation/RotationPorts.js";
 import type { RotationRecord } from "../../src/rotation/RotationRecord.js";
 import { manualClock } from "../support/manualClock.js";
+import { localSigner } from "../../src/credentials/signing/localSigner.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 
 const OBJECT_ID = "0a1b2c3d-2222-4222-8333-944455556666";
@@ -128,15 +129,17 @@ function world(first: IssuedCertificate) {
       load: (_name, version) => {
         const found = versions.find((v) => v.version === version)!;
         return Promise.resolve(
-          parseCertificateMaterial(
-            { kind: "pem", text: found.cert.keyPem + found.cert.certPem },
-            `app ${version}`,
+          localSigner(
+            parseCertificateMaterial(
+              { kind: "pem", text: found.cert.keyPem + found.cert.certPem },
+              `app ${version}`,
+            ),
           ),
         );
       },
     },
-    verify: (credential) => {
-      state.verified.push(credential.thumbprintSha1);
+    verify: (signer) => {
+      state.verified.push(signer.certificate.thumbprintSha1);
       return Promise.resolve();
     },
     switchTo: (version) => {
@@ -212,8 +215,8 @@ describe("rotateCertificate", () => {
     const deps = { clock: manualClock().clock, logger: recordingLogger().logger };
     await rotateCertificate(options, w.ports, deps);
     w.completePending();
-    const verify = (credential: Parameters<RotationPorts["verify"]>[0]) => {
-      w.state.verified.push(credential.thumbprintSha1);
+    const verify = (signer: Parameters<RotationPorts["verify"]>[0]) => {
+      w.state.verified.push(signer.certificate.thumbprintSha1);
       return Promise.resolve();
     };
     w.ports.verify = () => Promise.reject(new Error("AADSTS700027: not yet replicated"));

@@ -4,6 +4,7 @@ import type { StandIns } from "../../dev/startStandIns.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { parseCertificateMaterial } from "../../src/credentials/certificate/parseCertificateMaterial.js";
 import { acquireWithCertificate } from "../../src/tokens/acquireWithCertificate.js";
+import { localSigner } from "../../src/credentials/signing/localSigner.js";
 import { testScenario, useStandIns } from "../support/useStandIns.js";
 
 const scenario = testScenario({ certificates: [{ name: "app" }] });
@@ -19,7 +20,9 @@ describe("acquireWithCertificate", () => {
     const registered = await issueCertificate({ subject: "CN=next" });
     standIns.entra.addCertificate(scenario.app.clientId, { certPem: registered.certPem });
     const credential = (cert: typeof registered) =>
-      parseCertificateMaterial({ kind: "pem", text: cert.keyPem + cert.certPem }, "candidate certificate");
+      localSigner(
+        parseCertificateMaterial({ kind: "pem", text: cert.keyPem + cert.certPem }, "candidate certificate"),
+      );
 
     const before = standIns.entra.tokenRequests.length;
     await acquireWithCertificate(config, credential(registered));

@@ -1,30 +1,11 @@
+import type { PublicCertificate } from "./PublicCertificate.js";
+
 /**
  * A certificate credential in the form MSAL Node needs it: leaf first, key as plain PKCS#8, already read
  * and checked. Built by `parseCertificateMaterial` / `parseKeyVaultSecret`; checked by
  * `checkCertificateCredential`.
  */
-export interface CertificateCredential {
-  /**
-   * Where it came from, for messages: e.g. "Key Vault certificate 'app-cert' version 3f2a… in
-   * https://kv.vault.azure.net" or "certificate file /path/app.pfx".
-   */
-  source: string;
+export interface CertificateCredential extends PublicCertificate {
   /** Unencrypted PKCS#8 PEM, "\n" line ends, no bag attributes. Never logged. */
   privateKeyPem: string;
-  /** PEM certificates ("\n" line ends), leaf first, then each issuer in order. */
-  chainPems: string[];
-  /** SHA-1 of the leaf's DER, hex, upper case (the portal's "thumbprint"). */
-  thumbprintSha1: string;
-  /** SHA-256 of the leaf's DER, hex, upper case. */
-  thumbprintSha256: string;
-  /** The leaf's subject as one line, e.g. "C=NL, O=Contoso, CN=m2m-client". */
-  subject: string;
-  /** The leaf's issuer, same form as `subject`. */
-  issuer: string;
-  /** The leaf's serial number, hex, upper case. */
-  serialNumber: string;
-  notBefore: Date;
-  notAfter: Date;
-  /** Size of the private key: the RSA modulus length, or the curve size for EC keys. */
-  keyBits: number;
 }

@@ -59,18 +59,30 @@ export function checkCertificateCredential(credential: CertificateCredential, no
         `certificate with a ${MIN_RSA_KEY_BITS}-bit (or larger) key.`,
     );
   }
-  if (now.getTime() < credential.notBefore.getTime()) {
+  checkValidityWindow(credential, now);
+}
+
+/**
+ * CERTIFICATE_NOT_YET_VALID when `now` < notBefore; CERTIFICATE_EXPIRED when `now` >= notAfter (the same instant
+ * the credential providers treat as expired).
+ */
+export function checkValidityWindow(
+  certificate: Pick<CertificateCredential, "source" | "notBefore" | "notAfter">,
+  now: Date,
+): void {
+  const { source } = certificate;
+  if (now.getTime() < certificate.notBefore.getTime()) {
     throw certificateError(
       "CERTIFICATE_NOT_YET_VALID",
-      `${source} is not valid before ${credential.notBefore.toISOString()} ` +
-        `(${formatRelativeDays(credential.notBefore, now)}; now ${now.toISOString()}). Wait until then, check ` +
+      `${source} is not valid before ${certificate.notBefore.toISOString()} ` +
+        `(${formatRelativeDays(certificate.notBefore, now)}; now ${now.toISOString()}). Wait until then, check ` +
         `the machine's clock, or use the previous version.`,
     );
   }
-  if (now.getTime() >= credential.notAfter.getTime()) {
+  if (now.getTime() >= certificate.notAfter.getTime()) {
     throw certificateError(
       "CERTIFICATE_EXPIRED",
-      `${source} expired on ${credential.notAfter.toISOString()} (${formatRelativeDays(credential.notAfter, now)}). ` +
+      `${source} expired on ${certificate.notAfter.toISOString()} (${formatRelativeDays(certificate.notAfter, now)}). ` +
         `Renew it in Key Vault and register the new certificate on the app registration.`,
     );
   }

@@ -1,4 +1,4 @@
-import type { CertificateCredential } from "./CertificateCredential.js";
+import type { PublicCertificate } from "./PublicCertificate.js";
 
 const DAY_MS = 86_400_000;
 
@@ -26,7 +26,7 @@ export type CertificateSummary = {
  * app's clock where `daysLeft` matters.
  */
 export function describeCertificate(
-  credential: CertificateCredential,
+  credential: PublicCertificate,
   now: Date = new Date(),
 ): CertificateSummary {
   return {

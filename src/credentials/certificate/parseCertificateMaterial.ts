@@ -1,8 +1,7 @@
 import { assembleCertificateCredential } from "./assembleCertificateCredential.js";
 import type { CertificateCredential } from "./CertificateCredential.js";
 import type { CertificateMaterial } from "./CertificateMaterial.js";
-import { readPemMaterial } from "./readPemMaterial.js";
-import { readPkcs12Material } from "./readPkcs12Material.js";
+import { readMaterialParts } from "./readMaterialParts.js";
 
 /** Re-exported: the input type was first declared here. */
 export type { CertificateMaterial } from "./CertificateMaterial.js";
@@ -18,9 +17,5 @@ export type { CertificateMaterial } from "./CertificateMaterial.js";
  * `checkCertificateCredential`.
  */
 export function parseCertificateMaterial(input: CertificateMaterial, source: string): CertificateCredential {
-  const parts =
-    input.kind === "pem"
-      ? readPemMaterial(input.text, input.password, source)
-      : readPkcs12Material(input.der, input.password, source);
-  return assembleCertificateCredential(parts, source);
+  return assembleCertificateCredential(readMaterialParts(input, source), source);
 }

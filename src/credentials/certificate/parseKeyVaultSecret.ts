@@ -1,5 +1,6 @@
 import type { CertificateCredential } from "./CertificateCredential.js";
 import { certificateError } from "./certificateError.js";
+import type { CertificateMaterial } from "./CertificateMaterial.js";
 import { parseCertificateMaterial } from "./parseCertificateMaterial.js";
 
 /** A Key Vault secret that backs a certificate, as the secrets API returns it. */
@@ -25,6 +26,17 @@ export function parseKeyVaultSecret(
   secret: KeyVaultCertificateSecret,
   source: string,
 ): CertificateCredential {
+  return parseCertificateMaterial(keyVaultSecretMaterial(secret, source), source);
+}
+
+/**
+ * The material in a Key Vault certificate's secret: PEM text or PKCS#12 bytes, by its content type (sniffed when
+ * missing). Throws CERTIFICATE_UNREADABLE for another content type or a value that does not match its content type.
+ */
+export function keyVaultSecretMaterial(
+  secret: KeyVaultCertificateSecret,
+  source: string,
+): CertificateMaterial {
   const contentType = secret.contentType?.split(";")[0]?.trim().toLowerCase() || null;
   const looksPem = secret.value.includes("-----BEGIN ");
   if (contentType === PEM || (contentType === null && looksPem)) {
@@ -35,7 +47,7 @@ export function parseKeyVaultSecret(
           `Set the secret's content type to ${PKCS12}, or store the PEM text.`,
       );
     }
-    return parseCertificateMaterial({ kind: "pem", text: secret.value }, source);
+    return { kind: "pem", text: secret.value };
   }
   if (contentType === PKCS12 || contentType === null) {
     const der = decodeBase64(secret.value);
@@ -49,7 +61,7 @@ export function parseKeyVaultSecret(
               `base64 of a PFX file: import the certificate into Key Vault again.`,
       );
     }
-    return parseCertificateMaterial({ kind: "pkcs12", der }, source);
+    return { kind: "pkcs12", der };
   }
   throw certificateError(
     "CERTIFICATE_UNREADABLE",
