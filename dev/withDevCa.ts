@@ -5,7 +5,7 @@ import { devCaCertPath, ensureDevCa } from "./pki/devCa.js";
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
-  console.error("usage: tsx dev/withDevCa.ts <command> [args...]");
+  console.error("usage: node --import tsx dev/withDevCa.ts <command> [args...]");
   process.exit(2);
 }
 await ensureDevCa();
