@@ -5,6 +5,7 @@ import { parseRetryAfter } from "../jobs/downstream/parseRetryAfter.js";
 import { readCappedBody } from "../jobs/downstream/readCappedBody.js";
 import type { EntraErrorFacts } from "./isTransientTokenFailure.js";
 import { TokenEndpointFailure, type EndpointFailure } from "./TokenEndpointFailure.js";
+import { resolveDeferredAssertion } from "./deferredAssertion.js";
 import { currentTokenRequestSignal } from "./tokenRequestSignal.js";
 
 /** A token response is a few kilobytes; anything near this is not Entra ID answering. */
@@ -66,12 +67,14 @@ export function fetchNetworkClient(options: {
       return new TokenEndpointFailure({ kind: "network", code, summary }, endpoint);
     };
 
+    // A client assertion signed in Key Vault is signed now, for a request that is really sent (see deferAssertion).
+    const sent = method === "POST" ? await resolveDeferredAssertion(request.body ?? "", endpoint) : null;
     let response: Response;
     try {
       response = await (options.fetch ?? fetch)(url, {
         method,
         headers: request.headers ?? {},
-        ...(method === "POST" ? { body: request.body ?? "" } : {}),
+        ...(sent === null ? {} : { body: sent }),
         signal,
       });
     } catch (error) {

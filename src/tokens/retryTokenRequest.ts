@@ -10,6 +10,7 @@ import {
   type TokenFailure,
   type TokenFailureContext,
 } from "./describeTokenFailure.js";
+import { unwrapAssertionFailure } from "./deferredAssertion.js";
 import { withTokenRequestSignal } from "./tokenRequestSignal.js";
 
 /** The edge a deadline names when the token endpoint has not answered in time. */
@@ -67,9 +68,12 @@ export async function retryTokenRequest<T>(options: {
       return await deadline.bound(TOKEN_ENDPOINT, (signal) =>
         withTokenRequestSignal(signal, options.send, () => deadline.leftMs()),
       );
-    } catch (error) {
+    } catch (thrown) {
       // TIMED_OUT naming the token endpoint, or the host's own abort: no time is left to try again.
-      if (deadline.signal.aborted) throw error;
+      if (deadline.signal.aborted) throw thrown;
+      // A client assertion Key Vault could not sign: its own, explained error (KEYVAULT_FORBIDDEN, TIMED_OUT naming
+      // Key Vault), carried through MSAL.
+      const error = unwrapAssertionFailure(thrown);
       failure = describeTokenFailure(error, context);
       if (error instanceof M2mError) {
         // Already explained (a credential that cannot be loaded, a federation assertion that failed): kept as it is.

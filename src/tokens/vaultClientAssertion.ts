@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ClientAssertionCallback } from "@azure/msal-node";
+import { deferAssertion } from "./deferredAssertion.js";
 import type { Clock } from "../clock/Clock.js";
 import { createDeadline } from "../clock/Deadline.js";
 import type { Config } from "../config/Config.js";
@@ -17,11 +18,8 @@ export const ASSERTION_REUSE_MARGIN_MS = 2 * 60_000;
 export const SIGN_BUDGET_MS = 10_000;
 
 /**
- * MSAL's `auth.clientAssertion` for a certificate whose key signs in Key Vault. MSAL calls it only when it sends a
- * token request (a cached token costs nothing), with the token endpoint as the audience. An assertion is reused for
- * that endpoint until {@link ASSERTION_REUSE_MARGIN_MS} before it expires, and concurrent requests share one
- * signature, so Key Vault signs at most once per token request. The signature is bounded by the token request's
- * deadline (it travels with the async context, see tokenRequestSignal) and by {@link SIGN_BUDGET_MS}.
+ * MSAL's `auth.clientAssertion` for a certificate whose key signs in Key Vault: deferred (see deferAssertion), so the
+ * assertion is signed only when a token request is sent — a cached token costs nothing.
  */
 export function vaultClientAssertion(
   signer: CertificateSigner,
@@ -29,6 +27,21 @@ export function vaultClientAssertion(
   clock: Clock,
   options: { signBudgetMs?: number } = {},
 ): ClientAssertionCallback {
+  return deferAssertion(vaultAssertionSource(signer, config, clock, options));
+}
+
+/**
+ * The signed assertion for a token request, with the token endpoint as the audience. An assertion is reused for that
+ * endpoint until {@link ASSERTION_REUSE_MARGIN_MS} before it expires (a retry, a forced refresh), and concurrent
+ * requests share one signature, so Key Vault signs at most once per token request. The signature is bounded by the
+ * token request's deadline (it travels with the async context, see tokenRequestSignal) and by {@link SIGN_BUDGET_MS}.
+ */
+export function vaultAssertionSource(
+  signer: CertificateSigner,
+  config: Pick<Config, "thumbprintAlgorithm" | "sendX5c">,
+  clock: Clock,
+  options: { signBudgetMs?: number } = {},
+): (request: { clientId: string; tokenEndpoint?: string }) => Promise<string> {
   type Signed = { jwt: string; expiresAtMs: number };
   const entries = new Map<string, { promise: Promise<Signed>; signed?: Signed }>();
   return async ({ clientId, tokenEndpoint }) => {

@@ -6,7 +6,10 @@ import type { Deadline } from "../../src/clock/Deadline.js";
 import { parseCertificateMaterial } from "../../src/credentials/certificate/parseCertificateMaterial.js";
 import type { CertificateSigner, JwsAlgorithm } from "../../src/credentials/signing/CertificateSigner.js";
 import { localSigner } from "../../src/credentials/signing/localSigner.js";
-import { ASSERTION_REUSE_MARGIN_MS, vaultClientAssertion } from "../../src/tokens/vaultClientAssertion.js";
+import {
+  ASSERTION_REUSE_MARGIN_MS,
+  vaultAssertionSource as vaultClientAssertion,
+} from "../../src/tokens/vaultClientAssertion.js";
 import { withTokenRequestSignal } from "../../src/tokens/tokenRequestSignal.js";
 import { manualClock } from "../support/manualClock.js";
 
@@ -43,7 +46,7 @@ function countingSigner() {
 
 const options = { thumbprintAlgorithm: "sha256", sendX5c: false } as const;
 
-describe("vaultClientAssertion", () => {
+describe("vaultAssertionSource", () => {
   it("builds MSAL's assertion: PS256 with x5t#S256, aud the token endpoint, iss = sub = client, 10 minutes", async () => {
     const time = manualClock(1_800_000_000_000);
     const { signer } = countingSigner();
