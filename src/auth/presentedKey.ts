@@ -5,5 +5,5 @@
  */
 export function presentedKey(header: string | null, code: string | null): string | null {
   const key = header ?? code;
-  return key === null || key === "" ? null : key;
+  return key === "" ? null : key;
 }

@@ -12,8 +12,8 @@ export type PrincipalReading =
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const FALLBACK_NAME_TYPES = ["name", "preferred_username"];
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null;
+/** An object or array JSON.parse made (in this realm); null and primitives are not. */
+const isObject = (value: unknown): value is Record<string, unknown> => value instanceof Object;
 
 /**
  * Reads the principal App Service Authentication passes to the app: `x-ms-client-principal`, base64 of
@@ -37,9 +37,9 @@ export function readClientPrincipal(header: string | null, authEnabled: boolean)
   if (!isObject(parsed) || !Array.isArray(parsed.claims)) {
     return { kind: "malformed", reason: "its JSON is not an object with a claims array" };
   }
+  // A claim's type is only ever compared with text, so one that is not text matches nothing on its own.
   const claims = parsed.claims.filter(
-    (c): c is { typ: string; val: string } =>
-      isObject(c) && typeof c.typ === "string" && typeof c.val === "string",
+    (c): c is { typ: unknown; val: string } => isObject(c) && typeof c.val === "string",
   );
   const text = (key: string) => (typeof parsed[key] === "string" ? parsed[key] : null);
   const roleType = text("role_typ");

@@ -5,9 +5,10 @@
 export function routePrefixOf(hostJson: string | null): string {
   let parsed: unknown;
   try {
-    parsed = hostJson === null ? null : JSON.parse(hostJson);
+    // A missing file (null) reads as the JSON text "null": no settings, the same as a file that does not set it.
+    parsed = JSON.parse(String(hostJson));
   } catch {
-    return "api";
+    // Unreadable: `parsed` stays undefined, which sets nothing either.
   }
   const get = (value: unknown, key: string): unknown =>
     typeof value === "object" && value !== null ? Reflect.get(value, key) : undefined;

@@ -26,6 +26,12 @@ describe("diagnosticsNeed", () => {
     expect(diagnosticsNeed("api://m2m-downstream/.default ", configured).level).toBe("operate");
   });
 
+  it("is a read for M2M_SCOPE even when no job uses it", () => {
+    expect(diagnosticsNeed("api://m2m-downstream/.default", { ...configured, jobScopes: [] })).toEqual({
+      level: "read",
+    });
+  });
+
   it("needs an operator for any scope when no job names one", () => {
     expect(
       diagnosticsNeed("https://graph.microsoft.com/.default", { ...configured, jobScopes: [] }).level,

@@ -58,9 +58,14 @@ describe("scrubSecrets", () => {
     ["authorization: bearer abc/def+ghi==", "authorization: bearer <redacted>"],
     ["Basic dXNlcjpwYXNzd29yZA==; next", "Basic <redacted>; next"],
     ["Bearer\tabcdefgh", "Bearer\t<redacted>"],
+    ["Bearer  \t abcdefgh", "Bearer  \t <redacted>"],
     [`Bearer ${jwt}`, "Bearer <redacted>"],
     ['"Bearer abcdefgh12345678"', '"Bearer <redacted>"'],
     ["Bearer error_code=", "Bearer <redacted>"],
+    // Padding after a letter, then a quote: looks like a parameter's name only from its last letter on.
+    ['{"authorization":"Basic dXNlcjpwYXNzd29yZGs="}', '{"authorization":"Basic <redacted>"}'],
+    // Starts like a parameter's name, but a name ends at its one "=".
+    ['{"authorization":"Bearer opaque-token_value=="}', '{"authorization":"Bearer <redacted>"}'],
   ])("redacts the credential after an auth scheme: %s", (text, scrubbed) => {
     expect(scrubSecrets(text)).toBe(scrubbed);
   });
