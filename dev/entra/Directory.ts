@@ -6,6 +6,7 @@ import {
   X509Certificate,
   type KeyObject,
 } from "node:crypto";
+import { recordSecret } from "../secrets/recordSecret.js";
 
 const DAY_MS = 86_400_000;
 
@@ -281,6 +282,7 @@ export class Directory {
   ): NewPasswordCredential {
     const record = this.requireApp(clientId);
     const secretText = input.secretText ?? generateSecret();
+    recordSecret("client-secret", secretText);
     const start = input.startDateTime ? toIso(input.startDateTime) : new Date(this.now()).toISOString();
     // Graph's addPassword default lifetime is two years.
     const end = input.endDateTime

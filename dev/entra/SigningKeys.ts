@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { signJwt, type JwtClaims } from "../jwt.js";
 import { issueCertificate } from "../pki/issueCertificate.js";
+import { recordSecret } from "../secrets/recordSecret.js";
 
 /** One key of the JWKS document, in the shape Entra ID publishes. */
 export interface SigningJwk {
@@ -70,6 +71,7 @@ export class SigningKeys {
 async function newSigningKey(): Promise<SigningKey> {
   // Entra ID's signing certificates are self-signed for this subject.
   const cert = await issueCertificate({ subject: "CN=accounts.accesscontrol.windows.net", validDays: 365 });
+  recordSecret("entra-signing-key", cert.keyPem);
   const kid = Buffer.from(cert.thumbprintSha1, "hex").toString("base64url");
   const publicKey = createPublicKey(cert.certPem);
   const { n, e } = publicKey.export({ format: "jwk" });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { JwtClaims } from "../jwt.js";
+import { recordSecret } from "../secrets/recordSecret.js";
 import type { SigningKeys } from "./SigningKeys.js";
 
 /** Who the token is for: a client application's or a managed identity's service principal. */
@@ -57,5 +58,7 @@ export function issueAccessToken(input: {
     ver: "2.0",
     ...(subject.managedIdentityResourceId ? { xms_mirid: subject.managedIdentityResourceId } : {}),
   };
-  return { token: input.signingKeys.sign(claims), expiresOnSeconds: exp };
+  const token = input.signingKeys.sign(claims);
+  recordSecret(subject.managedIdentityResourceId ? "managed-identity-token" : "access-token", token);
+  return { token, expiresOnSeconds: exp };
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { issueServerTls } from "../pki/serverTls.js";
+import { recordSecret } from "../secrets/recordSecret.js";
 import {
   Directory,
   type ApiResource,
@@ -153,6 +154,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
   const [tls, signingKeys] = await Promise.all([issueServerTls(), SigningKeys.create()]);
   const systemAssigned = directory.addManagedIdentity({ kind: "system-assigned", name: "m2m-functions" });
   const identityHeader = randomUUID();
+  recordSecret("managed-identity-header", identityHeader);
   const graphFaults = createGraphFaultQueue();
   const tokenFaults = createTokenFaultQueue();
   const identityFaults = createIdentityFaultQueue();

@@ -1,4 +1,5 @@
 import { decodeJwt, type DecodedJwt } from "../jwt.js";
+import { recordSecret } from "../secrets/recordSecret.js";
 import type { Directory } from "./Directory.js";
 import { EntraError, type EntraErrorBody } from "./EntraError.js";
 import { issueAccessToken, type TokenSubject } from "./issueAccessToken.js";
@@ -195,6 +196,7 @@ function authenticate(
   const subjectWith = (acr: "1" | "2"): TokenSubject => ({ clientId, objectId, acr });
 
   if (input.assertion) {
+    recordSecret("client-assertion", input.assertion);
     if (request.form.get("client_assertion_type") !== JWT_BEARER) {
       throw EntraError.missingParameter("client_assertion_type");
     }

@@ -1,4 +1,5 @@
 import { decodeJwt, verifySignature, type DecodedJwt } from "../jwt.js";
+import { recordSecret } from "../secrets/recordSecret.js";
 import type { AppRegistration, Directory, RegisteredCertificate } from "./Directory.js";
 import { GraphError } from "./GraphError.js";
 import { presentedThumbprints } from "./verifyClientAssertion.js";
@@ -31,6 +32,7 @@ export function verifyKeyProof(proof: unknown, context: KeyProofContext): Regist
       "The 'proof' property is required: a JWT signed with a currently valid certificate of the application (see 'Generate proof of possession tokens for rolling keys').",
     );
   }
+  recordSecret("graph-key-proof", proof);
   const parts = proof.split(".");
   if (parts.length !== 3) {
     throw GraphError.proofInvalid("the proof is not a signed JWT (header.payload.signature).");

@@ -15,6 +15,7 @@ import {
   type TimerInvocation,
 } from "./LocalFunctionHost.js";
 import { memoryScheduleStatusStore, type ScheduleStatusStore } from "./ScheduleStatus.js";
+import { recordSecret } from "../secrets/recordSecret.js";
 
 export interface LocalHostOptions {
   /** The app's entry: src/index.ts (under tsx or vitest) or the bundle dist/index.js. */
@@ -120,6 +121,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       "The master key must differ from the host key: the admin key opens what a function key must not.",
     );
   }
+  recordSecret("function-key", hostKey);
+  recordSecret("master-key", masterKey);
   const routePrefix = (options.routePrefix ?? "api").replace(/^\/+|\/+$/g, "");
   const registry = installFunctionsCore();
   const restoreSettings = applyEnv({

@@ -1,5 +1,6 @@
 import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import { toPem } from "../pki/pem.js";
+import { recordSecret } from "../secrets/recordSecret.js";
 import {
   policyFromCertificate,
   resolveCreatePolicy,
@@ -205,6 +206,7 @@ export function createVaultStore(
       ) {
         throw new Error(`the key given for certificate '${name}' does not belong to its certificate`);
       }
+      if (input.keyPem) recordSecret("key-vault-private-key", input.keyPem);
       const contentType = input.contentType ?? "application/x-pem-file";
       const exportable = input.exportable ?? true;
       const at = seconds();

@@ -2,6 +2,7 @@ import { createPublicKey, webcrypto } from "node:crypto";
 import { issueCertificate, type IssuedCertificate } from "../pki/issueCertificate.js";
 import { toPem } from "../pki/pem.js";
 import { x509 } from "../pki/x509.js";
+import { recordSecret } from "../secrets/recordSecret.js";
 import type { CertificatePolicy } from "./certificatePolicy.js";
 
 const rsa = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]) };
@@ -67,6 +68,7 @@ export async function issueFromPolicy(
     keys = await webcrypto.subtle.generateKey({ ...rsa, modulusLength: keyBits }, true, ["sign", "verify"]);
     keyPem = toPem("PRIVATE KEY", await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
   }
+  recordSecret("key-vault-private-key", keyPem);
 
   const extensions: x509.Extension[] = [
     new x509.KeyUsagesExtension(

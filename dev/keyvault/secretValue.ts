@@ -1,5 +1,6 @@
 import forge from "node-forge";
 import { toPfxBase64 } from "../pki/toPfx.js";
+import { recordSecret } from "../secrets/recordSecret.js";
 import type { SecretContentType } from "./certificatePolicy.js";
 
 /** The parts of a certificate version its secret is made of. */
@@ -21,7 +22,11 @@ export function secretValue(material: SecretMaterial, contentType: SecretContent
   if (contentType === "application/x-pem-file") {
     return [...(material.keyPem ? [material.keyPem] : []), ...material.certPems].map(normalise).join("");
   }
-  if (material.keyPem) return toPfxBase64(material.keyPem, material.certPems);
+  if (material.keyPem) {
+    const pfx = toPfxBase64(material.keyPem, material.certPems);
+    recordSecret("key-vault-pfx", pfx);
+    return pfx;
+  }
   const certs = material.certPems.map((pem) => forge.pki.certificateFromPem(pem));
   const asn1 = forge.pkcs12.toPkcs12Asn1(null, certs, "", { algorithm: "3des" });
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), "binary").toString("base64");

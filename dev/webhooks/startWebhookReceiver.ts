@@ -8,6 +8,8 @@ import { sendLargeBody } from "../downstream/sendLargeBody.js";
 import type { EdgeFault } from "../faults/EdgeFault.js";
 import { createEdgeFaultQueue, type EdgeFaultScript } from "../faults/EdgeFaultQueue.js";
 import { issueServerTls } from "../pki/serverTls.js";
+import { recordSecret } from "../secrets/recordSecret.js";
+import { urlTokens } from "../secrets/urlTokens.js";
 import { parseWebhookBody } from "./parseWebhookBody.js";
 import type { ReceivedWebhook } from "./ReceivedWebhook.js";
 import { webhookAnswer } from "./webhookAnswer.js";
@@ -138,6 +140,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
     const parsed = new URL(req.url ?? "/", "https://127.0.0.1");
+    for (const token of urlTokens(parsed)) recordSecret("webhook-token", token);
     const headers = redactHeaders(req.headers);
     let body = "";
     let tooLarge = false;
