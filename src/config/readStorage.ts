@@ -58,24 +58,21 @@ export function readStorage(
 
 /**
  * The table endpoint, as it may be shown, when the connection string asks for plain http to a host that is not this
- * machine; null when it does not. The endpoint is TableEndpoint, else
- * `<DefaultEndpointsProtocol>://<AccountName>.table.<EndpointSuffix>`, as the Tables SDK builds it (keys are matched
- * case-insensitively, pairs split at ";" and the first "=") — see "Configure a connection string",
- * https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string. DefaultEndpointsProtocol=http
- * counts even beside an https TableEndpoint: the account's other endpoints would use it (for AzureWebJobsStorage, the
- * Functions host's own blobs and queues).
+ * machine; null when it does not. The endpoint is TableEndpoint, else `http://<AccountName>.table.<EndpointSuffix>`,
+ * as the Tables SDK builds it (keys match case-insensitively, values end at ";") — see "Configure a connection
+ * string", https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string.
+ * DefaultEndpointsProtocol=http counts even beside an https TableEndpoint: the account's other endpoints would use it
+ * (for AzureWebJobsStorage, the Functions host's own blobs and queues).
  */
 function plainHttpEndpoint(connection: string): string | null {
-  const parts = new Map<string, string>();
-  for (const pair of connection.split(";")) {
-    const at = pair.indexOf("=");
-    if (at > 0) parts.set(pair.slice(0, at).trim().toLowerCase(), pair.slice(at + 1).trim());
-  }
-  const protocol = (parts.get("defaultendpointsprotocol") ?? "https").toLowerCase();
+  const value = (key: string) =>
+    new RegExp(`(?:^|;)\\s*${key}\\s*=([^;]*)`, "i").exec(connection)?.[1]?.trim() || null;
+  const tableEndpoint = value("TableEndpoint");
+  const httpDefault = value("DefaultEndpointsProtocol")?.toLowerCase() === "http";
+  if (!httpDefault && !tableEndpoint?.toLowerCase().startsWith("http:")) return null;
   const endpoint =
-    parts.get("tableendpoint") ||
-    `${protocol}://${parts.get("accountname") ?? ""}.table.${parts.get("endpointsuffix") || "core.windows.net"}`;
-  const url = URL.parse(endpoint);
-  const plain = protocol === "http" || url?.protocol === "http:";
-  return plain && !isLoopbackHost(url?.hostname ?? "") ? safeUrl(endpoint) : null;
+    tableEndpoint ??
+    `http://${value("AccountName") ?? ""}.table.${value("EndpointSuffix") ?? "core.windows.net"}`;
+  const host = URL.parse(endpoint)?.hostname;
+  return host !== undefined && isLoopbackHost(host) ? null : safeUrl(endpoint);
 }

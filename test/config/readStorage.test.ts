@@ -80,6 +80,19 @@ describe("readStorage", () => {
       "TableEndpoint=http://tables.example/stm2m?sv=2019&sig=c2VjcmV0LWtleQ;SharedAccessSignature=sv=2019&sig=c2VjcmV0LWtleQ",
       "http://tables.example/stm2m?<query removed>",
     ],
+    [
+      " DefaultEndpointsProtocol = https ; AccountName=stm2m;AccountKey=c2VjcmV0LWtleQ== ;  tableendpoint = HTTP://tables.example/stm2m ",
+      "http://tables.example/stm2m",
+    ],
+    [
+      "DefaultEndpointsProtocol=http;SharedAccessSignature=sv=2019&sig=c2VjcmV0LWtleQ",
+      "http://.table.core.windows.net/",
+    ],
+    [
+      "DefaultEndpointsProtocol=http;AccountName=stm2m;AccountKey=c2VjcmV0LWtleQ==;EndpointSuffix=core.chinacloudapi.cn",
+      "http://stm2m.table.core.chinacloudapi.cn/",
+    ],
+    ["TableEndpoint=http://[bad/stm2m;SharedAccessSignature=sv=2019&sig=c2VjcmV0LWtleQ", "<invalid URL>"],
   ])("refuses plain http to another host, naming the endpoint but never the key: %s", (value, endpoint) => {
     const { value: storage, problems } = read({ M2M_STORAGE_CONNECTION: value });
     expect(storage).toEqual({ kind: "connection-string", connectionString: "" });
@@ -87,6 +100,14 @@ describe("readStorage", () => {
       `M2M_STORAGE_CONNECTION: the connection string sends Table Storage traffic over plain http (DefaultEndpointsProtocol=http or an http TableEndpoint) to ${endpoint}, which is not this machine: use DefaultEndpointsProtocol=https and an https TableEndpoint (plain http only for Azurite on localhost, or UseDevelopmentStorage=true)`,
     ]);
     expect(problems.join()).not.toContain("c2VjcmV0LWtleQ");
+  });
+
+  it.each([
+    "DefaultEndpointsProtocol=https;AccountName=stm2m;AccountKey=a2V5;XTableEndpoint=http://tables.example/stm2m",
+    "AccountName=stm2m;AccountKey=a2V5;TableEndpoint=https://stm2m.table.core.windows.net;Comment=DefaultEndpointsProtocol=http",
+    "AccountName=stm2m;AccountKey=a2V5;TableEndpoint=https://stm2m.table.core.windows.net/http:",
+  ])("reads a key only at the start of a pair, so https stays accepted: %s", (value) => {
+    expect(read({ M2M_STORAGE_CONNECTION: value }).problems).toEqual([]);
   });
 
   it("names AzureWebJobsStorage when that is the connection read", () => {
