@@ -8,6 +8,7 @@ import { decodeTokenClaims } from "../tokens/decodeTokenClaims.js";
 const SHOWN_CLAIMS = [
   "aud",
   "roles",
+  "groups",
   "appid",
   "azp",
   "tid",
@@ -31,7 +32,7 @@ export interface DiagnosisStep {
 export interface Diagnosis {
   ok: boolean;
   steps: DiagnosisStep[];
-  /** The claims that matter, decoded (not validated). Null when no token was acquired. */
+  /** The claims that matter (every claim with `allClaims`), decoded (not validated). Null when no token was acquired. */
   claims: Record<string, unknown> | null;
   /** The raw access token — only when asked for. */
   accessToken?: string;
@@ -44,12 +45,13 @@ export interface Diagnosis {
  * Microsoft Graph, as the certificate check and the rotation do (it needs a Graph application permission; the
  * failure says which and how to grant it). That read fails the diagnosis when the app renews its own Key Vault
  * certificate (rotation needs it); otherwise it is a warning (only the registration status is lost). Never includes
- * the raw token unless `showToken` is set. With a `deadline`, every step ends by it: a step that has not answered
- * fails with TIMED_OUT naming the system that did not answer.
+ * the raw token unless `showToken` is set. Keeps the claims people look at, or every claim with `allClaims` (the
+ * explanation of `m2m-diagnose --explain` goes through all of them). With a `deadline`, every step ends by it: a
+ * step that has not answered fails with TIMED_OUT naming the system that did not answer.
  */
 export async function diagnoseTokenPath(
   services: Pick<Services, "credentials" | "tokens" | "clock" | "config"> & Partial<Pick<Services, "graph">>,
-  options: { scope?: string; showToken?: boolean; deadline?: Deadline } = {},
+  options: { scope?: string; showToken?: boolean; allClaims?: boolean; deadline?: Deadline } = {},
 ): Promise<Diagnosis> {
   const { deadline } = options;
   const steps: DiagnosisStep[] = [];
@@ -90,7 +92,9 @@ export async function diagnoseTokenPath(
     );
     const all = decodeTokenClaims(token.token);
     const claims = all
-      ? Object.fromEntries(SHOWN_CLAIMS.filter((name) => name in all).map((name) => [name, all[name]]))
+      ? options.allClaims
+        ? all
+        : Object.fromEntries(SHOWN_CLAIMS.filter((name) => name in all).map((name) => [name, all[name]]))
       : null;
     const shown = { claims, ...(options.showToken ? { accessToken: token.token } : {}) };
     const graphError = services.graph
