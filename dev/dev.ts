@@ -16,6 +16,7 @@ import { startDemo } from "./demo/startDemo.js";
 import { consoleHostLogger } from "./host/consoleHostLogger.js";
 import { formatFunctionList } from "./host/formatFunctionList.js";
 import { readLocalSettings } from "./host/readLocalSettings.js";
+import { untilStopSignal } from "./untilStopSignal.js";
 import { startLocalHost, type LocalHost } from "./host/startLocalHost.js";
 
 const { values: args } = parseArgs({
@@ -125,10 +126,7 @@ if (settings.M2M_TENANT_ID && host) {
 console.log("Press Ctrl+C to stop.\n");
 
 const poll = setInterval(() => printAlerts(), 500);
-await new Promise<void>((resolve) => {
-  process.once("SIGINT", () => resolve());
-  process.once("SIGTERM", () => resolve());
-});
+await untilStopSignal();
 clearInterval(poll);
 printAlerts();
 console.log("\nStopping: the host (waiting for running functions), the stand-ins and Azurite...");

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { RunResult } from "../src/jobs/RunResult.js";
 import { startLocalWorld } from "./demo/startDemo.js";
 import { startLocalHost } from "./host/startLocalHost.js";
+import { untilStopSignal } from "./untilStopSignal.js";
 import type { CertificateInventoryItem } from "../src/certificates/CertificateInventoryItem.js";
 
 const args = process.argv.slice(2);
@@ -105,7 +106,7 @@ try {
 
   if (serve) {
     console.log("\nServing with timers on; Ctrl+C to stop.");
-    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+    await untilStopSignal();
   }
 } finally {
   await host.stop();

@@ -12,6 +12,7 @@ import type { LocalPrincipal } from "./LocalPrincipal.js";
 import { parseLocalPrincipal } from "./parseLocalPrincipal.js";
 import { readLocalSettings } from "./readLocalSettings.js";
 import { readRoutePrefix } from "./readRoutePrefix.js";
+import { untilStopSignal } from "../untilStopSignal.js";
 import { startLocalHost } from "./startLocalHost.js";
 
 const usage = `Usage: tsx dev/host/cli.ts [options]
@@ -110,11 +111,7 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log("\nRunning. Press Ctrl+C to stop.\n");
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await untilStopSignal();
   console.log("Stopping...");
   await host.stop();
   return 0;
