@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { GROUP_MEMBERSHIP_CLAIMS, type GroupMembershipClaims } from "./entra/Directory.js";
 import { isKeyVaultRole, KEY_VAULT_ROLES, type KeyVaultRole } from "./keyvault/builtInRoles.js";
 import type { CreateCompletion } from "./keyvault/createVaultStore.js";
 
@@ -19,7 +20,39 @@ export interface Scenario {
      */
     servicePrincipalIsOwner?: boolean;
   };
-  resources: { appIdUri: string; roles: string[] }[];
+  /**
+   * An administrator's app registration, for setting the tenant up the way a person would (`m2m app register-cert`,
+   * `m2m app grant`): it gets a client secret (StandIns.admin) and these Microsoft Graph application permissions,
+   * e.g. Application.ReadWrite.All, AppRoleAssignment.ReadWrite.All and Directory.Read.All (adding an owner needs
+   * Directory.Read.All besides Application.ReadWrite.All). `vaultRoles`: its built-in roles on the vault.
+   */
+  admin?: {
+    displayName: string;
+    clientId: string;
+    objectId?: string;
+    graphRoles: string[];
+    vaultRoles?: KeyVaultRole[];
+  };
+  resources: {
+    appIdUri: string;
+    roles: string[];
+    /** The API's application (client) id; generated when absent. */
+    appId?: string;
+    displayName?: string;
+    /**
+     * The API application's manifest `groupMembershipClaims` (default "None"): with "SecurityGroup" or "All" its
+     * tokens carry `groups`, the object ids of the client's service principal's groups.
+     */
+    groupMembershipClaims?: GroupMembershipClaims;
+    /** Groups (by `displayName` in `groups`) assigned to the API's enterprise application: what "ApplicationGroup" emits. */
+    assignedGroups?: string[];
+  }[];
+  /**
+   * Groups of the tenant and their members: "app" (the app's service principal), "admin", "managedIdentity" (the
+   * Function app's system-assigned identity) or "group:<displayName>" (nesting). `securityEnabled` defaults to true;
+   * false makes a distribution list (which only "All" emits).
+   */
+  groups?: { displayName: string; id?: string; securityEnabled?: boolean; members: string[] }[];
   /**
    * App roles granted to the app (admin-consented application permissions), by resource: the downstream API's, and
    * Microsoft Graph's (`https://graph.microsoft.com`: Application.ReadWrite.OwnedBy or Application.Read.All, which
@@ -31,6 +64,11 @@ export interface Scenario {
   /** Job definitions as in M2M_JOBS; "{downstream}" in a URL is replaced by the downstream stand-in's URL. */
   jobs?: unknown[];
   vault: {
+    /**
+     * The app's certificate in the vault (M2M_KEYVAULT_CERTIFICATE_NAME): by default the first of `certificates`;
+     * required when the vault starts empty (a tenant the bootstrap has yet to set up).
+     */
+    certificateName?: string;
     certificates: {
       name: string;
       subject: string;
@@ -75,7 +113,7 @@ export const DEFAULT_IDENTITY_ROLES: readonly KeyVaultRole[] = [
 /** Reads and checks a scenario file; errors name the file and the field. */
 export async function readScenario(path: string): Promise<Scenario> {
   const value: unknown = JSON.parse(await readFile(path, "utf8"));
-  const fail = (field: string, expected: string) => {
+  const fail = (field: string, expected: string): never => {
     throw new Error(`${path}: ${field} must be ${expected}`);
   };
   if (!value || typeof value !== "object") fail("the document", "a JSON object");
@@ -88,9 +126,19 @@ export async function readScenario(path: string): Promise<Scenario> {
   if (s.app.servicePrincipalIsOwner !== undefined && typeof s.app.servicePrincipalIsOwner !== "boolean") {
     fail("app.servicePrincipalIsOwner", "true or false");
   }
-  if (!Array.isArray(s.vault?.certificates) || s.vault.certificates.length === 0) {
-    fail("vault.certificates", "a non-empty array (the first one is the app's credential)");
+  if (!Array.isArray(s.vault?.certificates)) {
+    fail("vault.certificates", "an array (the first one is the app's credential; empty for an empty vault)");
   }
+  if (s.vault.certificateName !== undefined && typeof s.vault.certificateName !== "string") {
+    fail("vault.certificateName", "a certificate name");
+  }
+  if (s.vault.certificates.length === 0 && !s.vault.certificateName) {
+    fail(
+      "vault.certificateName",
+      "set when vault.certificates is empty (the name the app's certificate will have)",
+    );
+  }
+  checkTenantObjects(s, fail);
   s.vault.certificates.forEach((c, i) => {
     if (c?.exportable !== undefined && typeof c.exportable !== "boolean") {
       fail(`vault.certificates[${i}].exportable`, "true or false");
@@ -113,4 +161,63 @@ export async function readScenario(path: string): Promise<Scenario> {
     fail("vault.issuers", 'an array of { "name": string, "provider": string }');
   }
   return s;
+}
+
+const MEMBER = /^(app|admin|managedIdentity|group:.+)$/;
+
+/** Checks the admin, the resources' group settings and the groups, with the same `fail`. */
+function checkTenantObjects(s: Scenario, fail: (field: string, expected: string) => never): void {
+  if (s.admin !== undefined) {
+    if (typeof s.admin?.clientId !== "string") fail("admin.clientId", "a GUID string");
+    if (typeof s.admin.displayName !== "string") fail("admin.displayName", "a string");
+    if (!Array.isArray(s.admin.graphRoles) || !s.admin.graphRoles.every((r) => typeof r === "string")) {
+      fail("admin.graphRoles", "an array of Microsoft Graph application permissions");
+    }
+    const vaultRoles: unknown = s.admin.vaultRoles;
+    if (
+      vaultRoles !== undefined &&
+      (!Array.isArray(vaultRoles) || !vaultRoles.every((r) => typeof r === "string" && isKeyVaultRole(r)))
+    ) {
+      fail(
+        "admin.vaultRoles",
+        `an array of built-in role names (${Object.keys(KEY_VAULT_ROLES).join(", ")})`,
+      );
+    }
+  }
+  const groupNames = (s.groups ?? []).map((g) => g?.displayName);
+  s.resources.forEach((r, i) => {
+    if (
+      r?.groupMembershipClaims !== undefined &&
+      !GROUP_MEMBERSHIP_CLAIMS.includes(r.groupMembershipClaims)
+    ) {
+      fail(`resources[${i}].groupMembershipClaims`, `one of ${GROUP_MEMBERSHIP_CLAIMS.join(", ")}`);
+    }
+    const unknown = (r?.assignedGroups ?? []).filter((name) => !groupNames.includes(name));
+    if (unknown.length > 0)
+      fail(`resources[${i}].assignedGroups`, `names of groups in "groups" (not ${unknown.join(", ")})`);
+  });
+  if (s.groups === undefined) return;
+  if (!Array.isArray(s.groups)) fail("groups", "an array");
+  s.groups.forEach((g, i) => {
+    if (typeof g?.displayName !== "string") fail(`groups[${i}].displayName`, "a string");
+    if (g.securityEnabled !== undefined && typeof g.securityEnabled !== "boolean") {
+      fail(`groups[${i}].securityEnabled`, "true or false");
+    }
+    const members: unknown = g.members;
+    if (
+      !Array.isArray(members) ||
+      !members.every(
+        (m) =>
+          typeof m === "string" &&
+          MEMBER.test(m) &&
+          (!m.startsWith("group:") || groupNames.includes(m.slice("group:".length))) &&
+          (m !== "admin" || s.admin !== undefined),
+      )
+    ) {
+      fail(
+        `groups[${i}].members`,
+        `an array of "app", "admin" (with an admin), "managedIdentity" or "group:<displayName of a group>"`,
+      );
+    }
+  });
 }

@@ -1,7 +1,10 @@
+import { seedTenantObjects, type StandInAdmin } from "./entra/seedTenantObjects.js";
 import { startEntraStandIn, type EntraStandIn } from "./entra/startEntraStandIn.js";
 import { startKeyVaultStandIn, type KeyVaultStandIn } from "./keyvault/startKeyVaultStandIn.js";
 import { issueCertificate } from "./pki/issueCertificate.js";
 import { DEFAULT_IDENTITY_ROLES, type Scenario } from "./scenario.js";
+
+export type { StandInAdmin } from "./entra/seedTenantObjects.js";
 
 export interface StandIns {
   entra: EntraStandIn;
@@ -12,13 +15,16 @@ export interface StandIns {
   managedIdentityEnv: Record<string, string>;
   /** The client secret's value, when the scenario created one. Never log it. */
   clientSecret: string | null;
+  /** The scenario's admin app registration (see Scenario.admin); null without one. */
+  admin: StandInAdmin | null;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the Entra ID and Key Vault stand-ins and seeds them from a scenario: the vault's issuer objects, the app
- * registration with the vault's certificates registered on it, the downstream API's roles assigned to the app, and
- * the managed identity given its roles on the vault (and, optionally, trusted as the app's federated credential).
+ * registration with the vault's certificates registered on it, the downstream API's roles assigned to the app, the
+ * managed identity given its roles on the vault (and, optionally, trusted as the app's federated credential), the
+ * admin app registration and the groups.
  */
 export async function startStandIns(
   scenario: Scenario,
@@ -49,7 +55,18 @@ export async function startStandIns(
     if (scenario.app.servicePrincipalIsOwner) {
       entra.addOwner(scenario.app.clientId, app.servicePrincipalObjectId);
     }
-    for (const resource of scenario.resources) entra.registerResource(resource);
+    for (const resource of scenario.resources) {
+      entra.registerResource({
+        appIdUri: resource.appIdUri,
+        roles: resource.roles,
+        ...(resource.appId ? { appId: resource.appId } : {}),
+        ...(resource.displayName ? { displayName: resource.displayName } : {}),
+        ...(resource.groupMembershipClaims ? { groupMembershipClaims: resource.groupMembershipClaims } : {}),
+      });
+    }
+    const { admin } = seedTenantObjects(entra, scenario, app.servicePrincipalObjectId);
+    if (admin && scenario.admin?.vaultRoles?.length)
+      vault.setRoles(admin.objectId, scenario.admin.vaultRoles);
     for (const assignment of scenario.roleAssignments) {
       entra.assignRoles(scenario.app.clientId, assignment.resource, assignment.roles);
     }
@@ -81,12 +98,13 @@ export async function startStandIns(
         audiences: ["api://AzureADTokenExchange"],
       });
     }
-    const first = scenario.vault.certificates[0]!;
+    const certificateName = scenario.vault.certificateName ?? scenario.vault.certificates[0]?.name ?? "";
     const started = vault;
     return {
       entra,
       vault,
       clientSecret,
+      admin,
       settings: {
         M2M_TENANT_ID: entra.tenantId,
         M2M_CLIENT_ID: scenario.app.clientId,
@@ -96,7 +114,7 @@ export async function startStandIns(
         M2M_SCOPE: scenario.scope,
         M2M_CREDENTIAL_SOURCE: "keyvault-certificate",
         M2M_KEYVAULT_URL: vault.url,
-        M2M_KEYVAULT_CERTIFICATE_NAME: first.name,
+        M2M_KEYVAULT_CERTIFICATE_NAME: certificateName,
       },
       managedIdentityEnv: {
         IDENTITY_ENDPOINT: entra.managedIdentity.endpoint,

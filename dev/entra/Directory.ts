@@ -78,6 +78,25 @@ export interface AppRole {
   isEnabled: true;
 }
 
+/**
+ * The resource application's manifest property `groupMembershipClaims`: which groups its access tokens name in
+ * `groups`. "None" (Graph's default, also `null`) names none; "SecurityGroup" security groups; "All" security groups
+ * and distribution lists; "ApplicationGroup" only groups assigned to the application (direct members only);
+ * "DirectoryRole" directory roles (`wids`), which the stand-in does not model, so no groups
+ * (https://learn.microsoft.com/entra/identity-platform/optional-claims#configure-groups-optional-claims,
+ * .../access-token-claims-reference: "The groupMembershipClaims property of the application manifest configures the
+ * groups claim on a per-application basis").
+ */
+export type GroupMembershipClaims = "None" | "SecurityGroup" | "DirectoryRole" | "ApplicationGroup" | "All";
+
+export const GROUP_MEMBERSHIP_CLAIMS: readonly GroupMembershipClaims[] = [
+  "None",
+  "SecurityGroup",
+  "DirectoryRole",
+  "ApplicationGroup",
+  "All",
+];
+
 /** An API that applications get tokens for (a resource principal), with the app roles it defines. */
 export interface ApiResource {
   appId: string;
@@ -86,6 +105,34 @@ export interface ApiResource {
   displayName: string;
   servicePrincipalObjectId: string;
   appRoles: AppRole[];
+  /** Its application's manifest setting: which groups its tokens carry (default "None"). */
+  groupMembershipClaims: GroupMembershipClaims;
+}
+
+/** A group of the tenant (Graph's `group`): service principals and other groups are its members. */
+export interface Group {
+  id: string;
+  displayName: string;
+  /** A security group (what "SecurityGroup" emits); false for a distribution list. */
+  securityEnabled: boolean;
+  mailEnabled: boolean;
+  /** Object ids of its direct members: service principals or groups. */
+  members: string[];
+}
+
+/**
+ * An app role granted to a principal (Graph's `appRoleAssignment`): the principal's object id, the resource's
+ * service principal (by app id here) and the role's id. The role id {@link DEFAULT_ACCESS_ROLE_ID} assigns a group to
+ * the application without a role ("groups assigned to the application").
+ */
+export interface AppRoleAssignmentRecord {
+  /** Shaped like Graph's: 43 base64url characters. */
+  id: string;
+  appRoleId: string;
+  createdDateTime: string;
+  principalId: string;
+  principalType: "ServicePrincipal" | "Group";
+  resourceAppId: string;
 }
 
 /** A managed identity: a service principal without an application registration the customer owns. */
@@ -127,7 +174,7 @@ interface ClientPrincipal {
 
 /**
  * The tenant's directory: application registrations and their credentials, API resources with app roles, app role
- * assignments, managed identities and the tenant's domain names. Seeded from code; the token endpoint, the managed
+ * assignments, managed identities, groups and the tenant's domain names. Seeded from code; the token endpoint, the managed
  * identity endpoint and a Graph stand-in read it. Every getter returns a copy, so callers cannot change the
  * directory behind its back.
  */
@@ -138,8 +185,9 @@ export class Directory {
   private readonly apps = new Map<string, AppRecord>(); // by clientId
   private readonly resources = new Map<string, ApiResource>(); // by appId
   private readonly managedIdentities = new Map<string, ManagedIdentity>(); // by clientId
-  /** principal clientId -> resource appId -> role values */
-  private readonly roleAssignments = new Map<string, Map<string, Set<string>>>();
+  /** In assignment order: the order of the `roles` claim. */
+  private readonly appRoleAssignments: AppRoleAssignmentRecord[] = [];
+  private readonly groups = new Map<string, Group>(); // by id, in creation order
   private readonly armSubscriptionId = randomUUID();
 
   constructor(options: { tenantId: string; now: () => number }) {
@@ -154,12 +202,7 @@ export class Directory {
       appIdUri: "https://graph.microsoft.com",
       appId: GRAPH_APP_ID,
       displayName: "Microsoft Graph",
-      roles: [
-        "Application.ReadWrite.OwnedBy",
-        "Application.ReadWrite.All",
-        "Application.Read.All",
-        "User.Read.All",
-      ],
+      roles: Object.keys(GRAPH_APP_ROLE_IDS),
     });
     // The audience of managed identity tokens used as federated credentials.
     this.registerResource({
@@ -399,18 +442,21 @@ export class Directory {
     appId?: string;
     roles?: string[];
     displayName?: string;
+    groupMembershipClaims?: GroupMembershipClaims;
   }): ApiResource {
     const appIdUri = stripTrailingSlash(input.appIdUri);
+    const existing = [...this.resources.values()].find(
+      (r) => r.appIdUri.toLowerCase() === appIdUri.toLowerCase(),
+    );
+    const appId = existing?.appId ?? input.appId ?? randomUUID();
+    // Microsoft Graph's app roles keep their published ids: tools grant them by id.
     const newRole = (value: string): AppRole => ({
-      id: randomUUID(),
+      id: (appId === GRAPH_APP_ID ? GRAPH_APP_ROLE_IDS[value] : undefined) ?? randomUUID(),
       value,
       displayName: value,
       allowedMemberTypes: ["Application"],
       isEnabled: true,
     });
-    const existing = [...this.resources.values()].find(
-      (r) => r.appIdUri.toLowerCase() === appIdUri.toLowerCase(),
-    );
     if (existing) {
       if (input.appId !== undefined && input.appId !== existing.appId) {
         throw new Error(
@@ -420,14 +466,16 @@ export class Directory {
       for (const value of input.roles ?? []) {
         if (!existing.appRoles.some((role) => role.value === value)) existing.appRoles.push(newRole(value));
       }
+      if (input.groupMembershipClaims) existing.groupMembershipClaims = input.groupMembershipClaims;
       return structuredClone(existing);
     }
     const resource: ApiResource = {
-      appId: input.appId ?? randomUUID(),
+      appId,
       appIdUri,
       displayName: input.displayName ?? appIdUri,
       servicePrincipalObjectId: randomUUID(),
       appRoles: (input.roles ?? []).map(newRole),
+      groupMembershipClaims: input.groupMembershipClaims ?? "None",
     };
     this.resources.set(resource.appId, resource);
     return structuredClone(resource);
@@ -449,7 +497,7 @@ export class Directory {
    * consenting to application permissions does. They appear in the `roles` claim of its tokens for that resource.
    */
   assignRoles(clientId: string, resourceIdentifier: string, roles: string[]): void {
-    this.requirePrincipal(clientId);
+    const principal = this.requirePrincipal(clientId);
     const resource = this.findResource(resourceIdentifier);
     if (!resource)
       throw new Error(`No resource ${resourceIdentifier} in the directory; registerResource it first`);
@@ -457,16 +505,174 @@ export class Directory {
     if (unknown.length > 0) {
       throw new Error(`Resource ${resource.appIdUri} defines no app role ${unknown.join(", ")}`);
     }
-    const byResource = this.roleAssignments.get(clientId) ?? new Map<string, Set<string>>();
-    const assigned = byResource.get(resource.appId) ?? new Set<string>();
-    for (const role of roles) assigned.add(role);
-    byResource.set(resource.appId, assigned);
-    this.roleAssignments.set(clientId, byResource);
+    for (const role of roles) {
+      const appRoleId = resource.appRoles.find((r) => r.value === role)?.id ?? "";
+      if (!this.findAppRoleAssignment(principal.objectId, resource.appId, appRoleId)) {
+        this.grantAppRole({ principalId: principal.objectId, resourceAppId: resource.appId, appRoleId });
+      }
+    }
   }
 
-  /** The app roles of `resourceAppId` assigned to the principal, in assignment order. */
+  /**
+   * The app role values of `resourceAppId` assigned directly to the principal, in assignment order: the `roles`
+   * claim. Roles assigned to a group the principal is in do not count: "if you add a service principal to a group,
+   * and then assign an app role to that group, Microsoft Entra ID doesn't add the roles claim to tokens it issues"
+   * (https://learn.microsoft.com/entra/identity-platform/howto-add-app-roles-in-apps).
+   */
   rolesFor(clientId: string, resourceAppId: string): string[] {
-    return [...(this.roleAssignments.get(clientId)?.get(resourceAppId) ?? [])];
+    const objectId =
+      this.apps.get(clientId)?.app.servicePrincipalObjectId ??
+      this.managedIdentities.get(clientId)?.principalId;
+    const resource = this.resources.get(resourceAppId);
+    if (!objectId || !resource) return [];
+    return this.appRoleAssignments.flatMap((a) => {
+      if (a.principalId !== objectId || a.resourceAppId !== resourceAppId) return [];
+      const role = resource.appRoles.find((r) => r.id === a.appRoleId);
+      return role ? [role.value] : [];
+    });
+  }
+
+  /**
+   * Records an app role assignment (Graph: `POST /servicePrincipals/{resource}/appRoleAssignedTo`). The principal is
+   * a service principal or a group; the role one the resource defines, or {@link DEFAULT_ACCESS_ROLE_ID}. Throws on a
+   * duplicate: Graph's callers check first (the Graph stand-in answers as Graph does).
+   */
+  grantAppRole(input: {
+    principalId: string;
+    resourceAppId: string;
+    appRoleId: string;
+  }): AppRoleAssignmentRecord {
+    const resource = this.resources.get(input.resourceAppId);
+    if (!resource) throw new Error(`No resource with app id ${input.resourceAppId} in the directory`);
+    const principalType = this.groups.has(input.principalId.toLowerCase())
+      ? "Group"
+      : this.findServicePrincipal(input.principalId)
+        ? "ServicePrincipal"
+        : null;
+    if (!principalType)
+      throw new Error(`No service principal or group ${input.principalId} in the directory`);
+    if (
+      input.appRoleId !== DEFAULT_ACCESS_ROLE_ID &&
+      !resource.appRoles.some((r) => r.id === input.appRoleId)
+    ) {
+      throw new Error(`Resource ${resource.appIdUri} defines no app role with id ${input.appRoleId}`);
+    }
+    if (this.findAppRoleAssignment(input.principalId, input.resourceAppId, input.appRoleId)) {
+      throw new Error(`App role ${input.appRoleId} is already assigned to ${input.principalId}`);
+    }
+    const record: AppRoleAssignmentRecord = {
+      id: randomBytes(32).toString("base64url").slice(0, 43),
+      appRoleId: input.appRoleId,
+      createdDateTime: new Date(this.now()).toISOString(),
+      principalId: input.principalId,
+      principalType,
+      resourceAppId: input.resourceAppId,
+    };
+    this.appRoleAssignments.push(record);
+    return { ...record };
+  }
+
+  /** The assignment of `appRoleId` of the resource to the principal, if there is one. */
+  findAppRoleAssignment(
+    principalId: string,
+    resourceAppId: string,
+    appRoleId: string,
+  ): AppRoleAssignmentRecord | undefined {
+    const found = this.appRoleAssignments.find(
+      (a) =>
+        a.principalId.toLowerCase() === principalId.toLowerCase() &&
+        a.resourceAppId === resourceAppId &&
+        a.appRoleId.toLowerCase() === appRoleId.toLowerCase(),
+    );
+    return found && { ...found };
+  }
+
+  /** Every app role assignment to the resource (Graph: its `appRoleAssignedTo`), in assignment order. */
+  appRoleAssignmentsTo(resourceAppId: string): AppRoleAssignmentRecord[] {
+    return this.appRoleAssignments.filter((a) => a.resourceAppId === resourceAppId).map((a) => ({ ...a }));
+  }
+
+  // --- groups ---
+
+  /** Creates a group; a security group unless `securityEnabled` is false (then a mail-enabled distribution list). */
+  addGroup(input: { displayName: string; id?: string; securityEnabled?: boolean }): Group {
+    // Ids are GUIDs, compared without regard to case: kept in lower case.
+    const id = (input.id ?? randomUUID()).toLowerCase();
+    if (this.groups.has(id) || this.findServicePrincipal(id)) {
+      throw new Error(`An object with id ${id} already exists in the directory`);
+    }
+    const securityEnabled = input.securityEnabled ?? true;
+    const group: Group = {
+      id,
+      displayName: input.displayName,
+      securityEnabled,
+      mailEnabled: !securityEnabled,
+      members: [],
+    };
+    this.groups.set(id, group);
+    return structuredClone(group);
+  }
+
+  /** The group with this id (compared without regard to case). */
+  getGroup(id: string): Group | undefined {
+    const group = this.groups.get(id.toLowerCase());
+    return group && structuredClone(group);
+  }
+
+  /** Adds a service principal or another group (nesting) to a group; adding a member twice changes nothing. */
+  addGroupMember(groupId: string, memberObjectId: string): void {
+    const group = this.groups.get(groupId.toLowerCase());
+    if (!group) throw new Error(`No group ${groupId} in the directory`);
+    const member =
+      this.groups.get(memberObjectId.toLowerCase())?.id ??
+      this.findServicePrincipal(memberObjectId)?.objectId;
+    if (!member) throw new Error(`No service principal or group ${memberObjectId} in the directory`);
+    if (member === group.id || this.memberOf(group.id, true).includes(member)) {
+      throw new Error(`Adding ${memberObjectId} to group ${groupId} would make a membership cycle`);
+    }
+    if (!group.members.includes(member)) group.members.push(member);
+  }
+
+  /**
+   * The ids of the groups an access token for `resourceAppId` names in `groups` for the principal, by the resource's
+   * `groupMembershipClaims` (see {@link GroupMembershipClaims}): nested memberships count ("Group claims in tokens
+   * include nested groups, except when you're using the option to restrict the group claims to groups that are
+   * assigned to the application", https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-fed-group-claims).
+   * Always object ids: "Group optional claims are only emitted in the JWT for user principals. Service principals
+   * aren't included in group optional claims" (optional-claims#configure-groups-optional-claims), so the on-premises
+   * name formats and `emit_as_roles` never apply to an app-only token. In directory order.
+   */
+  groupsClaimFor(principalObjectId: string, resourceAppId: string): string[] {
+    const setting = this.resources.get(resourceAppId)?.groupMembershipClaims ?? "None";
+    if (setting === "None" || setting === "DirectoryRole") return [];
+    if (setting === "ApplicationGroup") {
+      const assigned = new Set(
+        this.appRoleAssignments
+          .filter((a) => a.resourceAppId === resourceAppId && a.principalType === "Group")
+          .map((a) => a.principalId),
+      );
+      return this.memberOf(principalObjectId, false).filter((id) => assigned.has(id));
+    }
+    return this.memberOf(principalObjectId, true).filter(
+      (id) => setting === "All" || this.groups.get(id)?.securityEnabled === true,
+    );
+  }
+
+  /** The groups `objectId` is a member of, directly or (`transitive`) through other groups, in directory order. */
+  private memberOf(objectId: string, transitive: boolean): string[] {
+    const found = new Set<string>();
+    let frontier = [objectId];
+    while (frontier.length > 0) {
+      const next: string[] = [];
+      for (const group of this.groups.values()) {
+        if (!found.has(group.id) && frontier.some((id) => group.members.includes(id))) {
+          found.add(group.id);
+          next.push(group.id);
+        }
+      }
+      frontier = transitive ? next : [];
+    }
+    return [...this.groups.keys()].filter((id) => found.has(id));
   }
 
   // --- managed identities ---
@@ -516,32 +722,41 @@ export class Directory {
 
   // --- service principals (for Graph lookups) ---
 
-  /** Any service principal by object id: an application's, a resource's or a managed identity's. */
+  /**
+   * Any service principal by object id (compared without regard to case: a GUID): an application's, a resource's or
+   * a managed identity's.
+   */
   findServicePrincipal(objectId: string): ServicePrincipal | undefined {
-    for (const { app } of this.apps.values()) {
-      if (app.servicePrincipalObjectId === objectId) {
-        return { kind: "application", objectId, appId: app.clientId, displayName: app.displayName };
-      }
-    }
-    for (const resource of this.resources.values()) {
-      if (resource.servicePrincipalObjectId === objectId) {
-        const { appId, displayName, appIdUri } = resource;
-        return { kind: "resource", objectId, appId, displayName, appIdUri };
-      }
-    }
-    for (const identity of this.managedIdentities.values()) {
-      if (identity.principalId === objectId) {
-        const displayName = identity.resourceId.split("/").at(-1) ?? identity.clientId;
-        return {
-          kind: "managedIdentity",
-          objectId,
-          appId: identity.clientId,
+    const wanted = objectId.toLowerCase();
+    return this.listServicePrincipals().find((sp) => sp.objectId.toLowerCase() === wanted);
+  }
+
+  /** Every service principal of the tenant: applications', then resources', then managed identities'. */
+  listServicePrincipals(): ServicePrincipal[] {
+    return [
+      ...[...this.apps.values()].map(({ app }): ServicePrincipal => ({
+        kind: "application",
+        objectId: app.servicePrincipalObjectId,
+        appId: app.clientId,
+        displayName: app.displayName,
+      })),
+      ...[...this.resources.values()].map(
+        ({ servicePrincipalObjectId, appId, displayName, appIdUri }): ServicePrincipal => ({
+          kind: "resource",
+          objectId: servicePrincipalObjectId,
+          appId,
           displayName,
-          resourceId: identity.resourceId,
-        };
-      }
-    }
-    return undefined;
+          appIdUri,
+        }),
+      ),
+      ...[...this.managedIdentities.values()].map((identity): ServicePrincipal => ({
+        kind: "managedIdentity",
+        objectId: identity.principalId,
+        appId: identity.clientId,
+        displayName: identity.resourceId.split("/").at(-1) ?? identity.clientId,
+        resourceId: identity.resourceId,
+      })),
+    ];
   }
 
   private requireApp(clientId: string): AppRecord {
@@ -563,6 +778,26 @@ export class Directory {
 export const KEY_VAULT_APP_ID = "cfa8b339-82a2-471a-a3c9-0fc0be7a4093";
 /** Microsoft Graph's first-party application id. */
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+/**
+ * The Microsoft Graph application permissions the stand-in defines, with their published ids
+ * (https://learn.microsoft.com/graph/permissions-reference): what `m2m app grant`-like tools assign by id.
+ */
+export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = {
+  "Application.ReadWrite.OwnedBy": "18a4783c-866b-4cc7-a460-3d5e5662c884",
+  "Application.ReadWrite.All": "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9",
+  "Application.Read.All": "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
+  "AppRoleAssignment.ReadWrite.All": "06b708a9-e830-4db3-a914-8e69da51d44f",
+  "Directory.Read.All": "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
+  "Directory.ReadWrite.All": "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
+  "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
+};
+
+/**
+ * The role id that assigns a principal to an application without an app role ("Default Access"): Graph's
+ * `appRoleId` of `00000000-0000-0000-0000-000000000000` (https://learn.microsoft.com/graph/api/resources/approleassignment).
+ */
+export const DEFAULT_ACCESS_ROLE_ID = "00000000-0000-0000-0000-000000000000";
 
 function thumbprintOf(der: Buffer, algorithm: "sha1" | "sha256"): string {
   return createHash(algorithm).update(der).digest("hex").toUpperCase();

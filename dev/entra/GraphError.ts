@@ -85,7 +85,7 @@ export class GraphError extends Error {
     return new GraphError(
       400,
       "BadRequest",
-      `Resource not found for the segment '${segment}'. (The Graph stand-in serves GET and PATCH /v1.0/applications/{id} or /v1.0/applications(appId='{appId}'), and POST .../addKey and .../removeKey.)`,
+      `Resource not found for the segment '${segment}'. (The Graph stand-in serves /v1.0/applications/{id} or /v1.0/applications(appId='{appId}') with .../addKey, .../removeKey, .../owners, .../owners/$ref and .../federatedIdentityCredentials, and /v1.0/servicePrincipals, /v1.0/servicePrincipals/{id} or (appId='{appId}') with .../appRoleAssignedTo.)`,
     );
   }
 
@@ -108,13 +108,72 @@ export class GraphError extends Error {
     );
   }
 
-  /** `$select` of a property the application type does not have: Graph's wording, then what the stand-in models. */
-  static unknownProperty(name: string, modelled: readonly string[]): GraphError {
+  /** `$select` of a property the type does not have: Graph's wording, then what the stand-in models. */
+  static unknownProperty(
+    name: string,
+    modelled: readonly string[],
+    type = "microsoft.graph.application",
+  ): GraphError {
     return new GraphError(
       400,
       "BadRequest",
-      `Could not find a property named '${name}' on type 'microsoft.graph.application'. (The stand-in models ${modelled.join(", ")}.)`,
+      `Could not find a property named '${name}' on type '${type}'. (The stand-in models ${modelled.join(", ")}.)`,
     );
+  }
+
+  /**
+   * A `$filter` the stand-in cannot evaluate: Graph's code and the shape of its sentence for a property it cannot
+   * filter on, then what the stand-in supports.
+   */
+  static unsupportedFilter(property: string, filter: string, supported: string): GraphError {
+    return new GraphError(
+      400,
+      "Request_UnsupportedQuery",
+      `Unsupported or invalid query filter clause specified for property '${property}' of resource 'ServicePrincipal'. (The stand-in evaluates ${supported}; got '${filter}'.)`,
+    );
+  }
+
+  /**
+   * A second reference to the same object in a collection such as `owners` or `members`: Graph's code and wording
+   * (azure-cli's `az ad app owner add` checks the owners first because of it: "API not idempotent and fails with: One
+   * or more added object references already exist for the following modified properties: 'owners'", in
+   * src/azure-cli/azure/cli/command_modules/role/custom.py).
+   */
+  static referenceExists(property: string): GraphError {
+    return new GraphError(
+      400,
+      "Request_BadRequest",
+      `One or more added object references already exist for the following modified properties: '${property}'.`,
+    );
+  }
+
+  /** The same app role granted twice to a principal: Graph's code and wording. */
+  static permissionExists(): GraphError {
+    return new GraphError(
+      400,
+      "Request_BadRequest",
+      "Permission being assigned already exists on the object",
+    );
+  }
+
+  /**
+   * A federated identity credential whose name the application already uses: Graph's status, code and wording
+   * (409, reported in Azure/azure-dev issue 1482).
+   */
+  static federatedCredentialNameExists(name: string): GraphError {
+    return new GraphError(
+      409,
+      "Request_MultipleObjectsWithSameKeyValue",
+      `FederatedIdentityCredential with name ${name} already exists.`,
+    );
+  }
+
+  /**
+   * A federated identity credential value Graph refuses (`InvalidFederatedIdentityCredentialValue`, 400, as reported
+   * in Azure/azure-workload-identity issue 434 for a repeated issuer and subject); `message` says what is wrong.
+   */
+  static federatedCredentialInvalid(message: string): GraphError {
+    return new GraphError(400, "InvalidFederatedIdentityCredentialValue", message);
   }
 
   /** A directory validation error (Graph's `Request_BadRequest`); `message` says what is wrong. */

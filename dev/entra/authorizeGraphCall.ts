@@ -2,63 +2,109 @@ import type { AppRegistration } from "./Directory.js";
 import { GraphError } from "./GraphError.js";
 import type { GraphCaller } from "./verifyGraphToken.js";
 
-/** What a Graph request does to an application, as far as permissions go. */
-export type GraphOperationKind = "read" | "roll-key" | "update";
+/** What a Graph request does, as far as permissions go. */
+export type GraphOperationKind =
+  | "read"
+  | "roll-key"
+  | "update"
+  | "list-owners"
+  | "add-owner"
+  | "list-federated-credentials"
+  | "create-federated-credential"
+  | "read-service-principal"
+  | "list-app-role-assignments"
+  | "grant-app-role";
+
+/** One way to be allowed: every role in `all`, and with `owned` the caller's service principal owns the application. */
+interface Grant {
+  all: readonly string[];
+  owned?: true;
+}
+
+const READ_ALL = "Application.Read.All";
+const OWNED_BY = "Application.ReadWrite.OwnedBy";
+const WRITE_ALL = "Application.ReadWrite.All";
+const DIRECTORY_READ = "Directory.Read.All";
+const DIRECTORY_WRITE = "Directory.ReadWrite.All";
+const ASSIGN = "AppRoleAssignment.ReadWrite.All";
+
+const any = (...roles: string[]): Grant[] => roles.map((role) => ({ all: [role] }));
 
 /**
- * Application permissions that allow `GET /applications/{id}` and `GET /applications(appId='…')`: the v1.0 "Get
- * application" permissions table (Application: Application.Read.All; higher: Application.ReadWrite.OwnedBy,
- * Application.ReadWrite.All), https://learn.microsoft.com/graph/api/application-get (permissions include
- * api-reference/v1.0/includes/permissions/application-get-permissions.md). There is no exception for the caller's
- * own application: an app-only token without one of these roles is refused, whoever it reads.
- *
- * Application.ReadWrite.OwnedBy reads applications it does not own too: "The Application.ReadWrite.OwnedBy permission
- * allows an app to call GET /applications and GET /servicePrincipals endpoints to list all applications and service
- * principals in the tenant. This scope of access has been allowed for the permission."
- * (https://learn.microsoft.com/graph/permissions-reference#applicationreadwriteownedby).
+ * The application permissions of each operation: the "Application" row of the v1.0 API reference's permissions
+ * tables (least privileged, then higher privileged), https://learn.microsoft.com/graph/api/<page>:
+ * - read: application-get (Application.Read.All; Application.ReadWrite.OwnedBy, Application.ReadWrite.All). OwnedBy
+ *   reads applications it does not own too: "The Application.ReadWrite.OwnedBy permission allows an app to call GET
+ *   /applications and GET /servicePrincipals endpoints to list all applications and service principals in the
+ *   tenant" (https://learn.microsoft.com/graph/permissions-reference#applicationreadwriteownedby). The stand-in reads
+ *   the owners and federated credentials lists the same way.
+ * - update, roll-key: application-update, application-addkey, application-removekey (Application.ReadWrite.OwnedBy
+ *   for applications the caller owns: it "cannot update any apps that it is not an owner of"; Application.ReadWrite.All;
+ *   the stand-in also keeps Directory.ReadWrite.All, which older versions of these tables listed).
+ * - list-owners: application-list-owners (Application.ReadWrite.OwnedBy; Application.Read.All,
+ *   Application.ReadWrite.All, Directory.Read.All, Directory.ReadWrite.All).
+ * - add-owner: application-post-owners ("Application.ReadWrite.OwnedBy and Directory.Read.All"; "Directory.Read.All
+ *   and Application.ReadWrite.All", Directory.ReadWrite.All): writing the reference needs reading the directory too.
+ * - list-federated-credentials: application-list-federatedidentitycredentials (Application.Read.All;
+ *   Application.ReadWrite.OwnedBy, Application.ReadWrite.All).
+ * - create-federated-credential: application-post-federatedidentitycredentials (Application.ReadWrite.OwnedBy;
+ *   Application.ReadWrite.All).
+ * - read-service-principal: serviceprincipal-get and serviceprincipal-list (Application.Read.All;
+ *   Application.ReadWrite.OwnedBy, Application.ReadWrite.All, Directory.Read.All).
+ * - list-app-role-assignments: serviceprincipal-list-approleassignedto (Application.Read.All;
+ *   Application.ReadWrite.OwnedBy, Directory.Read.All, Application.ReadWrite.All, Directory.ReadWrite.All).
+ * - grant-app-role: serviceprincipal-post-approleassignedto ("AppRoleAssignment.ReadWrite.All and
+ *   Application.Read.All"; "AppRoleAssignment.ReadWrite.All and Directory.Read.All"): AppRoleAssignment.ReadWrite.All
+ *   alone is refused, as reported in microsoftgraph/microsoft-graph-docs issue 12833; Application.ReadWrite.All and
+ *   Directory.ReadWrite.All give nothing here without it.
  */
-export const GRAPH_READ_ROLES: readonly string[] = [
-  "Application.Read.All",
-  "Application.ReadWrite.OwnedBy",
-  "Application.ReadWrite.All",
-];
+const PERMISSIONS: Record<GraphOperationKind, readonly Grant[]> = {
+  read: any(READ_ALL, OWNED_BY, WRITE_ALL),
+  update: [{ all: [OWNED_BY], owned: true }, ...any(WRITE_ALL, DIRECTORY_WRITE)],
+  "roll-key": [{ all: [OWNED_BY], owned: true }, ...any(WRITE_ALL, DIRECTORY_WRITE)],
+  "list-owners": any(OWNED_BY, READ_ALL, WRITE_ALL, DIRECTORY_READ, DIRECTORY_WRITE),
+  "add-owner": [
+    { all: [OWNED_BY, DIRECTORY_READ], owned: true },
+    { all: [WRITE_ALL, DIRECTORY_READ] },
+    { all: [DIRECTORY_WRITE] },
+  ],
+  "list-federated-credentials": any(READ_ALL, OWNED_BY, WRITE_ALL),
+  "create-federated-credential": [{ all: [OWNED_BY], owned: true }, ...any(WRITE_ALL)],
+  "read-service-principal": any(READ_ALL, OWNED_BY, WRITE_ALL, DIRECTORY_READ, DIRECTORY_WRITE),
+  "list-app-role-assignments": any(READ_ALL, OWNED_BY, DIRECTORY_READ, WRITE_ALL, DIRECTORY_WRITE),
+  "grant-app-role": [{ all: [ASSIGN, READ_ALL] }, { all: [ASSIGN, DIRECTORY_READ] }],
+};
 
-/**
- * Application permissions for addKey, removeKey and PATCH of an application: Application.ReadWrite.OwnedBy, then
- * Application.ReadWrite.All, Directory.ReadWrite.All (https://learn.microsoft.com/graph/api/application-addkey,
- * .../application-removekey, .../application-update). OwnedBy covers only applications whose `owners` include the
- * caller's service principal: it "cannot update any apps that it is not an owner of" (permissions reference).
- */
-const WRITE_ALL_ROLES: readonly string[] = ["Application.ReadWrite.All", "Directory.ReadWrite.All"];
-const WRITE_OWNED_ROLE = "Application.ReadWrite.OwnedBy";
+/** A ReadWrite permission includes its Read permission (a pair such as "X and Application.Read.All" accepts it). */
+const IMPLIED_BY: Readonly<Record<string, string>> = {
+  [READ_ALL]: WRITE_ALL,
+  [DIRECTORY_READ]: DIRECTORY_WRITE,
+};
 
 /**
  * Throws Graph's 403 `Authorization_RequestDenied` ("Insufficient privileges to complete the operation.") unless the
- * caller's app-only token allows `operation` on `app`:
- * - read: one of {@link GRAPH_READ_ROLES}, for any application (the caller's own included);
- * - roll-key (addKey/removeKey): nothing for the caller's own application ("An application does not need any
- *   specific permission to roll its own keys", application-addkey / application-removekey: the proof of possession
- *   is the authorisation); for another one, Application.ReadWrite.All, or Application.ReadWrite.OwnedBy when the
- *   caller's service principal is one of its owners;
- * - update (PATCH): as roll-key for another application, the caller's own included.
- * A non-owner holding only OwnedBy gets the same 403 (Graph answers "Insufficient privileges to complete the
- * operation." to an OwnedBy caller updating an application it does not own: microsoftgraph/microsoft-graph-docs
- * issue 7798), not a 404: reads show the application exists.
+ * caller's app-only token holds the application permissions `operation` needs (see {@link PERMISSIONS}); `app` is
+ * the application addressed, for the grants that need the caller's service principal among its owners. One exception:
+ * an application rolls its own keys (roll-key) with no permission at all ("An application does not need any specific
+ * permission to roll its own keys", application-addkey / application-removekey: the proof of possession is the
+ * authorisation). A non-owner holding only OwnedBy gets the same 403 (Graph answers "Insufficient privileges to
+ * complete the operation." to an OwnedBy caller updating an application it does not own: microsoftgraph/
+ * microsoft-graph-docs issue 7798), not a 404: reads show the application exists. Delegated tokens (`scp`) carry no
+ * `roles`, so they are refused: the stand-in models app-only callers.
  */
 export function authorizeGraphCall(
   caller: GraphCaller,
-  app: AppRegistration,
   operation: GraphOperationKind,
+  app?: AppRegistration,
 ): void {
-  const holds = (roles: readonly string[]) => caller.roles.some((role) => roles.includes(role));
-  if (operation === "read") {
-    if (holds(GRAPH_READ_ROLES)) return;
-    throw GraphError.insufficientPrivileges();
-  }
-  const own = caller.appid.toLowerCase() === app.clientId.toLowerCase();
-  if (operation === "roll-key" && own) return;
-  if (holds(WRITE_ALL_ROLES)) return;
-  const owner = caller.oid !== "" && app.owners.some((o) => o.toLowerCase() === caller.oid.toLowerCase());
-  if (owner && caller.roles.includes(WRITE_OWNED_ROLE)) return;
-  throw GraphError.insufficientPrivileges();
+  if (operation === "roll-key" && app && caller.appid.toLowerCase() === app.clientId.toLowerCase()) return;
+  const holds = (role: string) =>
+    caller.roles.includes(role) ||
+    (IMPLIED_BY[role] !== undefined && caller.roles.includes(IMPLIED_BY[role]));
+  const owner =
+    app !== undefined &&
+    caller.oid !== "" &&
+    app.owners.some((o) => o.toLowerCase() === caller.oid.toLowerCase());
+  const allowed = PERMISSIONS[operation].some((grant) => grant.all.every(holds) && (!grant.owned || owner));
+  if (!allowed) throw GraphError.insufficientPrivileges();
 }

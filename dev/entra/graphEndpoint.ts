@@ -1,16 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { authorizeGraphCall } from "./authorizeGraphCall.js";
-import type { AppRegistration, Directory } from "./Directory.js";
-import { graphAddKey } from "./graphAddKey.js";
+import type { AppRegistration, Directory, ServicePrincipal } from "./Directory.js";
 import { GraphError, type GraphErrorBody } from "./GraphError.js";
-import { graphRemoveKey } from "./graphRemoveKey.js";
-import { graphUpdateApplication } from "./graphUpdateApplication.js";
+import { parseGraphPath } from "./parseGraphPath.js";
+import { routeApplicationRequest } from "./routeApplicationRequest.js";
+import { routeServicePrincipalRequest } from "./routeServicePrincipalRequest.js";
 import type { SigningKeys } from "./SigningKeys.js";
-import {
-  APPLICATION_PROPERTIES,
-  toGraphApplication,
-  type ApplicationProperty,
-} from "./toGraphApplication.js";
 import { verifyGraphToken, type GraphCaller } from "./verifyGraphToken.js";
 
 /** One request to the Graph stand-in, as tests see it. */
@@ -75,16 +69,23 @@ export interface GraphOperation {
   nowMs: number;
 }
 
-const APPLICATION = /^\/v1\.0\/applications(?:\/([^/()]+)|\(appId='([^']*)'\))(?:\/(addKey|removeKey))?\/?$/i;
+/** Everything an operation on one service principal gets. */
+export interface ServicePrincipalOperation {
+  context: GraphContext;
+  servicePrincipal: ServicePrincipal;
+  /** The parsed JSON body (undefined for GET). */
+  body: unknown;
+}
 
 /**
- * Microsoft Graph v1.0 `applications`, on the Entra ID stand-in's directory: `GET /applications/{id}` and
- * `GET /applications(appId='{appId}')` (with `$select`), `POST .../addKey`, `POST .../removeKey` and
- * `PATCH /applications/{id}` (keyCredentials, displayName). The caller authenticates with an app-only token of this
- * stand-in for Graph and needs the permissions Graph documents (see {@link authorizeGraphCall}): reading any
- * application, its own included, needs an Application.* app role; an application rolls its own keys with the proof
- * alone; changing another application needs Application.ReadWrite.All, or Application.ReadWrite.OwnedBy as one of
- * its owners. Every request is recorded.
+ * Microsoft Graph v1.0 on the Entra ID stand-in's directory: `applications` (GET and PATCH of one application by
+ * `{id}` or `(appId='{appId}')`, `addKey`, `removeKey`, `owners`, `owners/$ref`, `federatedIdentityCredentials`: see
+ * routeApplicationRequest) and `servicePrincipals` (the list with `$filter`, one principal, `appRoleAssignedTo`: see
+ * routeServicePrincipalRequest). The caller authenticates with an app-only token of this stand-in for Graph and needs
+ * the permissions Graph documents (see authorizeGraphCall): reading any application, its own included, needs an
+ * Application.* app role; an application rolls its own keys with the proof alone; changing another application needs
+ * Application.ReadWrite.All, or Application.ReadWrite.OwnedBy as one of its owners; granting app roles needs
+ * AppRoleAssignment.ReadWrite.All with a read permission. Every request is recorded.
  */
 export function graphEndpoint(context: GraphContext, request: GraphRequest): GraphResult {
   const nowMs = context.now();
@@ -137,61 +138,12 @@ function route(
   caller: GraphCaller,
   nowMs: number,
 ): GraphResponse {
-  const match = APPLICATION.exec(request.path);
-  if (!match) {
+  const path = parseGraphPath(request.path);
+  if (!path) {
     const segment = request.path.split("/").filter(Boolean).at(-1) ?? "";
     throw GraphError.segmentNotFound(segment);
   }
-  const [, objectId, appId, action] = match;
-  const operation = action?.toLowerCase() as "addkey" | "removekey" | undefined;
-  const allowed = operation ? ["POST"] : ["GET", "PATCH"];
-  if (!allowed.includes(request.method)) {
-    throw GraphError.methodNotAllowed(request.method, request.path, allowed);
-  }
-
-  const app = objectId
-    ? context.directory.findAppByObjectId(objectId)
-    : findByAppId(context.directory, appId ?? "");
-  // 404 before permissions: whether the application is the caller's own (or owned) decides what it may do with it.
-  if (!app) throw GraphError.resourceNotFound(objectId ?? appId ?? "");
-
-  if (request.method === "GET") {
-    authorizeGraphCall(caller, app, "read");
-    const select = parseSelect(request.query.get("$select"));
-    return { status: 200, body: toGraphApplication(app, select, context.graphBaseUrl) };
-  }
-  authorizeGraphCall(caller, app, operation ? "roll-key" : "update");
-  const input: GraphOperation = { context, app, body: parseJson(request.body), nowMs };
-  if (operation === "addkey") return graphAddKey(input);
-  if (operation === "removekey") return graphRemoveKey(input);
-  return graphUpdateApplication(input);
-}
-
-/** Graph ids are GUIDs, compared without regard to case. */
-function findByAppId(directory: Directory, appId: string): AppRegistration | undefined {
-  return directory.getApp(appId) ?? directory.getApp(appId.toLowerCase());
-}
-
-function parseSelect(value: string | null): ApplicationProperty[] | null {
-  if (value === null) return null;
-  const names = value
-    .split(",")
-    .map((name) => name.trim())
-    .filter(Boolean);
-  if (names.length === 0) return null;
-  return names.map((name) => {
-    // OData property names in $select match without regard to case in Graph.
-    const property = APPLICATION_PROPERTIES.find((p) => p.toLowerCase() === name.toLowerCase());
-    if (!property) throw GraphError.unknownProperty(name, APPLICATION_PROPERTIES);
-    return property;
-  });
-}
-
-function parseJson(text: string): unknown {
-  if (!text.trim()) throw GraphError.unreadableJson();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw GraphError.unreadableJson();
-  }
+  return path.collection === "applications"
+    ? routeApplicationRequest(context, request, path, caller, nowMs)
+    : routeServicePrincipalRequest(context, request, path, caller);
 }

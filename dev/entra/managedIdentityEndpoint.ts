@@ -125,6 +125,7 @@ export function managedIdentityEndpoint(
       managedIdentityResourceId: identity.resourceId,
     },
     roles: context.directory.rolesFor(identity.clientId, target.appId),
+    groups: context.directory.groupsClaimFor(identity.principalId, target.appId),
     nowMs,
     lifetimeSeconds: context.tokenLifetimeSeconds,
   });

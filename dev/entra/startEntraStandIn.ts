@@ -9,6 +9,8 @@ import {
   type ApiResource,
   type AppRegistration,
   type FederatedIdentityCredential,
+  type Group,
+  type GroupMembershipClaims,
   type KeyCredential,
   type ManagedIdentity,
   type NewPasswordCredential,
@@ -74,7 +76,8 @@ export interface EntraStandIn {
   readonly jwksUri: string;
   readonly tokenEndpoint: string;
   /**
-   * `${authorityHost}/v1.0`: Microsoft Graph's `applications` (get, addKey, removeKey, PATCH keyCredentials) on this
+   * `${authorityHost}/v1.0`: Microsoft Graph's `applications` (get, PATCH, addKey, removeKey, owners,
+   * federatedIdentityCredentials) and `servicePrincipals` (get, list by `$filter`, appRoleAssignedTo) on this
    * directory. Callers use a token of this stand-in for the scope `https://graph.microsoft.com/.default`.
    */
   readonly graphBaseUrl: string;
@@ -117,8 +120,14 @@ export interface EntraStandIn {
     appId?: string;
     roles?: string[];
     displayName?: string;
+    /** The API application's manifest setting for the `groups` claim of its tokens (default "None"). */
+    groupMembershipClaims?: GroupMembershipClaims;
   }): ApiResource;
   assignRoles(clientId: string, appIdUri: string, roles: string[]): void;
+  /** Creates a security group (or, with `securityEnabled: false`, a distribution list). */
+  addGroup(input: { displayName: string; id?: string; securityEnabled?: boolean }): Group;
+  /** Adds a service principal or a group (by object id) to a group. */
+  addGroupMember(groupId: string, memberObjectId: string): void;
   /** Makes a service principal (by object id) an owner of the application registration `clientId`. */
   addOwner(clientId: string, ownerObjectId: string): void;
   addTenantDomain(domain: string): void;
@@ -239,6 +248,8 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     addFederatedCredential: (clientId, input) => directory.addFederatedCredential(clientId, input),
     registerResource: (input) => directory.registerResource(input),
     assignRoles: (clientId, appIdUri, roles) => directory.assignRoles(clientId, appIdUri, roles),
+    addGroup: (input) => directory.addGroup(input),
+    addGroupMember: (groupId, memberObjectId) => directory.addGroupMember(groupId, memberObjectId),
     addOwner: (clientId, ownerObjectId) => directory.addOwner(clientId, ownerObjectId),
     addTenantDomain: (domain) => directory.addTenantDomain(domain),
     addUserAssignedIdentity: (name) =>

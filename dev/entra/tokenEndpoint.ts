@@ -72,7 +72,8 @@ export interface TokenRequest {
  * `POST /{tenant}/oauth2/v2.0/token` for the client credentials grant. Checks, in order: tenant, grant type,
  * client id, scope (exactly one `<resource>/.default`), application, client authentication (client secret,
  * certificate assertion or federated assertion), resource; then issues an app-only token with the app roles
- * assigned to the client for that resource. Every request is recorded, with its outcome.
+ * assigned to the client for that resource (and the groups its service principal is in, when the resource's
+ * groupMembershipClaims asks for them). Every request is recorded, with its outcome.
  */
 export function tokenEndpoint(
   context: TokenEndpointContext,
@@ -114,6 +115,7 @@ export function tokenEndpoint(
       audience: resource.appIdUri,
       subject,
       roles: context.directory.rolesFor(clientId, resource.appId),
+      groups: context.directory.groupsClaimFor(objectId, resource.appId),
       nowMs,
       lifetimeSeconds: context.tokenLifetimeSeconds,
     });
