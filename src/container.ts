@@ -57,6 +57,11 @@ export function createServices(
     notify?: JobOutcomeNotifier;
     /** Time kept after a job run's deadline to record and alert (default RECORD_MARGIN_MS; tests shorten it). */
     recordMarginMs?: number;
+    /**
+     * Whether the token path asks Table Storage if a key rotation holds an older certificate version (default true).
+     * Off only where no storage is configured (m2m-diagnose on a workstation): the latest version is followed.
+     */
+    readRotationHold?: boolean;
   } = {},
 ): Services {
   const clock = deps.clock ?? systemClock;
@@ -80,7 +85,7 @@ export function createServices(
     azureCredential,
     ...(vaultKeys ? { vaultKeys } : {}),
     // A rotation that has not switched yet keeps the token path on the old version.
-    ...(source.kind === "keyvault-certificate"
+    ...(source.kind === "keyvault-certificate" && deps.readRotationHold !== false
       ? { holdVersion: rotationHold(storage, source.certificateName, clock) }
       : {}),
   });

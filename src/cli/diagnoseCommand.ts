@@ -60,12 +60,22 @@ export async function main(
     return 2;
   }
   let config;
+  let storageConfigured = false;
   try {
     const values = options.settingsFile === false ? {} : readSettingsFile(args.settings);
+    storageConfigured = [values, env].some((source) =>
+      [
+        "AzureWebJobsStorage",
+        "M2M_STORAGE_CONNECTION",
+        "AzureWebJobsStorage__accountName",
+        "AzureWebJobsStorage__tableServiceUri",
+      ].some((name) => Boolean(source[name]?.trim())),
+    );
     // Before any credential exists: @azure/identity reads the managed identity's endpoint from process.env only.
     applySettingsToEnvironment(values, env, process.env);
     config = loadConfig({
-      // The diagnosis never touches the app's storage: don't make a workstation configure it.
+      // Storage is read only to learn whether a key rotation holds an older certificate version, and only when it is
+      // configured: a workstation need not configure it (then the latest version is diagnosed).
       AzureWebJobsStorage: "UseDevelopmentStorage=true",
       ...values,
       ...env,
@@ -78,7 +88,7 @@ export async function main(
     throw error;
   }
   const logger = consoleLogger({ minLevel: args.verbose ? "info" : "warn" });
-  const services = createServices(config, { logger });
+  const services = createServices(config, { logger, readRotationHold: storageConfigured });
   const deadline = createDeadline({ budgetMs: INTERACTIVE_BUDGET_MS, clock: services.clock });
   const scope = args.scope ? { scope: args.scope } : {};
   const diagnosis = await diagnoseTokenPath(services, {

@@ -28,13 +28,20 @@ describe("m2m-diagnose with a settings file", () => {
     delete process.env.IDENTITY_ENDPOINT;
     delete process.env.IDENTITY_HEADER;
     const out: string[] = [];
+    const warnings: string[] = [];
     const log = vi.spyOn(console, "log").mockImplementation((line: string) => void out.push(line));
+    const warn = vi.spyOn(console, "warn").mockImplementation((line: string) => void warnings.push(line));
+    const error = vi.spyOn(console, "error").mockImplementation((line: string) => void warnings.push(line));
     try {
       expect(await main(["--settings", file, "--json"], {})).toBe(0);
     } finally {
       log.mockRestore();
+      warn.mockRestore();
+      error.mockRestore();
       rmSync(dir, { recursive: true, force: true });
     }
+    // No storage in the settings: the diagnosis reads no rotation state, so nothing about Table Storage is said.
+    expect(warnings.join("\n")).not.toMatch(/Table Storage|rotation/);
     const diagnosis = JSON.parse(out.join("\n")) as { ok: boolean; steps: { name: string; ok: boolean }[] };
     expect(diagnosis.steps.map((s) => [s.name, s.ok])).toEqual([
       ["credential", true],
