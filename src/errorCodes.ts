@@ -349,6 +349,38 @@ export const ERROR_CODES = {
     retryable: true,
   },
 
+  // The tenant CLI (m2m): bootstrapping a tenant as a signed-in person
+  CLI_USAGE_INVALID: {
+    meaning: "The m2m command line is not valid (unknown command or option, a missing or malformed value).",
+    retryable: false,
+  },
+  CLI_OUTPUT_EXISTS: {
+    meaning:
+      "An output file of m2m cert create exists and is not a certificate it can report; --force replaces it.",
+    retryable: false,
+  },
+  SIGN_IN_UNAVAILABLE: {
+    meaning: "No token for the person running m2m (DefaultAzureCredential: az login, VS Code, environment).",
+    retryable: false,
+  },
+  SERVICE_PRINCIPAL_NOT_FOUND: {
+    meaning: "The tenant has no service principal for the application, API or managed identity named.",
+    retryable: false,
+  },
+  APP_ROLE_NOT_ASSIGNED: {
+    meaning:
+      "AADSTS501051: the API requires an app role assignment and the app's service principal holds none of its roles.",
+    retryable: false,
+  },
+  APP_ROLE_NOT_FOUND: {
+    meaning: "The API defines no enabled app role for applications with the value asked for.",
+    retryable: false,
+  },
+  CERTIFICATE_NOT_ISSUED: {
+    meaning: "The Key Vault certificate has no issued version yet (its creation is pending or failed).",
+    retryable: false,
+  },
+
   // Diagnosis
   UNEXPECTED: {
     meaning: "A failure the app does not translate into one of its codes (a bug or an SDK error).",

@@ -89,6 +89,13 @@ const table: Record<number, Entry> = {
     "the resource in scope {scope} is not known in tenant {tenantId}",
     "check the scope's application ID URI, and that the API's service principal exists in this tenant (admin consent)",
   ),
+  // Entra's error reference: "The application isn't assigned to a role for the application" — the API requires
+  // assignment (appRoleAssignmentRequired) and the client's service principal holds none of its app roles.
+  501051: plain(
+    "APP_ROLE_NOT_ASSIGNED",
+    "the API in scope {scope} requires an app role assignment, and app registration {clientId} holds none of its app roles",
+    "assign one of the API's app roles to the app's service principal (API permissions → application permission → grant admin consent, or `m2m app grant`)",
+  ),
   70011: plain(
     "SCOPE_INVALID",
     "the scope {scope} is not valid",

@@ -16,6 +16,7 @@ describe("explainAadsts", () => {
     [7000222, "CLIENT_SECRET_EXPIRED", "create a new client secret on app registration app-id"],
     [700016, "APPLICATION_NOT_FOUND", "check M2M_CLIENT_ID and M2M_TENANT_ID"],
     [500011, "RESOURCE_NOT_FOUND", "check the scope's application ID URI"],
+    [501051, "APP_ROLE_NOT_ASSIGNED", "assign one of the API's app roles to the app's service principal"],
     [70021, "FEDERATED_CREDENTIAL_NOT_FOUND", "add a federated credential for the managed identity"],
   ])("explains AADSTS%i as %s with its fix", (code, expected, fix) => {
     const explanation = explainAadsts(code, context);
