@@ -6,7 +6,7 @@ import { rm } from "node:fs/promises";
 
 await rm("dist", { recursive: true, force: true });
 await build({
-  entryPoints: { index: "src/index.ts", cli: "src/cli.ts" },
+  entryPoints: { index: "src/index.ts", cli: "src/cli.ts", m2m: "src/cli/m2m.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",

@@ -97,6 +97,11 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: "src/auth/readAuthSettings.ts", tests: ["test/auth/readAuthSettings.test.ts"] },
   { module: "src/auth/createKeyVerdictCache.ts", tests: ["test/auth/createKeyVerdictCache.test.ts"] },
   { module: "src/auth/routePrefixOf.ts", tests: ["test/auth/routePrefixOf.test.ts"] },
+  { module: "src/cli/tenant/planGrant.ts", tests: ["test/cli/tenant/planGrant.test.ts"] },
+  {
+    module: "src/cli/tenant/planKeyRegistration.ts",
+    tests: ["test/cli/tenant/planKeyRegistration.test.ts"],
+  },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */

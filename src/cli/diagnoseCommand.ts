@@ -1,13 +1,13 @@
 // m2m-diagnose: checks a setup end to end — settings, credential, token, the Graph read of the app registration —
 // and prints the token's claims.
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createDeadline } from "../clock/Deadline.js";
 import { INTERACTIVE_BUDGET_MS } from "../clock/interactiveBudget.js";
 import { createServices } from "../container.js";
 import { loadConfig, type Env } from "../config/loadConfig.js";
 import { applySettingsToEnvironment } from "./applySettingsToEnvironment.js";
+import { readSettingsFile } from "./readSettingsFile.js";
 import { diagnoseTokenPath } from "../diagnostics/diagnoseTokenPath.js";
 import { explainTokenPath } from "../diagnostics/explainTokenPath.js";
 import { formatDiagnosis } from "../diagnostics/formatDiagnosis.js";
@@ -105,14 +105,4 @@ export async function main(
     console.log(args.json ? JSON.stringify(diagnosis, null, 2) : formatDiagnosis(diagnosis));
   }
   return diagnosis.ok ? 0 : 1;
-}
-
-function readSettingsFile(path: string | undefined): Env {
-  const file = path ?? "local.settings.json";
-  if (!existsSync(file)) {
-    if (path) throw new ConfigurationError([`--settings ${path}: file not found`]);
-    return {};
-  }
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as { Values?: Record<string, string> };
-  return parsed.Values ?? {};
 }
