@@ -26,13 +26,33 @@ export function planKeyRegistration(
   application: GraphApplication,
   certificate: CertificateToRegister,
 ): KeyRegistrationPlan {
-  if (certificate.kind === "known") {
-    const registered = application.keyCredentials.find(
-      (key) => registeredKeyThumbprint(key) === certificate.thumbprintSha1,
+  // A certificate not created yet has no thumbprint, so no registered key can be it.
+  if (certificate.kind === "not-created")
+    return registration(
+      application,
+      certificate.placeholder,
+      `"${certificate.displayName}"`,
+      certificate.displayName,
     );
-    if (registered)
-      return { kind: "registered", keyId: registered.keyId, displayName: registered.displayName };
-  }
+  const registered = application.keyCredentials.find(
+    (key) => registeredKeyThumbprint(key) === certificate.thumbprintSha1,
+  );
+  if (registered) return { kind: "registered", keyId: registered.keyId, displayName: registered.displayName };
+  return registration(
+    application,
+    certificate.der.toString("base64"),
+    certificate.thumbprintSha1,
+    certificate.displayName,
+  );
+}
+
+/** The PATCH that registers a certificate (`der`, its base64 DER or a placeholder) after the keys registered now. */
+function registration(
+  application: GraphApplication,
+  der: string,
+  certificateName: string,
+  displayName: string,
+): KeyRegistrationPlan {
   const kept = application.keyCredentials.map((key) => ({
     keyId: key.keyId,
     type: key.type,
@@ -43,12 +63,7 @@ export function planKeyRegistration(
     endDateTime: key.endDateTime,
     ...(key.key ? { key: key.key } : {}),
   }));
-  const added = {
-    type: "AsymmetricX509Cert",
-    usage: "Verify",
-    key: certificate.kind === "known" ? certificate.der.toString("base64") : certificate.placeholder,
-    displayName: certificate.displayName,
-  };
+  const added = { type: "AsymmetricX509Cert", usage: "Verify", key: der, displayName };
   const name = `${application.displayName || application.appId} (appId ${application.appId})`;
   return {
     kind: "register",
@@ -56,7 +71,7 @@ export function planKeyRegistration(
       method: "PATCH",
       path: `/applications/${application.id}`,
       body: { keyCredentials: [...kept, added] },
-      purpose: `register certificate ${certificate.kind === "known" ? certificate.thumbprintSha1 : `"${certificate.displayName}"`} on app registration ${name}, keeping its ${kept.length} registered key${kept.length === 1 ? "" : "s"}`,
+      purpose: `register certificate ${certificateName} on app registration ${name}, keeping its ${kept.length} registered key${kept.length === 1 ? "" : "s"}`,
       forbiddenFix:
         `Changing app registration ${name} needs Microsoft Graph's Application.ReadWrite.All as the signed-in person ` +
         `(directory role Application Administrator or Cloud Application Administrator), or being one of its owners ` +
