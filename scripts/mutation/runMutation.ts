@@ -1,32 +1,55 @@
 // `npm run test:mutation`: Stryker over each module in MUTATION_MODULES with only that module's own unit tests,
 // then a gate: every module must score at least MUTATION_SCORE_THRESHOLD and have no mutant that no test reaches.
-// Results are kept per module in reports/mutation/ (incremental: an unchanged module with unchanged tests reuses
-// its last results; a fresh clone, as in CI, runs everything). Exit code 1 when the gate fails.
 //
-//   npm run test:mutation                      all modules
-//   npm run test:mutation -- decideJobAlert    modules whose path contains the argument
-//   npm run test:mutation -- --force           ignore the incremental results (a failing module is always rerun
+// Which modules are scored: a module that passes is recorded in scripts/mutation/verified.json with the fingerprint of
+// everything its score depends on (the module, the modules it imports, its tests, the gate's settings, the Stryker and
+// Vitest versions: see mutationFingerprint). A module whose fingerprint equals its recorded one is not scored again —
+// its recorded pass still holds; any change scores it again, in CI too. Commit verified.json with the change.
+// Stryker's own results are kept per module in reports/mutation/ (incremental). Exit code 1 when the gate fails.
+//
+//   npm run test:mutation                      modules changed since their recorded pass (all, in a project without one)
+//   npm run test:mutation -- --all             every module
+//   npm run test:mutation -- decideJobAlert    modules whose path contains the argument, changed or not
+//   npm run test:mutation -- --force           ignore Stryker's incremental results (a failing module is always rerun
 //                                              afresh before it fails the gate)
 import { execFile } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { promisify } from "node:util";
 import { MUTATION_MODULES, MUTATION_SCORE_THRESHOLD, type MutationModule } from "./mutationModules.js";
+import { mutationFingerprint } from "./mutationFingerprint.js";
 import { gateFailure, scoreModule, type ModuleScore, type ScoredMutant } from "./scoreMutants.js";
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
 const force = args.includes("--force");
+const all = args.includes("--all");
 const filters = args.filter((a) => !a.startsWith("--"));
-const selected = MUTATION_MODULES.filter(
+const named = MUTATION_MODULES.filter(
   (m) => filters.length === 0 || filters.some((f) => m.module.includes(f)),
 );
-if (selected.length === 0) {
+if (named.length === 0) {
   console.error(
     `No mutation module matches ${filters.join(", ")}; the modules are listed in scripts/mutation/mutationModules.ts.`,
   );
   process.exit(2);
+}
+
+const VERIFIED_FILE = "scripts/mutation/verified.json";
+const verified = JSON.parse(await readFile(VERIFIED_FILE, "utf8").catch(() => "{}")) as Record<
+  string,
+  string
+>;
+const fingerprints = new Map(
+  await Promise.all(named.map(async (m) => [m, await mutationFingerprint(m)] as const)),
+);
+const selected = named.filter((m) => all || filters.length > 0 || verified[m.module] !== fingerprints.get(m));
+const unchanged = named.length - selected.length;
+if (unchanged > 0) {
+  console.log(
+    `${unchanged} module${unchanged === 1 ? "" : "s"} unchanged since ${unchanged === 1 ? "its" : "their"} recorded pass (${VERIFIED_FILE}): not scored again; --all scores every module.`,
+  );
 }
 
 /** Stryker over one module, in its own process (see mutateModule.ts). */
@@ -90,6 +113,18 @@ async function gateAll(entries: readonly MutationModule[]): Promise<string[]> {
 }
 
 const failures = await gateAll(selected);
+// Every module that passed is recorded with its fingerprint; a failing one loses its record.
+for (const entry of selected) {
+  if (failures.some((failure) => failure.startsWith(`${entry.module}:`))) delete verified[entry.module];
+  else verified[entry.module] = fingerprints.get(entry)!;
+}
+const known = new Set(MUTATION_MODULES.map((m) => m.module));
+const record = Object.fromEntries(
+  Object.entries(verified)
+    .filter(([module]) => known.has(module))
+    .sort(([a], [b]) => a.localeCompare(b)),
+);
+await writeFile(VERIFIED_FILE, `${JSON.stringify(record, null, 2)}\n`);
 if (failures.length > 0) {
   console.error(
     `\nMutation gate failed (threshold ${MUTATION_SCORE_THRESHOLD}% per module):\n  ${failures.join("\n  ")}`,
@@ -98,5 +133,6 @@ if (failures.length > 0) {
   process.exit(1);
 }
 console.log(
-  `\nMutation gate passed: ${selected.length} module${selected.length === 1 ? "" : "s"}, each at least ${MUTATION_SCORE_THRESHOLD}%.`,
+  `\nMutation gate passed: ${selected.length} module${selected.length === 1 ? "" : "s"} scored, each at least ${MUTATION_SCORE_THRESHOLD}%` +
+    `${unchanged > 0 ? `; ${unchanged} unchanged since their recorded pass` : ""}.`,
 );

@@ -131,7 +131,7 @@ describe("GET /api/diagnostics/token with a system that does not answer", () => 
     ]);
     expect(body.error?.code).toBe("TIMED_OUT");
     expect(body.error?.message).toMatch(
-      /^the token endpoint did not answer within 1(\.\d)? s: the invocation's deadline was reached\./,
+      /^the token endpoint did not answer within \d+(\.\d)? s: the invocation's deadline was reached\./,
     );
   });
 
@@ -167,6 +167,6 @@ describe("GET /api/diagnostics/token with a system that does not answer", () => 
     const body = response.jsonBody as Diagnosis;
     expect(body.steps.map((step) => [step.name, step.ok])).toEqual([["credential", false]]);
     expect(body.error).toMatchObject({ code: "TIMED_OUT" });
-    expect(body.error?.message).toMatch(/^Key Vault did not answer within 1(\.\d)? s: /);
+    expect(body.error?.message).toMatch(/^Key Vault did not answer within \d+(\.\d)? s: /);
   });
 });

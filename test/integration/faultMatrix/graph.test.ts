@@ -130,9 +130,10 @@ async function runGraphCell({ fault: faultName, outcome }: Cell) {
         properties: expect.objectContaining({
           code: outcome.code,
           edge: outcome.names,
+          // The time it was given is what was left when the call began: on a busy machine, less than the budget.
           error: expect.stringMatching(
             new RegExp(
-              `^${outcome.names} did not answer within [12](\\.\\d)? s: the invocation's deadline was reached\\.`,
+              `^${outcome.names} did not answer within \\d+(\\.\\d)? s: the invocation's deadline was reached\\.`,
             ),
           ) as unknown,
         }) as unknown,
