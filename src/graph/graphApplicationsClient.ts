@@ -1,21 +1,16 @@
-import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../clock/Clock.js";
 import { createDeadline, type Deadline } from "../clock/Deadline.js";
 import { sleep as realSleep } from "../clock/sleep.js";
 import { isLoopbackUrl } from "../credentials/isLoopbackUrl.js";
 import { M2mError, TimedOutError, TransientError } from "../errors.js";
-import { backoffDelay } from "../jobs/downstream/backoffDelay.js";
-import type { AttemptFailure } from "../jobs/downstream/isRetryable.js";
-import { parseRetryAfter } from "../jobs/downstream/parseRetryAfter.js";
-import { decideRetry } from "../retry/decideRetry.js";
 import { decodeTokenClaims } from "../tokens/decodeTokenClaims.js";
 import type { TokenSource } from "../tokens/TokenSource.js";
 import type { GraphApplications } from "./GraphApplications.js";
-import { graphFailure, type GraphCallName } from "./graphFailure.js";
+import type { GraphCallName } from "./graphFailure.js";
 import { graphReadForbiddenFix } from "./graphReadForbiddenFix.js";
-import { isTransientGraphFailure } from "./isTransientGraphFailure.js";
 import { parseGraphApplication, parseGraphKeyCredential, type Parsed } from "./parseGraphApplication.js";
-import { sendGraphRequest, type GraphAttempt } from "./sendGraphRequest.js";
+import type { GraphAttempt } from "./sendGraphRequest.js";
+import { sendGraphWithRetries } from "./sendGraphWithRetries.js";
 
 /** An application object is a few kilobytes (a certificate's `key` is about 1–2 KB): 1 MiB is far above any. */
 export const GRAPH_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -23,7 +18,6 @@ export const GRAPH_MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Retries of one call: 4 attempts, backoff with full jitter from 1 s up to 16 s, unless Graph says how long. */
 const DEFAULT_RETRY = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 16_000 };
 /** Less time than this before the deadline is not worth another attempt. */
-const MIN_ATTEMPT_MS = 1_000;
 
 const SELECT = "$select=id,appId,displayName,keyCredentials,passwordCredentials";
 
@@ -78,56 +72,29 @@ export function graphApplicationsClient(options: GraphClientOptions): GraphAppli
 
   async function attempts<T>(call: GraphCall<T>, deadline: Deadline): Promise<T> {
     const token = await deadline.bound("the token endpoint", () => options.tokens.getToken({ scope }));
-    const headers = (clientRequestId: string): Record<string, string> => ({
-      authorization: `Bearer ${token.token}`,
-      "client-request-id": clientRequestId,
-      ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+    const { answer: outcome, clientRequestId } = await sendGraphWithRetries({
+      call,
+      url: `${root}/v1.0${call.path}${call.query ? `?${call.query}` : ""}`,
+      headers: { authorization: `Bearer ${token.token}` },
+      body: call.body,
+      accept: (answer) => answer.status >= 200 && answer.status < 300,
+      fix: (status) =>
+        status === 403 && call.method === "GET"
+          ? forbiddenFix(call.application, token.token)
+          : status === 404 && call.method === "GET"
+            ? `Check M2M_CLIENT_ID and M2M_TENANT_ID: Graph has no such application in the tenant of the app's token.`
+            : null,
+      deadline,
+      retry,
+      // An attempt gets `timeoutMs` when the deadline leaves more, so a hung connection can be tried again.
+      attemptTimeoutMs: timeoutMs,
+      maxBodyBytes: maxBytes,
+      clock,
+      sleep,
+      random,
+      fetch: doFetch,
     });
-    for (let attempt = 1; ; attempt++) {
-      const clientRequestId = randomUUID();
-      const outcome = await deadline.bound("Microsoft Graph", (signal) =>
-        sendGraphRequest({
-          fetch: doFetch,
-          url: `${root}/v1.0${call.path}${call.query ? `?${call.query}` : ""}`,
-          method: call.method,
-          headers: headers(clientRequestId),
-          body: call.body === undefined ? undefined : JSON.stringify(call.body),
-          signal,
-          // An attempt gets `timeoutMs` when the deadline leaves more, so a hung connection can be tried again.
-          timeoutMs: timeoutMs < deadline.leftMs() ? timeoutMs : null,
-          maxBodyBytes: maxBytes,
-        }),
-      );
-      if (outcome.kind === "response" && outcome.status >= 200 && outcome.status < 300) {
-        return answer(call, outcome, clientRequestId);
-      }
-      const decision = decideRetry({
-        attempt,
-        maxAttempts: retry.maxAttempts,
-        transient: isTransientGraphFailure(call.method, failureOf(outcome)),
-        retryAfterMs:
-          outcome.kind === "response" ? parseRetryAfter(outcome.headers.get("retry-after"), clock()) : null,
-        backoffMs: backoffDelay(attempt, retry, random),
-        leftMs: deadline.leftMs(),
-        minAttemptMs: MIN_ATTEMPT_MS,
-      });
-      if (!decision.retry) {
-        throw graphFailure({
-          call,
-          attempt: outcome,
-          attempts: attempt,
-          stop: decision,
-          clientRequestId,
-          fix: (status) =>
-            status === 403 && call.method === "GET"
-              ? forbiddenFix(call.application, token.token)
-              : status === 404 && call.method === "GET"
-                ? `Check M2M_CLIENT_ID and M2M_TENANT_ID: Graph has no such application in the tenant of the app's token.`
-                : null,
-        });
-      }
-      await deadline.bound("Microsoft Graph", (signal) => sleep(decision.waitMs, signal));
-    }
+    return answer(call, outcome, clientRequestId);
   }
 
   /** The checked body of a 2xx answer. */
@@ -234,13 +201,6 @@ function unwrap<T>(call: GraphCall<T>, parsed: Parsed<T>, where: string, ids: st
     "GRAPH_RESPONSE_INVALID",
     `${where} and JSON that is not ${call.method === "GET" ? "an application object" : "a keyCredential"}: ${parsed.problem} (${ids}). ${check}`,
   );
-}
-
-/** A failed attempt as the retry decision sees it. */
-function failureOf(outcome: GraphAttempt): AttemptFailure {
-  if (outcome.kind === "response") return { kind: "status", status: outcome.status };
-  if (outcome.kind === "network") return { kind: "network", code: outcome.error.code };
-  return { kind: "timeout" };
 }
 
 /** The fix for a refused read, with what the app's Graph token holds (its roles and service principal, never the token). */

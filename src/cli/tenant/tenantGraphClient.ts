@@ -1,16 +1,11 @@
-import { randomUUID } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { systemClock, type Clock } from "../../clock/Clock.js";
 import type { Deadline } from "../../clock/Deadline.js";
 import { sleep as realSleep } from "../../clock/sleep.js";
 import { isLoopbackUrl } from "../../credentials/isLoopbackUrl.js";
 import { M2mError } from "../../errors.js";
-import { graphFailure } from "../../graph/graphFailure.js";
-import { isTransientGraphFailure } from "../../graph/isTransientGraphFailure.js";
-import { sendGraphRequest, type GraphAttempt } from "../../graph/sendGraphRequest.js";
-import { backoffDelay } from "../../jobs/downstream/backoffDelay.js";
-import { parseRetryAfter } from "../../jobs/downstream/parseRetryAfter.js";
-import { decideRetry } from "../../retry/decideRetry.js";
+import type { GraphAttempt } from "../../graph/sendGraphRequest.js";
+import { sendGraphWithRetries } from "../../graph/sendGraphWithRetries.js";
 import type { GraphPort } from "./GraphPort.js";
 import { signInError } from "./signInError.js";
 
@@ -19,7 +14,6 @@ const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** A collection longer than this many pages is not one the CLI reads to decide anything. */
 const MAX_PAGES = 50;
 const DEFAULT_RETRY = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 16_000 };
-const MIN_ATTEMPT_MS = 1_000;
 /** A cached token is used until this long before it expires. */
 const TOKEN_REFRESH_MARGIN_MS = 60_000;
 /** The edge a deadline names when the person's sign-in has not given a token in time. */
@@ -86,52 +80,23 @@ export function tenantGraphClient(options: TenantGraphClientOptions): GraphPort 
   ): Promise<Answer> {
     const bearer = await token(deadline);
     const path = url.startsWith(`${root}/v1.0`) ? url.slice(root.length + 5) : url;
-    for (let attempt = 1; ; attempt++) {
-      const clientRequestId = randomUUID();
-      const outcome = await deadline.bound("Microsoft Graph", (signal) =>
-        sendGraphRequest({
-          fetch: doFetch,
-          url,
-          method,
-          headers: {
-            authorization: `Bearer ${bearer}`,
-            "client-request-id": clientRequestId,
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal,
-          timeoutMs: null,
-          maxBodyBytes: MAX_RESPONSE_BYTES,
-        }),
-      );
-      if (
-        outcome.kind === "response" &&
-        (outcome.status < 300 || (method === "GET" && outcome.status === 404))
-      ) {
-        return { status: outcome.status, json: readJson(outcome, `${method} ${path}`) };
-      }
-      const decision = decideRetry({
-        attempt,
-        maxAttempts: retry.maxAttempts,
-        transient: isTransientGraphFailure(method, failureOf(outcome)),
-        retryAfterMs:
-          outcome.kind === "response" ? parseRetryAfter(outcome.headers.get("retry-after"), clock()) : null,
-        backoffMs: backoffDelay(attempt, retry, random),
-        leftMs: deadline.leftMs(),
-        minAttemptMs: MIN_ATTEMPT_MS,
-      });
-      if (!decision.retry) {
-        throw graphFailure({
-          call: { method, path },
-          attempt: outcome,
-          attempts: attempt,
-          stop: decision,
-          clientRequestId,
-          fix: (status) => (status === 403 ? forbiddenFix : null),
-        });
-      }
-      await deadline.bound("Microsoft Graph", (signal) => sleep(decision.waitMs, signal));
-    }
+    const { answer } = await sendGraphWithRetries({
+      call: { method, path },
+      url,
+      headers: { authorization: `Bearer ${bearer}` },
+      body,
+      // A read of something that is not there is an answer too (the planners decide what to create).
+      accept: (answer) => answer.status < 300 || (method === "GET" && answer.status === 404),
+      fix: (status) => (status === 403 ? forbiddenFix : null),
+      deadline,
+      retry,
+      maxBodyBytes: MAX_RESPONSE_BYTES,
+      clock,
+      sleep,
+      random,
+      fetch: doFetch,
+    });
+    return { status: answer.status, json: readJson(answer, `${method} ${path}`) };
   }
 
   return {
@@ -198,10 +163,4 @@ function collectionOf(json: unknown, where: string): { value: unknown[]; next: s
   }
   const next = page["@odata.nextLink"];
   return { value: page.value as unknown[], next: typeof next === "string" ? next : null };
-}
-
-function failureOf(outcome: GraphAttempt) {
-  if (outcome.kind === "response") return { kind: "status" as const, status: outcome.status };
-  if (outcome.kind === "network") return { kind: "network" as const, code: outcome.error.code };
-  return { kind: "timeout" as const };
 }
