@@ -52,6 +52,12 @@ export function checkCertificateCredential(credential: CertificateCredential, no
         `credential with parseCertificateMaterial.`,
     );
   }
+  checkKeySize(source, bits);
+  checkValidityWindow(credential, now);
+}
+
+/** CERTIFICATE_KEY_TOO_SMALL below {@link MIN_RSA_KEY_BITS}: Entra ID takes nothing smaller. */
+export function checkKeySize(source: string, bits: number): void {
   if (bits < MIN_RSA_KEY_BITS) {
     throw certificateError(
       "CERTIFICATE_KEY_TOO_SMALL",
@@ -59,7 +65,6 @@ export function checkCertificateCredential(credential: CertificateCredential, no
         `certificate with a ${MIN_RSA_KEY_BITS}-bit (or larger) key.`,
     );
   }
-  checkValidityWindow(credential, now);
 }
 
 /**

@@ -2,11 +2,11 @@ import { X509Certificate } from "node:crypto";
 import type { PublicCertificate } from "./PublicCertificate.js";
 import { certificateError, keyNotRsaError } from "./certificateError.js";
 import { describeKey } from "./describeKey.js";
-import { MIN_RSA_KEY_BITS, checkValidityWindow } from "./checkCertificateCredential.js";
+import { checkKeySize, checkValidityWindow } from "./checkCertificateCredential.js";
 
 /**
  * Checks that a certificate whose key stays in Key Vault can be used at `now`: a certificate that parses, an RSA key
- * of at least {@link MIN_RSA_KEY_BITS} bits (what Entra ID takes), and `now` within its validity. Pure. Throws
+ * of at least 2048 bits (what Entra ID takes), and `now` within its validity. Pure. Throws
  * CERTIFICATE_NO_CERTIFICATE, CERTIFICATE_UNREADABLE, CERTIFICATE_KEY_NOT_RSA, CERTIFICATE_KEY_TOO_SMALL,
  * CERTIFICATE_NOT_YET_VALID or CERTIFICATE_EXPIRED, as checkCertificateCredential does for a credential with its key.
  */
@@ -28,12 +28,6 @@ export function checkPublicCertificate(certificate: PublicCertificate, now: Date
   }
   const { type, bits, label } = describeKey(leaf.publicKey);
   if (type !== "rsa") throw keyNotRsaError(source, label);
-  if (bits < MIN_RSA_KEY_BITS) {
-    throw certificateError(
-      "CERTIFICATE_KEY_TOO_SMALL",
-      `${source} has a ${bits}-bit RSA key; Entra ID requires at least ${MIN_RSA_KEY_BITS} bits. Create a new ` +
-        `certificate with a ${MIN_RSA_KEY_BITS}-bit (or larger) key.`,
-    );
-  }
+  checkKeySize(source, bits);
   checkValidityWindow(certificate, now);
 }
