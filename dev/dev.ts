@@ -45,6 +45,8 @@ if (generated(args.settings)) {
 }
 const stops: (() => Promise<unknown>)[] = [];
 let host: LocalHost | null = null;
+/** With a tenant's settings, Azurite runs only for UseDevelopmentStorage=true. */
+let tenantAzurite = false;
 let printAlerts: () => void = () => undefined;
 
 try {
@@ -75,6 +77,7 @@ try {
     const env = { ...settings };
     if (/^UseDevelopmentStorage=true/i.test(env.AzureWebJobsStorage ?? "")) {
       const azurite = await startAzurite();
+      tenantAzurite = true;
       stops.push(() => azurite.stop());
       env.AzureWebJobsStorage = azurite.connectionString;
     }
@@ -129,7 +132,15 @@ const poll = setInterval(() => printAlerts(), 500);
 await untilStopSignal();
 clearInterval(poll);
 printAlerts();
-console.log("\nStopping: the host (waiting for running functions), the stand-ins and Azurite...");
+// Name only what this run started: --stand-ins-only starts no host, a tenant's own settings no stand-ins.
+const parts = [
+  ...(host ? ["the host (waiting for running functions)"] : []),
+  ...(settings.M2M_TENANT_ID ? [] : ["the stand-ins"]),
+  ...(settings.M2M_TENANT_ID && !tenantAzurite ? [] : ["Azurite"]),
+];
+console.log(
+  parts.length > 0 ? `\nStopping: ${parts.join(", ").replace(/, ([^,]*)$/, " and $1")}...` : "\nStopping...",
+);
 for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => console.error(error));
 console.log("Stopped; nothing is left running.");
 // Exit explicitly: SDK clients may hold keep-alive sockets or timers that would keep node running.

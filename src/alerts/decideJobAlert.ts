@@ -69,7 +69,7 @@ export function decideJobAlert(input: JobAlertInput): JobAlertDecision {
         subject,
         kind: "firing",
         severity: "critical",
-        title: `Job '${job}' has failed ${consecutiveFailures} runs in a row`,
+        title: `Job '${job}' has failed ${consecutiveFailures} run${consecutiveFailures === 1 ? "" : "s"} in a row`,
         text:
           `${withStop(detail)} ` +
           `${input.lastSuccessAt ? `The last success was the run at ${input.lastSuccessAt}.` : "No run of this job has succeeded yet."} ` +

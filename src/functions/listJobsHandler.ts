@@ -2,13 +2,14 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import type { Clock } from "../clock/Clock.js";
 import { createDeadline } from "../clock/Deadline.js";
 import { INTERACTIVE_BUDGET_MS } from "../clock/interactiveBudget.js";
-import { TimedOutError } from "../errors.js";
+import { M2mError, TimedOutError, TransientError } from "../errors.js";
 import type { JobsService } from "../jobs/JobsService.js";
 import { nextOccurrence } from "../jobs/nextOccurrence.js";
 
 /**
- * GET /api/jobs: every job with its schedule, next run (UTC) and last outcome. 504 (TIMED_OUT naming Table Storage)
- * when the last outcomes cannot be read within `budgetMs`.
+ * GET /api/jobs: every job with its schedule, next run (UTC) and last outcome. When the last outcomes cannot be read,
+ * the error's code and fix: 504 (TIMED_OUT naming Table Storage) when they are not read within `budgetMs`, 503 when
+ * Table Storage fails in a way that passes (unreachable, throttled), 500 for the others.
  */
 export async function listJobsHandler(
   _request: HttpRequest,
@@ -24,10 +25,9 @@ export async function listJobsHandler(
     // The read ends its requests at the deadline; bound() answers by then whatever the read does.
     summaries = await deadline.bound("Table Storage", () => service.summaries({ deadline }));
   } catch (error) {
-    if (error instanceof TimedOutError) {
-      return { status: 504, jsonBody: { error: { code: error.code, message: error.message } } };
-    }
-    throw error;
+    if (!(error instanceof M2mError)) throw error;
+    const status = error instanceof TimedOutError ? 504 : error instanceof TransientError ? 503 : 500;
+    return { status, jsonBody: { error: { code: error.code, message: error.message } } };
   }
   const now = clock();
   return {

@@ -214,7 +214,11 @@ describe("decideJobAlert (threshold 3)", () => {
       now: NOW,
     });
 
-    expect(decision).toMatchObject({ action: "fire", next: { step: "failures>=1" } });
+    expect(decision).toMatchObject({
+      action: "fire",
+      alert: { title: "Job 'report-sync' has failed 1 run in a row" },
+      next: { step: "failures>=1" },
+    });
   });
 });
 

@@ -57,6 +57,9 @@ describe("npm run dev", () => {
     process.kill(-child.pid!, "SIGINT"); // Ctrl+C
     // 0, or 130 where tsx reports the interrupt the conventional way (128 + SIGINT).
     expect([0, 130]).toContain(await exited);
+    expect(output).toContain(
+      "Stopping: the host (waiting for running functions), the stand-ins and Azurite...",
+    );
     expect(output).toContain("Stopped; nothing is left running.");
     const open = [];
     for (const port of unique) if (await listening(port)) open.push(port);

@@ -193,7 +193,7 @@ export async function runJobCell(world: JobWorld, cell: Cell): Promise<JobCellRe
         "firing",
         outcome.alerted === "direct"
           ? `Job '${job.name}' cannot use Table Storage: its runs are not recorded or alerted as usual`
-          : `Job '${job.name}' has failed 1 runs in a row`,
+          : `Job '${job.name}' has failed 1 run in a row`,
       ],
     ]);
   }
