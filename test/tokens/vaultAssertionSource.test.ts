@@ -6,10 +6,7 @@ import type { Deadline } from "../../src/clock/Deadline.js";
 import { parseCertificateMaterial } from "../../src/credentials/certificate/parseCertificateMaterial.js";
 import type { CertificateSigner, JwsAlgorithm } from "../../src/credentials/signing/CertificateSigner.js";
 import { localSigner } from "../../src/credentials/signing/localSigner.js";
-import {
-  ASSERTION_REUSE_MARGIN_MS,
-  vaultAssertionSource as vaultClientAssertion,
-} from "../../src/tokens/vaultClientAssertion.js";
+import { ASSERTION_REUSE_MARGIN_MS, vaultAssertionSource } from "../../src/tokens/vaultClientAssertion.js";
 import { withTokenRequestSignal } from "../../src/tokens/tokenRequestSignal.js";
 import { manualClock } from "../support/manualClock.js";
 
@@ -50,7 +47,7 @@ describe("vaultAssertionSource", () => {
   it("builds MSAL's assertion: PS256 with x5t#S256, aud the token endpoint, iss = sub = client, 10 minutes", async () => {
     const time = manualClock(1_800_000_000_000);
     const { signer } = countingSigner();
-    const jwt = await vaultClientAssertion(
+    const jwt = await vaultAssertionSource(
       signer,
       options,
       time.clock,
@@ -75,7 +72,7 @@ describe("vaultAssertionSource", () => {
 
   it("signs RS256 with x5t under SHA-1 thumbprints, and sends the chain as x5c when asked", async () => {
     const { signer, calls } = countingSigner();
-    const jwt = await vaultClientAssertion(
+    const jwt = await vaultAssertionSource(
       signer,
       { thumbprintAlgorithm: "sha1", sendX5c: true },
       manualClock().clock,
@@ -95,7 +92,7 @@ describe("vaultAssertionSource", () => {
   it("reuses an assertion per endpoint until the margin before it expires, then signs a new one", async () => {
     const time = manualClock();
     const { signer, calls } = countingSigner();
-    const assertion = vaultClientAssertion(signer, options, time.clock);
+    const assertion = vaultAssertionSource(signer, options, time.clock);
     const first = await assertion({ clientId: CLIENT, tokenEndpoint: ENDPOINT });
     time.advance(10 * 60_000 - ASSERTION_REUSE_MARGIN_MS - 1_000);
     expect(await assertion({ clientId: CLIENT, tokenEndpoint: ENDPOINT })).toBe(first);
@@ -111,7 +108,7 @@ describe("vaultAssertionSource", () => {
 
   it("shares one signature between concurrent token requests", async () => {
     const { signer, calls } = countingSigner();
-    const assertion = vaultClientAssertion(signer, options, manualClock().clock);
+    const assertion = vaultAssertionSource(signer, options, manualClock().clock);
     const [a, b] = await Promise.all([
       assertion({ clientId: CLIENT, tokenEndpoint: ENDPOINT }),
       assertion({ clientId: CLIENT, tokenEndpoint: ENDPOINT }),
@@ -122,7 +119,7 @@ describe("vaultAssertionSource", () => {
 
   it("keeps no failed signature: the next request signs again", async () => {
     const { signer, calls, failOnce } = countingSigner();
-    const assertion = vaultClientAssertion(signer, options, manualClock().clock);
+    const assertion = vaultAssertionSource(signer, options, manualClock().clock);
     failOnce();
     await expect(assertion({ clientId: CLIENT, tokenEndpoint: ENDPOINT })).rejects.toThrow(
       "Key Vault said no",
@@ -134,7 +131,7 @@ describe("vaultAssertionSource", () => {
   it("gives the signature at most half of the token request's time left, and at most the sign budget", async () => {
     const time = manualClock(1_000_000);
     const { signer, calls } = countingSigner();
-    const assertion = vaultClientAssertion(signer, options, time.clock, { signBudgetMs: 5_000 });
+    const assertion = vaultAssertionSource(signer, options, time.clock, { signBudgetMs: 5_000 });
     await withTokenRequestSignal(
       new AbortController().signal,
       () => assertion({ clientId: CLIENT, tokenEndpoint: ENDPOINT }),
@@ -152,7 +149,7 @@ describe("vaultAssertionSource", () => {
   it("refuses a call without the token endpoint, which it needs as the audience", async () => {
     const { signer, calls } = countingSigner();
     await expect(
-      vaultClientAssertion(signer, options, manualClock().clock)({ clientId: CLIENT }),
+      vaultAssertionSource(signer, options, manualClock().clock)({ clientId: CLIENT }),
     ).rejects.toThrow("MSAL asked for a client assertion without the token endpoint (its audience)");
     expect(calls).toEqual([]);
   });
