@@ -9,6 +9,7 @@
 import { startStandIns } from "../../dev/startStandIns.js";
 import { readScenario } from "../../dev/scenario.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
+import { silentLogger } from "../../src/logging/Logger.js";
 import { createServices } from "../../src/container.js";
 import { acquireWithCertificate } from "../../src/tokens/acquireWithCertificate.js";
 
@@ -25,7 +26,7 @@ const standIns = await startStandIns(scenario);
 Object.assign(process.env, standIns.managedIdentityEnv);
 try {
   const settings = { ...standIns.settings, AzureWebJobsStorage: "UseDevelopmentStorage=true" };
-  const quiet = { logger: { info() {}, warn() {}, error() {} } };
+  const quiet = { logger: silentLogger };
   const local = createServices(
     loadConfig({ ...settings, M2M_KEYVAULT_CERTIFICATE_NAME: "bench-local" }),
     quiet,

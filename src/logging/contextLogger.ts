@@ -1,17 +1,34 @@
 import type { InvocationContext } from "@azure/functions";
-import type { Logger } from "./Logger.js";
+import { emitLogRecord } from "./emitLogRecord.js";
+import { formatLogLine } from "./formatLogLine.js";
+import type { Logger, LogLevel } from "./Logger.js";
+
+let writingOwnLine = false;
 
 /**
- * Logs through the invocation's context, so each line is tied to its invocation in the host's logs and
- * Application Insights. Properties go as a second argument, which the Functions library formats into the message
- * text (util.format): they are readable in the trace's message but are not custom dimensions, so they cannot be
- * queried or charted as fields (making them so is the OpenTelemetry work of issue 13).
+ * True while this logger writes to an invocation context: the log hook that forwards other `context.log` lines to
+ * OpenTelemetry skips these, which were already sent with their properties as attributes.
  */
-export function contextLogger(context: Pick<InvocationContext, "info" | "warn" | "error">): Logger {
+export function isOwnLogLine(): boolean {
+  return writingOwnLine;
+}
+
+/**
+ * Logs through the invocation's context, so each line is tied to its invocation in the host's log stream, with
+ * its properties as JSON text. With telemetry on, the record also goes to OpenTelemetry with the properties as
+ * attributes (custom dimensions in Application Insights), correlated with the active span.
+ */
+export function contextLogger(context: Pick<InvocationContext, "debug" | "info" | "warn" | "error">): Logger {
   const write =
-    (method: "info" | "warn" | "error") => (message: string, properties?: Record<string, unknown>) => {
-      if (properties && Object.keys(properties).length > 0) context[method](message, properties);
-      else context[method](message);
+    (level: LogLevel) =>
+    (message: string, properties?: Record<string, unknown>): void => {
+      emitLogRecord(level, message, properties);
+      writingOwnLine = true;
+      try {
+        context[level](formatLogLine(message, properties));
+      } finally {
+        writingOwnLine = false;
+      }
     };
-  return { info: write("info"), warn: write("warn"), error: write("error") };
+  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
 }

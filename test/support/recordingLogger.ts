@@ -1,6 +1,10 @@
 import type { Logger } from "../../src/logging/Logger.js";
 
-type Entry = { level: "info" | "warn" | "error"; message: string; properties?: Record<string, unknown> };
+type Entry = {
+  level: "debug" | "info" | "warn" | "error";
+  message: string;
+  properties?: Record<string, unknown>;
+};
 
 /**
  * A logger that keeps what it is told, so tests can assert on logs — and on what never appears in them. Under the
@@ -16,6 +20,7 @@ export function recordingLogger() {
       console.log(`[app log] ${entry.level} ${entry.message} ${JSON.stringify(entry.properties ?? {})}`);
   };
   const logger: Logger = {
+    debug: (message, properties) => keep({ level: "debug", message, ...(properties ? { properties } : {}) }),
     info: (message, properties) => keep({ level: "info", message, ...(properties ? { properties } : {}) }),
     warn: (message, properties) => keep({ level: "warn", message, ...(properties ? { properties } : {}) }),
     error: (message, properties) => keep({ level: "error", message, ...(properties ? { properties } : {}) }),

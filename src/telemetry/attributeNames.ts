@@ -1,0 +1,26 @@
+/** Attribute names shared by spans, metrics and log records, so a query can join them. */
+export const ATTR = {
+  job: "m2m.job",
+  runId: "m2m.run.id",
+  trigger: "m2m.run.trigger",
+  outcome: "m2m.outcome",
+  errorCode: "m2m.error.code",
+  retry: "m2m.attempt.retry",
+  attempt: "m2m.attempt",
+  tokenSource: "m2m.token.source",
+  scope: "m2m.token.scope",
+  vault: "m2m.vault",
+  certificateName: "m2m.certificate.name",
+  certificateState: "m2m.certificate.state",
+  appId: "m2m.app.id",
+  credentialKeyId: "m2m.credential.key_id",
+  channel: "m2m.alert.channel",
+  purpose: "m2m.purpose",
+  rotationStep: "m2m.rotation.step",
+  /** OpenTelemetry semantic conventions. */
+  httpMethod: "http.request.method",
+  httpStatus: "http.response.status_code",
+  serverAddress: "server.address",
+  urlFull: "url.full",
+  errorType: "error.type",
+} as const;
