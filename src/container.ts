@@ -5,6 +5,9 @@ import type { CredentialProvider } from "./credentials/AppCredential.js";
 import { createCredentialProvider } from "./credentials/createCredentialProvider.js";
 import type { Logger } from "./logging/Logger.js";
 import { consoleLogger } from "./logging/consoleLogger.js";
+import { ambientLogger } from "./logging/ambientLogger.js";
+import type { AppMetrics } from "./telemetry/AppMetrics.js";
+import { appMetrics } from "./telemetry/appMeter.js";
 import { msalTokenSource } from "./tokens/msalTokenSource.js";
 import type { TokenSource } from "./tokens/TokenSource.js";
 import { ManagedIdentityCredential } from "@azure/identity";
@@ -46,6 +49,7 @@ export interface Services {
   retention: Retention;
   clock: Clock;
   logger: Logger;
+  metrics: AppMetrics;
 }
 
 /** Composition root: wires the services for a configuration. */
@@ -53,7 +57,10 @@ export function createServices(
   config: Config,
   deps: {
     clock?: Clock;
+    /** Default: the running invocation's logger, or the console outside an invocation. */
     logger?: Logger;
+    /** Default: the app's metrics on the registered MeterProvider (no-ops with telemetry off). */
+    metrics?: AppMetrics;
     notify?: JobOutcomeNotifier;
     /** Time kept after a job run's deadline to record and alert (default RECORD_MARGIN_MS; tests shorten it). */
     recordMarginMs?: number;
@@ -65,7 +72,8 @@ export function createServices(
   } = {},
 ): Services {
   const clock = deps.clock ?? systemClock;
-  const logger = deps.logger ?? consoleLogger();
+  const logger = deps.logger ?? ambientLogger(consoleLogger());
+  const metrics = deps.metrics ?? appMetrics();
   const source = config.credential;
   // One identity for Azure resources per process (Key Vault, the federation assertion): one token cache.
   // Built without I/O; nothing asks for a token until a credential is needed.
@@ -96,6 +104,7 @@ export function createServices(
   const history = tableRunHistory(tableClientFor(storage, RUN_HISTORY_TABLE));
   const jobs = createJobsService({
     jobs: config.jobs,
+    metrics,
     tokens,
     history,
     leases,
@@ -168,6 +177,7 @@ export function createServices(
     retention,
     clock,
     logger,
+    metrics,
   };
 }
 

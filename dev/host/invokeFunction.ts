@@ -104,8 +104,10 @@ export async function invokeFunction(
       inputData: init.inputData,
       triggerMetadata: init.triggerMetadata ?? {},
       retryContext: init.retryContext ?? null,
+      // A new trace per invocation, as the host starts one for each trigger event; sampled (flag 01), as the host
+      // records its invocation span with "telemetryMode": "OpenTelemetry" (host.json).
       traceContext: init.traceContext ?? {
-        traceParent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-00`,
+        traceParent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`,
         attributes: {},
       },
     },

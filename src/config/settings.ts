@@ -1,5 +1,6 @@
 import { authSettings } from "../auth/authSettings.js";
 import { expiryPolicySettings } from "../certificates/parseExpiryPolicy.js";
+import { telemetrySettingDocs } from "../telemetry/telemetrySettings.js";
 
 /**
  * Every app setting the app reads, with its documentation. README.md and local.settings.example.json list
@@ -15,6 +16,7 @@ export interface SettingDoc {
 
 export const settings = {
   ...expiryPolicySettings,
+  ...telemetrySettingDocs,
   ...authSettings,
   tenantId: {
     name: "M2M_TENANT_ID",

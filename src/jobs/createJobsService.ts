@@ -3,6 +3,8 @@ import type { Clock } from "../clock/Clock.js";
 import { sleep } from "../clock/sleep.js";
 import type { LeaseStore } from "../state/LeaseStore.js";
 import type { RunHistory } from "../state/RunHistory.js";
+import { appMetrics } from "../telemetry/appMeter.js";
+import type { AppMetrics } from "../telemetry/AppMetrics.js";
 import type { TokenSource } from "../tokens/TokenSource.js";
 import { callDownstream } from "./downstream/callDownstream.js";
 import type { JobDefinition } from "./JobDefinition.js";
@@ -28,9 +30,14 @@ export function createJobsService(deps: {
   random?: () => number;
   /** Time kept after a run's deadline to record and alert. Default RECORD_MARGIN_MS. */
   recordMarginMs?: number;
+  /** Job runs and downstream attempts. Default: the app's metrics on the registered MeterProvider (appMetrics()). */
+  metrics?: AppMetrics;
 }): JobsService {
   const instanceId =
     deps.instanceId ?? process.env.WEBSITE_INSTANCE_ID?.slice(0, 12) ?? `${hostname()}-${process.pid}`;
+  const metrics = deps.metrics ?? appMetrics();
+  // Each job's failure streak as last known here, for a run whose recording fails (see failureStreakAfter).
+  const failureStreaks = new Map<string, number>();
   return {
     definitions: deps.jobs,
     run: (name, trigger, logger, options) =>
@@ -48,6 +55,7 @@ export function createJobsService(deps: {
               random: deps.random ?? Math.random,
               logger,
               maxBodyBytes: deps.maxBodyBytes,
+              metrics,
             }),
           acquireLease: async (key, owner, ttlMs, deadline) => {
             const acquisition = await deps.leases.acquire(key, owner, ttlMs, { deadline });
@@ -62,6 +70,8 @@ export function createJobsService(deps: {
           notify: deps.notify,
           clock: deps.clock,
           logger,
+          metrics,
+          failureStreaks,
           instanceId,
           ...(deps.recordMarginMs !== undefined ? { recordMarginMs: deps.recordMarginMs } : {}),
         },

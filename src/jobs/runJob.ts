@@ -5,8 +5,13 @@ import { RECORD_MARGIN_MS } from "../config/readRunDeadline.js";
 import { M2mError, TimedOutError } from "../errors.js";
 import type { Logger } from "../logging/Logger.js";
 import { TABLE_STORAGE } from "../state/boundStorage.js";
+import type { AppMetrics } from "../telemetry/AppMetrics.js";
+import { ATTR } from "../telemetry/attributeNames.js";
+import { inSpan, SpanKind } from "../telemetry/tracer.js";
 import type { RunContext } from "./downstream/callDownstream.js";
+import { failureStreakAfter } from "./failureStreakAfter.js";
 import type { JobDefinition } from "./JobDefinition.js";
+import { markRunOutcome } from "./markRunOutcome.js";
 import type { JobNotifyReport, JobOutcomeNotifier, JobStanding, RunRecording } from "./JobOutcomeNotifier.js";
 import type { RunResult } from "./RunResult.js";
 import { settleRunStatus } from "./settleRunStatus.js";
@@ -54,6 +59,13 @@ export interface JobRunnerDeps {
   notify: (...args: Parameters<JobOutcomeNotifier>) => ReturnType<JobOutcomeNotifier>;
   clock: Clock;
   logger: Logger;
+  /** One jobRun point per finished run (skipped runs too). */
+  metrics: AppMetrics;
+  /**
+   * The failure streak this process last knew per job name, for a run whose recording failed (see failureStreakAfter);
+   * updated after every run. One per process (createJobsService keeps it); without it nothing is remembered.
+   */
+  failureStreaks?: Map<string, number>;
   /** Identifies this process in lease owners (several instances may run). */
   instanceId: string;
   newRunId?: () => string;
@@ -97,7 +109,8 @@ const STORAGE_SHARE = 2 / 3;
  * ended is `timed-out`, recorded and alerted like any failure. Logs one line per run, whatever happened (an error line
  * for a failure, a timeout, or Table Storage failing). Always yields a RunResult; throws only for an unknown or
  * disabled job. `signal` aborts the run (the host shutting down): the API call stops (ABORTED) and the run is still
- * recorded.
+ * recorded. The run is one span (`job <name>`), failed when the run failed or timed out, and one jobRun metric point
+ * with the job's failure streak after it.
  */
 export async function runJob(
   name: string,
@@ -113,9 +126,45 @@ export async function runJob(
     );
   if (!job.enabled) throw new JobDisabledError(job.name);
 
+  const runId = (deps.newRunId ?? randomUUID)();
+  // The run's span is the active span for everything below (lease, token, downstream attempts, record, alerting), so
+  // their spans are its children and the run's log lines carry its trace.
+  return inSpan(
+    `job ${job.name}`,
+    {
+      kind: SpanKind.INTERNAL,
+      attributes: { [ATTR.job]: job.name, [ATTR.runId]: runId, [ATTR.trigger]: trigger.kind },
+    },
+    async (span) => {
+      const { result, recording } = await runOnce(job, runId, trigger, deps, options);
+      markRunOutcome(span, result);
+      const failureStreak = failureStreakAfter(result.status, recording, deps.failureStreaks?.get(job.name));
+      deps.failureStreaks?.set(job.name, failureStreak);
+      deps.metrics.jobRun({
+        job: job.name,
+        trigger: result.trigger,
+        outcome: result.status,
+        durationMs: result.durationMs,
+        failureStreak,
+      });
+      return result;
+    },
+  );
+}
+
+/**
+ * The run itself, inside its span: lease and call within the deadline, then record, alert and release within the
+ * record budget, and its one log line. Returns the result and what became of recording.
+ */
+async function runOnce(
+  job: JobDefinition,
+  runId: string,
+  trigger: { kind: "timer" | "manual"; isPastDue: boolean },
+  deps: JobRunnerDeps,
+  options: { signal?: AbortSignal },
+): Promise<{ result: RunResult; recording: RunRecording }> {
   const { clock, logger } = deps;
   const recordMarginMs = deps.recordMarginMs ?? RECORD_MARGIN_MS;
-  const runId = (deps.newRunId ?? randomUUID)();
   const started = clock();
   const deadline = createDeadline({
     budgetMs: job.deadlineMs,
@@ -180,7 +229,7 @@ export async function runJob(
     notified,
     invocationMs: clock().getTime() - started.getTime(),
   });
-  return result;
+  return { result, recording };
 }
 
 /**

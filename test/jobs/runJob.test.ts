@@ -6,6 +6,7 @@ import type { JobDefinition } from "../../src/jobs/JobDefinition.js";
 import type { JobNotifyContext, JobNotifyReport, RunRecording } from "../../src/jobs/JobOutcomeNotifier.js";
 import type { RunResult } from "../../src/jobs/RunResult.js";
 import { runJob, type DownstreamOutcome, type JobRunnerDeps } from "../../src/jobs/runJob.js";
+import { appMetrics } from "../../src/telemetry/appMeter.js";
 import { manualClock } from "../support/manualClock.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 
@@ -82,6 +83,7 @@ function deps(overrides: Partial<JobRunnerDeps> = {}) {
     },
     clock: time.clock,
     logger: log.logger,
+    metrics: appMetrics(),
     instanceId: "instance-1",
     newRunId: () => "run-1",
     ...overrides,

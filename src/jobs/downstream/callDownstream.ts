@@ -1,6 +1,7 @@
 import type { Clock } from "../../clock/Clock.js";
 import type { Deadline } from "../../clock/Deadline.js";
 import type { Logger } from "../../logging/Logger.js";
+import type { AppMetrics } from "../../telemetry/AppMetrics.js";
 import type { TokenSource } from "../../tokens/TokenSource.js";
 import type { JobDefinition } from "../JobDefinition.js";
 import type { DownstreamOutcome } from "../runJob.js";
@@ -24,6 +25,8 @@ export interface DownstreamDeps {
   logger: Logger;
   /** Bytes of a response body read at most; the rest is not read. */
   maxBodyBytes: number;
+  /** One downstreamAttempt point per attempt sent. */
+  metrics: AppMetrics;
 }
 
 /** One run of a job, as the runner starts it. */
@@ -49,7 +52,8 @@ export interface RunContext {
  * The parts, as msal-node splits its client: runToken (the token within the deadline), runAttempts (the retry loop),
  * sendAttempt (one request: building it with requestHeaders, sending, reading the body up to a cap), classifyAttempt
  * (success or what failed), nextStep (refresh, retry or stop, and the words for each) and callOutcome (the outcome
- * from the CallRecord the loop keeps).
+ * from the CallRecord the loop keeps). Each attempt is a CLIENT span whose context is the `traceparent` sent, so the
+ * API's telemetry joins the run's trace.
  */
 export async function callDownstream(
   job: JobDefinition,

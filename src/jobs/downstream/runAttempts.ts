@@ -1,8 +1,13 @@
+import { SpanStatusCode, type Attributes } from "@opentelemetry/api";
+import { safeUrl } from "../../net/safeUrl.js";
+import { ATTR } from "../../telemetry/attributeNames.js";
+import { inSpan, SpanKind, traceparentOf } from "../../telemetry/tracer.js";
 import type { AccessToken } from "../../tokens/TokenSource.js";
-import type { JobDefinition } from "../JobDefinition.js";
+import type { JobDefinition, JobRequest } from "../JobDefinition.js";
 import type { AttemptResult } from "../RunResult.js";
 import type { DownstreamDeps, RunContext } from "./callDownstream.js";
 import type { CallEnd } from "./callOutcome.js";
+import { attemptTelemetry } from "./attemptTelemetry.js";
 import { describeAttempts, type CallRecord } from "./CallRecord.js";
 import { classifyAttempt } from "./classifyAttempt.js";
 import { MIN_ATTEMPT_MS, nextStep } from "./nextStep.js";
@@ -115,7 +120,11 @@ export async function runAttempts(
   }
 }
 
-/** Sends one attempt and records it in `call` (its traceparent, the response and the API's request id). */
+/**
+ * Sends one attempt in its own CLIENT span and records it in `call` (the traceparent sent, the response and the API's
+ * request id). The traceparent is the span's, so the API's telemetry joins the run's trace; with telemetry off, the
+ * call's own trace id with a new span id. Counted in the downstream-attempts metric (see attemptTelemetry).
+ */
 async function attempt(
   job: JobDefinition,
   deps: DownstreamDeps,
@@ -124,30 +133,65 @@ async function attempt(
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<{ sent: AttemptOutcome; record: AttemptResult }> {
-  call.traceparent = traceparent(call.traceId, newSpanId());
-  const startedMs = deps.clock().getTime();
-  const sent = await sendAttempt({
-    fetch: deps.fetch ?? globalThis.fetch,
-    request: job.request,
-    token,
-    correlation: { traceparent: call.traceparent, clientRequestId: call.clientRequestId },
-    timeoutMs,
-    signal,
-    maxBodyBytes: deps.maxBodyBytes,
-  });
-  const record: AttemptResult = {
-    attempt: call.attempts.length + 1,
-    status: sent.kind === "response" ? sent.status : null,
-    durationMs: deps.clock().getTime() - startedMs,
-    error: null,
-    retryAfterMs: null,
+  const number = call.attempts.length + 1;
+  const { request } = job;
+  return inSpan(
+    request.method,
+    { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, number) },
+    async (span) => {
+      call.traceparent = traceparentOf(span) ?? traceparent(call.traceId, newSpanId());
+      const startedMs = deps.clock().getTime();
+      const sent = await sendAttempt({
+        fetch: deps.fetch ?? globalThis.fetch,
+        request,
+        token,
+        correlation: { traceparent: call.traceparent, clientRequestId: call.clientRequestId },
+        timeoutMs,
+        signal,
+        maxBodyBytes: deps.maxBodyBytes,
+      });
+      const record: AttemptResult = {
+        attempt: number,
+        status: sent.kind === "response" ? sent.status : null,
+        durationMs: deps.clock().getTime() - startedMs,
+        error: null,
+        retryAfterMs: null,
+      };
+      call.attempts.push(record);
+      call.response = sent.kind === "response" ? sent : null;
+      if (sent.kind === "response") {
+        call.requestId =
+          sent.headers.get("x-ms-request-id") ?? sent.headers.get("request-id") ?? call.requestId;
+      }
+
+      const seen = attemptTelemetry(sent, job.successStatuses);
+      if (seen.status !== null) span.setAttribute(ATTR.httpStatus, seen.status);
+      if (seen.errorType !== null) {
+        span.setAttribute(ATTR.errorType, seen.errorType);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      deps.metrics.downstreamAttempt({
+        job: job.name,
+        retry: number > 1,
+        outcome: seen.outcome,
+        status: seen.status,
+      });
+      return { sent, record };
+    },
+  );
+}
+
+/** An attempt span's attributes (OpenTelemetry HTTP client conventions): the URL without its query or user info. */
+function attemptAttributes(request: JobRequest, number: number): Attributes {
+  // server.address is the bare host: an IPv6 address without the brackets a URL's hostname keeps.
+  const host = URL.parse(request.url)?.hostname.replace(/^\[(.*)\]$/, "$1");
+  return {
+    [ATTR.httpMethod]: request.method,
+    [ATTR.urlFull]: safeUrl(request.url),
+    ...(host ? { [ATTR.serverAddress]: host } : {}),
+    [ATTR.attempt]: number,
+    [ATTR.retry]: number > 1,
   };
-  call.attempts.push(record);
-  call.response = sent.kind === "response" ? sent : null;
-  if (sent.kind === "response") {
-    call.requestId = sent.headers.get("x-ms-request-id") ?? sent.headers.get("request-id") ?? call.requestId;
-  }
-  return { sent, record };
 }
 
 function failed(errorCode: string, errorMessage: string): CallEnd {

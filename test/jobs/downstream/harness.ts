@@ -1,5 +1,6 @@
 import type { JobDefinition } from "../../../src/jobs/JobDefinition.js";
 import type { DownstreamDeps } from "../../../src/jobs/downstream/callDownstream.js";
+import { appMetrics } from "../../../src/telemetry/appMeter.js";
 import { recordingLogger } from "../../support/recordingLogger.js";
 import { fakeTokenSource } from "./fakeTokenSource.js";
 
@@ -44,6 +45,8 @@ export function testDeps(
     random: () => options.random ?? 0.5,
     logger: log.logger,
     maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
+    // On the registered MeterProvider: a no-op unless the test captures telemetry first.
+    metrics: appMetrics(),
   };
   const context = (deadlineInMs = 60_000) => ({
     runId: "run-1",
