@@ -57,7 +57,17 @@ param jobs string = ''
 @description('M2M_JOBS_FILE: a jobs file shipped in the package, relative to the app root; empty for none.')
 param jobsFile string = ''
 
-@description('Email address for Azure Monitor alerts (functions failing, Key Vault events not delivered); empty for none.')
+@description('M2M_CERT_CRITICAL_DAYS: days before expiry when a certificate turns critical, and the threshold of the expiry alert rules. At most M2M_CERT_WARNING_DAYS, which the template leaves at 30.')
+@minValue(1)
+@maxValue(30)
+param certificateCriticalDays int = 7
+
+@description('M2M_ALERT_AFTER_FAILURES: failed runs in a row before a job alerts, and the threshold of the job alert rule.')
+@minValue(1)
+@maxValue(1000)
+param alertAfterFailures int = 3
+
+@description('Email address the Azure Monitor alert rules (app/alerts.bicep) notify; empty: the rules still fire, in Azure Monitor > Alerts, but notify no one.')
 param alertEmail string = ''
 
 @description('M2M_ALERT_TEAMS_WEBHOOK_URL; empty for none.')
@@ -175,6 +185,8 @@ module functionApp 'app/functionApp.bicep' = {
     runDeadlineSeconds: runDeadlineSeconds
     jobs: jobs
     jobsFile: jobsFile
+    certificateCriticalDays: certificateCriticalDays
+    alertAfterFailures: alertAfterFailures
     alertTeamsWebhookUrl: alertTeamsWebhookUrl
     alertSlackWebhookUrl: alertSlackWebhookUrl
     alertWebhookUrl: alertWebhookUrl
@@ -197,7 +209,8 @@ module keyVaultEvents 'app/keyVaultEvents.bicep' = {
   }
 }
 
-module alerts 'app/alerts.bicep' = if (!empty(alertEmail)) {
+// The alert rules exist in every deployment; with alertEmail they also notify it.
+module alerts 'app/alerts.bicep' = {
   name: 'alerts'
   scope: rg
   params: {
@@ -206,6 +219,9 @@ module alerts 'app/alerts.bicep' = if (!empty(alertEmail)) {
     tags: tags
     appInsightsId: monitoring.outputs.appInsightsId
     systemTopicId: keyVaultEvents.outputs.systemTopicId
+    // The same parameters as the app settings: the rules fire where the app's own alerts do.
+    certificateCriticalDays: certificateCriticalDays
+    alertAfterFailures: alertAfterFailures
   }
 }
 

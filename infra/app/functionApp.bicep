@@ -69,6 +69,16 @@ param jobs string = ''
 @description('M2M_JOBS_FILE: a jobs file shipped in the package, relative to the app root, or empty.')
 param jobsFile string = ''
 
+@description('M2M_CERT_CRITICAL_DAYS: days before expiry when a certificate turns critical.')
+@minValue(1)
+@maxValue(30)
+param certificateCriticalDays int
+
+@description('M2M_ALERT_AFTER_FAILURES: failed runs in a row before a job alerts.')
+@minValue(1)
+@maxValue(1000)
+param alertAfterFailures int
+
 @description('M2M_ALERT_TEAMS_WEBHOOK_URL, or empty.')
 @secure()
 param alertTeamsWebhookUrl string = ''
@@ -183,6 +193,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     M2M_RUN_DEADLINE_SECONDS: string(runDeadlineSeconds)
     M2M_JOBS: jobs
     M2M_JOBS_FILE: jobsFile
+    M2M_CERT_CRITICAL_DAYS: string(certificateCriticalDays)
+    M2M_ALERT_AFTER_FAILURES: string(alertAfterFailures)
     M2M_ALERT_TEAMS_WEBHOOK_URL: alertTeamsWebhookUrl
     M2M_ALERT_SLACK_WEBHOOK_URL: alertSlackWebhookUrl
     M2M_ALERT_WEBHOOK_URL: alertWebhookUrl

@@ -39,6 +39,16 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: logAnalytics.id
     DisableLocalAuth: true
+    // The app's OpenTelemetry metrics reach the metrics store as custom metrics in namespace azure.applicationinsights,
+    // but without their attributes unless the component keeps custom metric dimensions ("Custom metrics dimensions and
+    // preaggregation", https://learn.microsoft.com/azure/azure-monitor/app/metrics-overview#custom-metrics-dimensions-and-preaggregation;
+    // the portal's Usage and estimated costs > Send custom metrics to Azure Metric Store > With dimensions). The alert
+    // rules in app/alerts.bicep split and filter by those attributes. The property is not in the published schema
+    // (hence the directive); Microsoft's answer on it, with its values: https://github.com/Azure/bicep/issues/6595.
+    // Dimensions may be billed as custom metrics (https://azure.microsoft.com/pricing/details/monitor/); the app's
+    // attributes are small bounded sets (jobs, certificates, steps).
+    #disable-next-line BCP037
+    CustomMetricsOptedInType: 'WithDimensions'
   }
 }
 

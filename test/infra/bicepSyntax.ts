@@ -48,12 +48,16 @@ export function closingBracket(text: string, start: number): number {
   throw new Error(`unbalanced '${first}' at ${start}: ${text.slice(start, start + 40)}`);
 }
 
-/** The text without `//` and `/* *\/` comments (newlines kept, strings untouched). */
+/**
+ * The text without `//` and `/* *\/` comments and `#disable-next-line` directives, which silence a diagnostic on the
+ * line below (newlines kept, strings untouched).
+ */
 export function stripComments(text: string): string {
   let out = "";
   let at = 0;
   while (at < text.length) {
-    if (text.startsWith("//", at)) {
+    const directive = text.startsWith("#disable-next-line ", at) && /(^|\n)[ \t]*$/.test(out);
+    if (text.startsWith("//", at) || directive) {
       const end = text.indexOf("\n", at);
       at = end < 0 ? text.length : end;
     } else if (text.startsWith("/*", at)) {

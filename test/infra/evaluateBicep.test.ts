@@ -38,6 +38,17 @@ describe("evaluateBicep", () => {
     });
   });
 
+  it("evaluates array literals, inside expressions too", () => {
+    expect(evaluate("[\n  'a'\n  {\n    port: port\n  }\n]")).toEqual(["a", { port: 540 }]);
+    expect(evaluate("empty(empty) ? [] : [\n  signing\n]")).toEqual([]);
+    expect(evaluate("renewal ? [ signing, port ] : []")).toEqual(["vault", 540]);
+    expect([evaluate("empty([])"), evaluate("empty({})"), evaluate("empty(tags)")]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
   it("hashes uniqueString's arguments to 13 stable characters", () => {
     expect(evaluate("uniqueString('a', signing)")).toMatch(/^[0-9a-f]{13}$/);
     expect(evaluate("uniqueString('a', signing)")).toBe(evaluate("uniqueString('a', 'vault')"));
@@ -54,11 +65,8 @@ describe("evaluateBicep", () => {
     ["an unknown function", "union(signing, 'x')", "unknown function union() in union(signing, 'x')"],
     ["! on a string", "!signing", 'needs a bool, got "vault"'],
     ["&& on a string", "renewal && signing", '&& needs a bool, got "vault"'],
-    [
-      "an object literal inside an expression",
-      "f({ a: 1 })",
-      "unsupported syntax at '{ a: 1 })' in f({ a: 1 })",
-    ],
+    ["an index", "tags[0]", "unexpected '[0]' in tags[0]"],
+    ["a misspelt name inside an array", "[\n  signin\n]", "cannot resolve signin in signin"],
     ["an object in a string", "'${tags}'", "an object where a string was expected"],
     ["trailing tokens", "renewal renewal", "unexpected 'renewal' in renewal renewal"],
   ])("refuses %s", (_, expression, message) => {

@@ -1,28 +1,25 @@
 import { createHash } from "node:crypto";
-import { closingBracket, readObject, skipString } from "./bicepSyntax.js";
+import { closingBracket, readArray, readObject, skipString } from "./bicepSyntax.js";
 
 /** A value a Bicep expression evaluates to, as far as the infra tests need. */
-export type BicepValue = string | number | boolean | { readonly [key: string]: BicepValue };
+export type BicepValue =
+  string | number | boolean | readonly BicepValue[] | { readonly [key: string]: BicepValue };
 
 /** Looks up a name or a dotted path (`keyVault.outputs.uri`, `tenant().tenantId`); undefined when unknown. */
 export type BicepScope = (path: string) => BicepValue | undefined;
 
-type Token = { kind: "string" | "number" | "name" | "punct"; text: string };
+type Token = { kind: "string" | "number" | "name" | "punct" | "literal"; text: string };
 
 const PUNCT = ["==", "!=", "&&", "||", "!", "?", ":", "(", ")", ",", "."];
 
 /**
  * Evaluates a Bicep expression of the kinds the templates use in settings, parameters and conditions: literals,
  * strings with `${...}`, names and dotted paths looked up in `scope`, `!`, `==`, `!=`, `&&`, `||`, `?:`, parentheses,
- * the functions empty, string, toLower and uniqueString (a stable stand-in for Azure's hash), and an object literal as
- * a whole expression (each value evaluated). A name the scope does not know, an operator on the wrong type or any other
- * syntax is an error: a typo in a template fails its test.
+ * the functions empty, string, toLower and uniqueString (a stable stand-in for Azure's hash), and object and array
+ * literals (each value evaluated). A name the scope does not know, an operator on the wrong type or any other syntax
+ * (an index `a[0]`, a lambda) is an error: a typo in a template fails its test.
  */
 export function evaluateBicep(expression: string, scope: BicepScope): BicepValue {
-  if (expression.trim().startsWith("{")) {
-    const entries = [...readObject(expression)].map(([key, value]) => [key, evaluateBicep(value, scope)]);
-    return Object.fromEntries(entries) as Record<string, BicepValue>;
-  }
   const tokens = tokenize(expression);
   let at = 0;
   const peek = () => tokens[at]?.text;
@@ -86,6 +83,7 @@ export function evaluateBicep(expression: string, scope: BicepScope): BicepValue
     const token = take();
     if (token.kind === "string") return interpolate(token.text, scope);
     if (token.kind === "number") return Number(token.text);
+    if (token.kind === "literal") return evaluateLiteral(token.text, scope);
     if (token.text === "(") {
       const value = ternary();
       take(")");
@@ -123,12 +121,20 @@ export function evaluateBicep(expression: string, scope: BicepScope): BicepValue
   return value;
 }
 
+/** An object or array literal, each value evaluated in `scope`. */
+function evaluateLiteral(text: string, scope: BicepScope): BicepValue {
+  if (text.startsWith("[")) return readArray(text).map((item) => evaluateBicep(item, scope));
+  const entries = [...readObject(text)].map(([key, value]) => [key, evaluateBicep(value, scope)]);
+  return Object.fromEntries(entries) as Record<string, BicepValue>;
+}
+
 /** The built-in functions the templates use; undefined for any other name. */
 function call(name: string, args: BicepValue[]): BicepValue | undefined {
   const [first] = args;
   switch (name) {
     case "empty":
-      return first === "";
+      if (typeof first === "string" || Array.isArray(first)) return first.length === 0;
+      return typeof first === "object" ? Object.keys(first).length === 0 : undefined;
     case "string":
       return first === undefined ? undefined : text(first);
     case "toLower":
@@ -154,6 +160,12 @@ function tokenize(expression: string): Token[] {
     if (rest.startsWith("'")) {
       const end = skipString(expression, at);
       tokens.push({ kind: "string", text: expression.slice(at, end) });
+      at = end;
+      continue;
+    }
+    if (rest.startsWith("{") || rest.startsWith("[")) {
+      const end = closingBracket(expression, at) + 1;
+      tokens.push({ kind: "literal", text: expression.slice(at, end) });
       at = end;
       continue;
     }

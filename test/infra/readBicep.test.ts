@@ -26,6 +26,7 @@ resource role 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (inVault
   name: guid(vault.id, 'x')
   scope: vault
   properties: {
+    #disable-next-line BCP037
     principalId: 'p'
     note: 'https://example.com/a//b'
   }
@@ -56,7 +57,7 @@ describe("readBicep", () => {
     });
   });
 
-  it("reads vars, resources with their condition, modules and outputs, without comments", () => {
+  it("reads vars, resources with their condition, modules and outputs, without comments or directives", () => {
     const file = readBicep(sample);
     expect(file.vars.get("inVault")).toBe("signing != 'local'");
     expect(file.resources.get("vault")).toMatchObject({
@@ -68,6 +69,7 @@ describe("readBicep", () => {
     const role = file.resources.get("role")!;
     expect(role.condition).toBe("inVault && !empty(secret)");
     expect(valueAt(role.body, "properties.note")).toBe("'https://example.com/a//b'");
+    expect(valueAt(role.body, "properties.principalId")).toBe("'p'");
     expect(valueAt(role.body, "properties.missing")).toBeUndefined();
     const app = file.modules.get("app")!;
     expect(app.type).toBe("app/functionApp.bicep");

@@ -160,12 +160,4 @@ describe("main.bicep's outputs", () => {
     expect(name).toBe("Application.ReadWrite.OwnedBy");
     expect(stringLiteral(outputs.get("GRAPH_APP_PERMISSION_ID")!.value)).toBe(GRAPH_READ_PERMISSIONS[name]);
   });
-
-  it("send Azure Monitor alerts only when an alert email is given", () => {
-    const alerts = infra.main.modules.get("alerts")!;
-    expect(alerts.condition).toBe("!empty(alertEmail)");
-    const main = (alertEmail: string) => sampleDeployment(infra, { alertEmail }).main;
-    expect(evaluateBicep(alerts.condition!, main(""))).toBe(false);
-    expect(evaluateBicep(alerts.condition!, main("oncall@contoso.com"))).toBe(true);
-  });
 });

@@ -48,6 +48,8 @@ const RETURNS: Readonly<Record<string, BicepValue>> = {
     "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-m2m-dev/providers/Microsoft.Insights/components/appi-sample",
   "functionApp.outputs.name": "func-sample",
   "functionApp.outputs.defaultHostName": "func-sample.azurewebsites.net",
+  "actionGroup.id":
+    "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-m2m-dev/providers/Microsoft.Insights/actionGroups/ag-sample",
   "keyVaultEvents.outputs.systemTopicId":
     "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-m2m-dev/providers/Microsoft.EventGrid/systemTopics/evgt-sample",
   "appInsights.properties.ConnectionString":
