@@ -15,7 +15,8 @@ export async function jobTimerHandler(
   signal?: AbortSignal,
 ): Promise<void> {
   const logger = contextLogger(context);
-  logger.info("Timer fired", {
+  // Debug: the run's outcome line names the trigger, and a past-due run has its own warning.
+  logger.debug("Timer fired", {
     job: jobName,
     isPastDue: timer.isPastDue,
     last: timer.scheduleStatus?.last ?? null,

@@ -94,11 +94,13 @@ export function readTelemetrySettings(env: Env): {
   const azureMonitor = readAzureMonitor(reader);
   const otlpEndpoints = [docs.otlpEndpoint, ...OTLP_SIGNAL_ENDPOINTS].filter((doc) => reader.read(doc));
   let otlp = otlpEndpoints.length > 0;
-  for (const doc of otlpEndpoints)
-    if (!isExportUrl(reader.read(doc) ?? "")) {
-      reader.invalid(doc, reader.read(doc) ?? "", "plain http is allowed only to this machine");
-      otlp = false;
-    }
+  for (const doc of otlpEndpoints) {
+    const value = reader.read(doc) ?? "";
+    const why = exportUrlProblem(value);
+    if (why === null) continue;
+    reader.invalid(doc, value, why);
+    otlp = false;
+  }
   const protocol = reader.read(docs.otlpProtocol);
   if (protocol !== undefined && protocol.toLowerCase() !== "http/json") {
     reader.invalid(
@@ -146,7 +148,7 @@ function readAzureMonitor(reader: ReturnType<typeof createSettingReader>): Telem
     );
     return null;
   }
-  if (ingestion !== undefined && !isExportUrl(ingestion)) {
+  if (ingestion !== undefined && exportUrlProblem(ingestion) !== null) {
     reader.invalid(
       docs.appInsightsConnectionString,
       "<connection string>",
@@ -177,11 +179,14 @@ function parsePairs(text: string): Map<string, string> {
   return pairs;
 }
 
-function isExportUrl(text: string): boolean {
+/** Why `text` cannot receive telemetry, or null when it can: https anywhere, plain http only on this machine. */
+function exportUrlProblem(text: string): string | null {
+  let url: URL;
   try {
-    const url = new URL(text);
-    return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
+    url = new URL(text);
   } catch {
-    return false;
+    return "not an absolute URL";
   }
+  if (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname))) return null;
+  return url.protocol === "http:" ? "plain http is allowed only to this machine" : "https or http only";
 }
