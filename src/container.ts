@@ -86,7 +86,9 @@ export function createServices(
   // One keys client per process for vault signing, shared by the token path and rotation (each key version's
   // public part is read once).
   const vaultKeys =
-    source.kind === "keyvault-certificate" ? keyVaultKeys(source.vaultUrl, azureCredential) : undefined;
+    source.kind === "keyvault-certificate"
+      ? keyVaultKeys(source.vaultUrl, azureCredential, { metrics })
+      : undefined;
   const credentials = createCredentialProvider(config, {
     clock,
     logger,
@@ -97,7 +99,7 @@ export function createServices(
       ? { holdVersion: rotationHold(storage, source.certificateName, clock) }
       : {}),
   });
-  const tokens = msalTokenSource({ config, credentials, logger, clock });
+  const tokens = msalTokenSource({ config, credentials, logger, clock, metrics });
   const leases = tableLeaseStore(tableClientFor(storage, LEASE_TABLE), { clock, logger });
   const channels = createAlertChannels(config.alerts);
   const ledger = tableAlertLedger(tableClientFor(storage, ALERT_TABLE), { clock, logger });

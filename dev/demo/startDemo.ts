@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { startAzurite, type Azurite } from "../azurite/startAzurite.js";
-import { startDownstreamStandIn } from "../downstream/startDownstreamStandIn.js";
+import { startDownstreamStandIn, type DownstreamStandIn } from "../downstream/startDownstreamStandIn.js";
 import type { HostLogger } from "../host/HostLogger.js";
 import { startLocalHost, type LocalHost } from "../host/startLocalHost.js";
 import { readScenario } from "../scenario.js";
@@ -41,6 +41,8 @@ export interface LocalWorld {
   receiver: WebhookReceiver;
   /** The downstream API stand-in the jobs call. */
   downstreamUrl: string;
+  /** The stand-in itself: the requests it received (their correlation headers), its faults. */
+  downstream: DownstreamStandIn;
   /** App settings pointing the app at this world: stand-ins, managed identity, storage, jobs, the webhook. */
   env: Record<string, string>;
   /** Stops everything started, newest first. Safe to call twice. */
@@ -83,7 +85,7 @@ export async function startLocalWorld(scenarioPath: string): Promise<LocalWorld>
       M2M_ALERT_WEBHOOK_URL: `${receiver.url}/alerts`,
       M2M_ALERT_AFTER_FAILURES: "1",
     };
-    return { standIns, azurite, receiver, downstreamUrl: downstream.url, env, stop };
+    return { standIns, azurite, receiver, downstreamUrl: downstream.url, downstream, env, stop };
   } catch (error) {
     await stop();
     throw error;

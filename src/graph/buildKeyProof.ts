@@ -36,6 +36,6 @@ export async function buildKeyProof(
     jti: randomUUID(),
   };
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
-  const signature = await signer.sign("RS256", Buffer.from(input), deadline);
+  const signature = await signer.sign("RS256", Buffer.from(input), { purpose: "key-proof", deadline });
   return `${input}.${b64url(signature)}`;
 }

@@ -5,6 +5,8 @@ import { backoffDelay } from "../jobs/downstream/backoffDelay.js";
 import type { AttemptFailure } from "../jobs/downstream/isRetryable.js";
 import { parseRetryAfter } from "../jobs/downstream/parseRetryAfter.js";
 import { decideRetry } from "../retry/decideRetry.js";
+import { ATTR } from "../telemetry/attributeNames.js";
+import { inHttpClientSpan } from "../tokens/inHttpClientSpan.js";
 import { graphFailure, type GraphCallName } from "./graphFailure.js";
 import { isTransientGraphFailure } from "./isTransientGraphFailure.js";
 import { sendGraphRequest, type GraphAttempt } from "./sendGraphRequest.js";
@@ -20,6 +22,9 @@ export type GraphAnswer = Extract<GraphAttempt, { kind: "response" }>;
  * CLI's alike. Each attempt has its own client-request-id and is bounded by the deadline (and by `attemptTimeoutMs`
  * when the deadline leaves more, so a hung connection can be tried again). Resolves with the first answer `accept`
  * takes; throws graphFailure's coded error, with `fix` for the status, when the attempts or the time run out.
+ *
+ * Each attempt is a CLIENT span in the caller's active span, with `m2m.attempt` (1 for the first) and
+ * `m2m.attempt.retry`; the waits between attempts are not spans.
  */
 export async function sendGraphWithRetries(options: {
   call: GraphCallName;
@@ -41,21 +46,30 @@ export async function sendGraphWithRetries(options: {
   for (let attempt = 1; ; attempt++) {
     const clientRequestId = randomUUID();
     const timeoutMs = options.attemptTimeoutMs;
-    const outcome = await deadline.bound("Microsoft Graph", (signal) =>
-      sendGraphRequest({
-        fetch: options.fetch,
-        url: options.url,
-        method: call.method,
-        headers: {
-          ...options.headers,
-          "client-request-id": clientRequestId,
-          ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal,
-        timeoutMs: timeoutMs !== undefined && timeoutMs < deadline.leftMs() ? timeoutMs : null,
-        maxBodyBytes: options.maxBodyBytes,
-      }),
+    const attributes = { [ATTR.attempt]: attempt, [ATTR.retry]: attempt > 1 };
+    const outcome = await inHttpClientSpan(
+      { method: call.method, url: options.url, attributes },
+      async (exchange) => {
+        const sent = await deadline.bound("Microsoft Graph", (signal) =>
+          sendGraphRequest({
+            fetch: options.fetch,
+            url: options.url,
+            method: call.method,
+            headers: {
+              ...options.headers,
+              "client-request-id": clientRequestId,
+              ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+            },
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            signal,
+            timeoutMs: timeoutMs !== undefined && timeoutMs < deadline.leftMs() ? timeoutMs : null,
+            maxBodyBytes: options.maxBodyBytes,
+          }),
+        );
+        if (sent.kind === "response") exchange.answered(sent.status);
+        else exchange.failed(sent.kind === "timeout" ? "timeout" : sent.error.code);
+        return sent;
+      },
     );
     if (outcome.kind === "response" && options.accept(outcome)) return { answer: outcome, clientRequestId };
     const decision = decideRetry({

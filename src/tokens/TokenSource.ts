@@ -11,6 +11,13 @@ export interface AccessToken {
   credentialId: string;
 }
 
+/** What a caller asks of a {@link TokenSource}. */
+export interface TokenRequest {
+  scope?: string;
+  forceRefresh?: boolean;
+  deadline?: Deadline;
+}
+
 /** Where downstream callers get bearer tokens. */
 export interface TokenSource {
   /**
@@ -18,5 +25,5 @@ export interface TokenSource {
    * API answered 401 to a cached token. `deadline` bounds the call, retries included: past it the call rejects with
    * TIMED_OUT naming the token endpoint (without one, the source applies its own limit).
    */
-  getToken(options?: { scope?: string; forceRefresh?: boolean; deadline?: Deadline }): Promise<AccessToken>;
+  getToken(options?: TokenRequest): Promise<AccessToken>;
 }

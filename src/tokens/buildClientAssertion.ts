@@ -1,4 +1,5 @@
 import { X509Certificate } from "node:crypto";
+import type { Deadline } from "../clock/Deadline.js";
 import type { CertificateSigner } from "../credentials/signing/CertificateSigner.js";
 
 /** Entra ID's client assertions live 10 minutes, as MSAL Node makes them. */
@@ -28,7 +29,7 @@ export interface ClientAssertionClaims {
 export async function buildClientAssertion(
   signer: CertificateSigner,
   claims: ClientAssertionClaims,
-  deadline?: Parameters<CertificateSigner["sign"]>[2],
+  deadline?: Deadline,
 ): Promise<{ jwt: string; expiresAtMs: number }> {
   const chain = signer.certificate.chainPems.map((pem) => new X509Certificate(pem).raw);
   const thumbprintHex =
@@ -52,6 +53,9 @@ export async function buildClientAssertion(
     exp,
   };
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
-  const signature = await signer.sign(header.alg, Buffer.from(input), deadline);
+  const signature = await signer.sign(header.alg, Buffer.from(input), {
+    purpose: "client-assertion",
+    deadline,
+  });
   return { jwt: `${input}.${b64url(signature)}`, expiresAtMs: exp * 1000 };
 }

@@ -2,10 +2,11 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@az
 import type { Clock } from "../clock/Clock.js";
 import { describeNetworkError } from "../jobs/downstream/describeNetworkError.js";
 import { parseRetryAfter } from "../jobs/downstream/parseRetryAfter.js";
-import { readCappedBody } from "../jobs/downstream/readCappedBody.js";
+import { readCappedBody, type CappedBody } from "../jobs/downstream/readCappedBody.js";
 import type { EntraErrorFacts } from "./isTransientTokenFailure.js";
 import { TokenEndpointFailure, type EndpointFailure } from "./TokenEndpointFailure.js";
 import { resolveDeferredAssertion } from "./deferredAssertion.js";
+import { inHttpClientSpan } from "./inHttpClientSpan.js";
 import { currentTokenRequestSignal } from "./tokenRequestSignal.js";
 
 /** A token response is a few kilobytes; anything near this is not Entra ID answering. */
@@ -58,31 +59,42 @@ export function fetchNetworkClient(options: {
     const timeout = AbortSignal.timeout(requestTimeoutMs);
     const caller = currentTokenRequestSignal();
     const signal = caller ? AbortSignal.any([caller, timeout]) : timeout;
-    const failed = (error: unknown): unknown => {
-      // The caller's deadline: its Deadline.bound reports it, naming the edge.
-      if (caller?.aborted) return caller.reason;
-      if (timeout.aborted)
-        return new TokenEndpointFailure({ kind: "timeout", timeoutMs: requestTimeoutMs }, endpoint);
-      const { code, summary } = describeNetworkError(error);
-      return new TokenEndpointFailure({ kind: "network", code, summary }, endpoint);
-    };
 
-    // A client assertion signed in Key Vault is signed now, for a request that is really sent (see deferAssertion).
+    // A client assertion signed in Key Vault is signed now, for a request that is really sent (see deferAssertion); its
+    // Key Vault request is a sibling of this request's span, not a child.
     const sent = method === "POST" ? await resolveDeferredAssertion(request.body ?? "", endpoint) : null;
-    let response: Response;
-    try {
-      response = await (options.fetch ?? fetch)(url, {
-        method,
-        headers: request.headers ?? {},
-        ...(sent === null ? {} : { body: sent }),
-        signal,
-      });
-    } catch (error) {
-      throw failed(error);
-    }
-    const read = await readCappedBody(response.body, maxBodyBytes);
-    if (read.error !== null) throw failed(read.error);
+    return inHttpClientSpan({ method, url }, async (exchange) => {
+      const failed = (error: unknown): unknown => {
+        // The caller's deadline: its Deadline.bound reports it, naming the edge (and the span takes its code).
+        if (caller?.aborted) return caller.reason;
+        if (timeout.aborted) {
+          exchange.failed("timeout");
+          return new TokenEndpointFailure({ kind: "timeout", timeoutMs: requestTimeoutMs }, endpoint);
+        }
+        const { code, summary } = describeNetworkError(error);
+        exchange.failed(code);
+        return new TokenEndpointFailure({ kind: "network", code, summary }, endpoint);
+      };
+      let response: Response;
+      try {
+        response = await (options.fetch ?? fetch)(url, {
+          method,
+          headers: request.headers ?? {},
+          ...(sent === null ? {} : { body: sent }),
+          signal,
+        });
+      } catch (error) {
+        throw failed(error);
+      }
+      exchange.answered(response.status);
+      const read = await readCappedBody(response.body, maxBodyBytes);
+      if (read.error !== null) throw failed(read.error);
+      return answer<T>(endpoint, response, read);
+    });
+  }
 
+  /** The answer MSAL is given, or the {@link TokenEndpointFailure} thrown in its place (see above). */
+  function answer<T>(endpoint: string, response: Response, read: CappedBody): NetworkResponse<T> {
     const { status } = response;
     const ok = status >= 200 && status < 300;
     const text = read.truncated ? null : Buffer.from(read.data).toString("utf8");

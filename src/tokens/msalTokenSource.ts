@@ -6,11 +6,15 @@ import type { Config } from "../config/Config.js";
 import type { AppCredential, CredentialProvider } from "../credentials/AppCredential.js";
 import { TokenError } from "../errors.js";
 import type { Logger } from "../logging/Logger.js";
+import type { AppMetrics } from "../telemetry/AppMetrics.js";
+import { appMetrics } from "../telemetry/appMeter.js";
+import { ATTR } from "../telemetry/attributeNames.js";
+import { inSpan, SpanKind } from "../telemetry/tracer.js";
 import { createMsalClient } from "./createMsalClient.js";
 import { describeTokenFailure } from "./describeTokenFailure.js";
 import { fetchNetworkClient } from "./fetchNetworkClient.js";
 import { retryTokenRequest, type TokenRetryPolicy } from "./retryTokenRequest.js";
-import type { AccessToken, TokenSource } from "./TokenSource.js";
+import type { AccessToken, TokenRequest, TokenSource } from "./TokenSource.js";
 
 /** The longest one token request may take, deadline or not (Entra ID answers in well under a second). */
 export const TOKEN_REQUEST_TIMEOUT_MS = 15_000;
@@ -26,6 +30,9 @@ const MSAL_RENEWAL_OFFSET_MS = 300_000;
  * caller's deadline, transient failures retried. When Entra ID rejects the certificate, the credential is reloaded
  * once (a new version may be in Key Vault) and the request sent again with a new client. When Entra ID fails a
  * proactive refresh (`refresh_in`) transiently, the still-valid token is served, as MSAL itself would.
+ *
+ * Each getToken is a `token acquire` span (its Key Vault reads and signatures and each token request are children) and
+ * one `m2m.token.acquisitions` point by source: "cache", "network", or "none" when it failed.
  */
 export function msalTokenSource(options: {
   config: Pick<Config, "clientId" | "tenantId" | "authorityHost" | "authority" | "scope">;
@@ -39,8 +46,11 @@ export function msalTokenSource(options: {
   retryPolicy?: TokenRetryPolicy;
   requestTimeoutMs?: number;
   defaultBudgetMs?: number;
+  /** Counts acquisitions by source (default: the app's metrics on the registered MeterProvider). */
+  metrics?: AppMetrics;
 }): TokenSource {
   const { config, credentials, logger, clock } = options;
+  const metrics = options.metrics ?? appMetrics();
   // One network client for every MSAL client of this source: a Retry-After outlives a credential change.
   const networkClient = fetchNetworkClient({
     clock,
@@ -95,52 +105,74 @@ export function msalTokenSource(options: {
     return result;
   };
 
+  const acquireToken = async (request: TokenRequest, scope: string): Promise<AccessToken> => {
+    const started = clock().getTime();
+    const deadline =
+      request.deadline ??
+      createDeadline({ budgetMs: options.defaultBudgetMs ?? DEFAULT_TOKEN_BUDGET_MS, clock });
+    // Within the call's deadline: a cold start that hangs on Key Vault is reported as Key Vault's.
+    let credential = await credentials.current(deadline);
+    let reloaded = false;
+    const result = await retryTokenRequest({
+      send: () => acquire(credential, scope, (request.forceRefresh ?? false) || reloaded),
+      context: { ...config, scope },
+      deadline,
+      sleep: options.sleep ?? realSleep,
+      random: options.random ?? Math.random,
+      logger,
+      ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
+      onCertificateRefused: async (failure) => {
+        if (reloaded || credential.certificate === null) return false;
+        logger.warn("Entra ID rejected the certificate; reloading it and retrying once", {
+          aadsts: failure.aadsts,
+          code: failure.code,
+          credential: credential.id,
+        });
+        reloaded = true;
+        credential = await credentials.reload(`Entra ID answered AADSTS${failure.aadsts}`, deadline);
+        client = null; // a new client builds a new assertion, even when the certificate is the same
+        return true;
+      },
+    });
+    const token: AccessToken = {
+      token: result.accessToken,
+      expiresOn: result.expiresOn ?? new Date(clock().getTime() + 3_600_000),
+      scope,
+      fromCache: result.fromCache,
+      credentialId: credential.id,
+    };
+    // Most runs are served from the cache: that is detail, not news (Information is kept in production).
+    logger[token.fromCache ? "debug" : "info"]("Access token acquired", {
+      scope,
+      fromCache: token.fromCache,
+      expiresOn: token.expiresOn.toISOString(),
+      credential: credential.id,
+      durationMs: clock().getTime() - started,
+    });
+    return token;
+  };
+
   return {
-    async getToken(request = {}) {
+    getToken(request = {}) {
       const scope = request.scope ?? config.scope;
-      const started = clock().getTime();
-      const deadline =
-        request.deadline ??
-        createDeadline({ budgetMs: options.defaultBudgetMs ?? DEFAULT_TOKEN_BUDGET_MS, clock });
-      // Within the call's deadline: a cold start that hangs on Key Vault is reported as Key Vault's.
-      let credential = await credentials.current(deadline);
-      let reloaded = false;
-      const result = await retryTokenRequest({
-        send: () => acquire(credential, scope, (request.forceRefresh ?? false) || reloaded),
-        context: { ...config, scope },
-        deadline,
-        sleep: options.sleep ?? realSleep,
-        random: options.random ?? Math.random,
-        logger,
-        ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
-        onCertificateRefused: async (failure) => {
-          if (reloaded || credential.certificate === null) return false;
-          logger.warn("Entra ID rejected the certificate; reloading it and retrying once", {
-            aadsts: failure.aadsts,
-            code: failure.code,
-            credential: credential.id,
-          });
-          reloaded = true;
-          credential = await credentials.reload(`Entra ID answered AADSTS${failure.aadsts}`, deadline);
-          client = null; // a new client builds a new assertion, even when the certificate is the same
-          return true;
+      // The scope names a resource, not a secret. Key Vault reads, signatures and token requests are its children.
+      return inSpan(
+        "token acquire",
+        { kind: SpanKind.INTERNAL, attributes: { [ATTR.scope]: scope } },
+        async (span) => {
+          let token: AccessToken;
+          try {
+            token = await acquireToken(request, scope);
+          } catch (error) {
+            metrics.tokenAcquired({ source: "none", outcome: "failed" });
+            throw error;
+          }
+          const source = token.fromCache ? "cache" : "network";
+          span.setAttribute(ATTR.tokenSource, source);
+          metrics.tokenAcquired({ source, outcome: "ok" });
+          return token;
         },
-      });
-      const token: AccessToken = {
-        token: result.accessToken,
-        expiresOn: result.expiresOn ?? new Date(clock().getTime() + 3_600_000),
-        scope,
-        fromCache: result.fromCache,
-        credentialId: credential.id,
-      };
-      logger.info("Access token acquired", {
-        scope,
-        fromCache: token.fromCache,
-        expiresOn: token.expiresOn.toISOString(),
-        credential: credential.id,
-        durationMs: clock().getTime() - started,
-      });
-      return token;
+      );
     },
   };
 }

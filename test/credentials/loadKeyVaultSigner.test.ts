@@ -58,7 +58,9 @@ describe("loadKeyVaultSigner", () => {
       keyBits: 2048,
     });
     expect(signer.certificate.chainPems).toHaveLength(1);
-    expect(await signer.sign("PS256", Buffer.from("x"))).toEqual(Buffer.from("signed in the vault"));
+    expect(await signer.sign("PS256", Buffer.from("x"), { purpose: "client-assertion" })).toEqual(
+      Buffer.from("signed in the vault"),
+    );
   });
 
   it("auto: signs locally when the secret holds the key", async () => {

@@ -1,5 +1,6 @@
 import { ConfidentialClientApplication } from "@azure/msal-node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AppRegistration } from "../../dev/entra/Directory.js";
 import { startEntraStandIn, type EntraStandIn } from "../../dev/entra/startEntraStandIn.js";
 import { issueCertificate, type IssuedCertificate } from "../../dev/pki/issueCertificate.js";
@@ -9,7 +10,9 @@ import { parseCertificateMaterial } from "../../src/credentials/certificate/pars
 import { localSigner } from "../../src/credentials/signing/localSigner.js";
 import { buildKeyProof } from "../../src/graph/buildKeyProof.js";
 import { graphApplicationsClient, type GraphClientOptions } from "../../src/graph/graphApplicationsClient.js";
+import { inSpan } from "../../src/telemetry/tracer.js";
 import type { TokenSource } from "../../src/tokens/TokenSource.js";
+import { captureTelemetry, type TelemetryCapture } from "../support/telemetryCapture.js";
 
 let standIn: EntraStandIn;
 let current: IssuedCertificate;
@@ -354,5 +357,75 @@ describe("bounds", () => {
     expect((other as Error).message).toContain(
       "with 200 and JSON that is not an application object: id is missing, not a non-empty string (client-request-id",
     );
+  });
+});
+
+describe("telemetry", () => {
+  let telemetry: TelemetryCapture;
+  beforeEach(() => {
+    telemetry = captureTelemetry();
+  });
+  afterEach(async () => {
+    await telemetry.stop();
+  });
+
+  const graphSpans = () => telemetry.spans().filter((span) => span.kind === SpanKind.CLIENT);
+
+  it("traces each attempt of a throttled read as a CLIENT span in the caller's span, the retry marked", async () => {
+    const app = newApp();
+    const { graph } = clientFor(app);
+    standIn.graphFaults.enqueue({ kind: "throttle", retryAfter: "2" });
+
+    await inSpan("certificate check", {}, () => graph.get(app.objectId));
+
+    const [caller] = telemetry.spans().filter((span) => span.name === "certificate check");
+    const url = `${standIn.graphBaseUrl}/applications/${app.objectId}?<query removed>`;
+    expect(graphSpans()).toMatchObject([
+      {
+        name: "GET",
+        parentSpanContext: { spanId: caller!.spanContext().spanId },
+        status: { code: SpanStatusCode.ERROR },
+        attributes: {
+          "http.request.method": "GET",
+          "server.address": new URL(standIn.graphBaseUrl).hostname,
+          "url.full": url,
+          "http.response.status_code": 429,
+          "error.type": "429",
+          "m2m.attempt": 1,
+          "m2m.attempt.retry": false,
+        },
+      },
+      {
+        name: "GET",
+        parentSpanContext: { spanId: caller!.spanContext().spanId },
+        status: { code: SpanStatusCode.UNSET },
+        attributes: {
+          "url.full": url,
+          "http.response.status_code": 200,
+          "m2m.attempt": 2,
+          "m2m.attempt.retry": true,
+        },
+      },
+    ]);
+    expect(graphSpans()[1]!.attributes).not.toHaveProperty("error.type");
+  });
+
+  it("marks an attempt that got no answer in time with error.type timeout, and never records the proof", async () => {
+    const app = newApp();
+    const { graph } = clientFor(app, { timeoutMs: 300 });
+    await graph.get(app.objectId);
+    standIn.graphFaults.enqueue({ kind: "hang" });
+    await graph.get(app.objectId, createDeadline({ budgetMs: 5_000, clock: systemClock }));
+    const proof = await buildKeyProof(signer(current), app.objectId, new Date());
+    await graph.addKey(app.objectId, next.derBase64, "next", proof);
+
+    expect(graphSpans().map((span) => [span.name, span.attributes["error.type"] ?? null])).toEqual([
+      ["GET", null],
+      ["GET", "timeout"],
+      ["GET", null],
+      ["POST", null],
+    ]);
+    expect(graphSpans()[1]!.attributes).not.toHaveProperty("http.response.status_code");
+    expect(JSON.stringify(telemetry.spans().map((span) => span.attributes))).not.toContain(proof);
   });
 });

@@ -4,7 +4,11 @@ import { decodeJwt, verifySignature } from "../../dev/jwt.js";
 import { issueCertificate, type IssuedCertificate } from "../../dev/pki/issueCertificate.js";
 import type { Deadline } from "../../src/clock/Deadline.js";
 import { parseCertificateMaterial } from "../../src/credentials/certificate/parseCertificateMaterial.js";
-import type { CertificateSigner, JwsAlgorithm } from "../../src/credentials/signing/CertificateSigner.js";
+import type {
+  CertificateSigner,
+  JwsAlgorithm,
+  SignPurpose,
+} from "../../src/credentials/signing/CertificateSigner.js";
 import { localSigner } from "../../src/credentials/signing/localSigner.js";
 import { ASSERTION_REUSE_MARGIN_MS, vaultAssertionSource } from "../../src/tokens/vaultClientAssertion.js";
 import { withTokenRequestSignal } from "../../src/tokens/tokenRequestSignal.js";
@@ -23,14 +27,14 @@ function countingSigner() {
   const local = localSigner(
     parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "test"),
   );
-  const calls: { algorithm: JwsAlgorithm; deadline: Deadline | undefined }[] = [];
+  const calls: { algorithm: JwsAlgorithm; purpose: SignPurpose; deadline: Deadline | undefined }[] = [];
   let failNext = false;
   const signer: CertificateSigner = {
     where: "vault",
     certificate: local.certificate,
     keyId: "https://kv.example/keys/app/1",
-    sign: (algorithm, input, deadline) => {
-      calls.push({ algorithm, deadline });
+    sign: (algorithm, input, { purpose, deadline }) => {
+      calls.push({ algorithm, purpose, deadline });
       if (failNext) {
         failNext = false;
         return Promise.reject(new Error("Key Vault said no"));
@@ -46,12 +50,13 @@ const options = { thumbprintAlgorithm: "sha256", sendX5c: false } as const;
 describe("vaultAssertionSource", () => {
   it("builds MSAL's assertion: PS256 with x5t#S256, aud the token endpoint, iss = sub = client, 10 minutes", async () => {
     const time = manualClock(1_800_000_000_000);
-    const { signer } = countingSigner();
+    const { signer, calls } = countingSigner();
     const jwt = await vaultAssertionSource(
       signer,
       options,
       time.clock,
     )({ clientId: CLIENT, tokenEndpoint: ENDPOINT });
+    expect(calls.map((c) => [c.algorithm, c.purpose])).toEqual([["PS256", "client-assertion"]]);
     const decoded = decodeJwt(jwt);
     expect(decoded.header).toEqual({
       alg: "PS256",

@@ -5,18 +5,26 @@ import { keyVaultCall } from "../keyVaultCall.js";
 import { keyVaultClientOptions, type KeyVaultRetryOptions } from "../keyVaultClientOptions.js";
 import { keyVaultError, type KeyVaultRefusal } from "../keyVaultError.js";
 import type { VaultKeys } from "./VaultKeys.js";
+import type { AppMetrics } from "../../telemetry/AppMetrics.js";
+import { appMetrics } from "../../telemetry/appMeter.js";
 
 /**
  * Key Vault's keys API through the official `@azure/keyvault-keys` CryptographyClient: one client per key version,
  * kept for the process, so the key's public part is read once (the client's first `keys/get`, which it may be refused
  * without harm) and each signature after that is one `keys/sign` request. Calls run within the caller's deadline (see
- * keyVaultCall) with the same client options as the app's other Key Vault clients.
+ * keyVaultCall) with the same client options as the app's other Key Vault clients. Each signature is counted
+ * (`m2m.keyvault.sign_calls`, by purpose and outcome); its span is the SDK's own.
  */
 export function keyVaultKeys(
   vaultUrl: string,
   credential: TokenCredential,
-  options: { retryOptions?: KeyVaultRetryOptions } = {},
+  options: {
+    retryOptions?: KeyVaultRetryOptions;
+    /** Counts signatures by purpose and outcome (default: the app's metrics on the registered MeterProvider). */
+    metrics?: AppMetrics;
+  } = {},
 ): VaultKeys {
+  const metrics = options.metrics ?? appMetrics();
   const clientOptions = keyVaultClientOptions(vaultUrl, options.retryOptions);
   const clients = new Map<string, CryptographyClient>();
   const clientFor = (keyId: string): CryptographyClient => {
@@ -28,11 +36,13 @@ export function keyVaultKeys(
     return client;
   };
   return {
-    async sign(keyId, algorithm, digest, deadline) {
+    async sign(keyId, algorithm, digest, { purpose, deadline }) {
       try {
         const signed = await keyVaultCall(deadline, (call) => clientFor(keyId).sign(algorithm, digest, call));
+        metrics.keyVaultSign({ purpose, outcome: "ok" });
         return Buffer.from(signed.result);
       } catch (error) {
+        metrics.keyVaultSign({ purpose, outcome: "failed" });
         // A client whose first read failed keeps nothing worth reusing.
         clients.delete(keyId);
         throw keyVaultError(error, `sign with key ${keyId}`, (refusal) => refused(refusal, keyId, error));

@@ -16,7 +16,7 @@ export function vaultSigner(
     where: "vault",
     certificate,
     keyId,
-    sign: (algorithm, signingInput, deadline) =>
-      keys.sign(keyId, algorithm, createHash("sha256").update(signingInput).digest(), deadline),
+    sign: (algorithm, signingInput, call) =>
+      keys.sign(keyId, algorithm, createHash("sha256").update(signingInput).digest(), call),
   };
 }

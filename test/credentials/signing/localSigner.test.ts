@@ -47,7 +47,9 @@ describe("vaultSigner", () => {
     };
     const certificate = parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "t");
     const signer = vaultSigner(certificate, "https://kv/keys/app/v1", keys);
-    expect(await signer.sign("PS256", input)).toEqual(Buffer.from("signature"));
+    expect(await signer.sign("PS256", input, { purpose: "client-assertion" })).toEqual(
+      Buffer.from("signature"),
+    );
     expect(sent).toEqual([
       {
         keyId: "https://kv/keys/app/v1",
