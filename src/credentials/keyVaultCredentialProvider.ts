@@ -211,7 +211,8 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
       const held = await wanted(within);
       if (held === current.version) {
         nextCheckAt = clock().getTime() + refreshMs;
-        logger.info("A newer certificate version exists; the key rotation has not switched to it yet", {
+        // Debug: during the overlap this holds at every refresh, and the rotation logs its own progress.
+        logger.debug("A newer certificate version exists; the key rotation has not switched to it yet", {
           certificateName: name,
           version: current.version,
           newerVersion: latest.version,
