@@ -101,7 +101,7 @@ export function createServices(
   });
   const tokens = msalTokenSource({ config, credentials, logger, clock, metrics });
   const leases = tableLeaseStore(tableClientFor(storage, LEASE_TABLE), { clock, logger });
-  const channels = createAlertChannels(config.alerts);
+  const channels = createAlertChannels({ ...config.alerts, metrics });
   const ledger = tableAlertLedger(tableClientFor(storage, ALERT_TABLE), { clock, logger });
   const history = tableRunHistory(tableClientFor(storage, RUN_HISTORY_TABLE));
   const jobs = createJobsService({
@@ -138,6 +138,7 @@ export function createServices(
         : null,
     graph,
     clock,
+    metrics,
   });
   const inventory = createInventoryService({
     config,
@@ -156,6 +157,7 @@ export function createServices(
     ledger,
     channels,
     clock,
+    metrics,
   });
   const dashboard = createDashboard({ config, inventory, jobs, ledger, clock });
   const retention = createRetention({

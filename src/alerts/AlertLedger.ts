@@ -73,6 +73,12 @@ export interface DeliverOptions extends LedgerCallOptions {
   now?: Date;
   /** Attempts per delivery before it is given up. Default DEFAULT_MAX_DELIVERY_ATTEMPTS. */
   maxAttempts?: number;
+  /**
+   * Only the deliveries of the subjects this accepts (default: every subject). A job's run sends its own job's alerts
+   * and the certificate check its own subjects', so each delivery — and its log line and span — belongs to the run
+   * that speaks for its subject.
+   */
+  subjects?: (subject: string) => boolean;
 }
 
 /** With runs every few minutes, about an hour of retrying; with a daily job, two weeks. */
@@ -111,7 +117,8 @@ export interface AlertLedger {
   ): Promise<TransitionResult>;
 
   /**
-   * Sends every delivery not yet sent — this run's and earlier runs' — on the given channels, each at most once
+   * Sends every delivery not yet sent — this run's and earlier runs', of the subjects `options.subjects` accepts —
+   * on the given channels, each at most once
    * across instances (claimed before sending; a claim left by a crashed instance expires). Channel failures are
    * reported, never thrown; throws only when the ledger itself cannot be read. With a deadline, sending stops at it
    * (what was not sent is sent on a later call) and a claim lasts no longer than it: past the deadline the sender

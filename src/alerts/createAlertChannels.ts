@@ -1,6 +1,9 @@
 import type { Clock } from "../clock/Clock.js";
+import type { AppMetrics } from "../telemetry/AppMetrics.js";
+import { appMetrics } from "../telemetry/appMeter.js";
 import type { AlertChannel } from "./Alert.js";
 import type { FetchLike } from "./ChannelHttpOptions.js";
+import { measuredChannel } from "./measuredChannel.js";
 import { slackChannel } from "./slackChannel.js";
 import { teamsChannel } from "./teamsChannel.js";
 import { webhookChannel } from "./webhookChannel.js";
@@ -14,11 +17,13 @@ export interface AlertChannelOptions {
   fetch?: FetchLike;
   timeoutMs?: number;
   clock?: Clock;
+  /** Counts each send by channel and result. Default: the app's metrics (no-ops when telemetry is off). */
+  metrics?: AppMetrics;
 }
 
 /**
- * Every configured channel, named "teams", "slack" and "webhook" (the names the ledger tracks deliveries by).
- * None configured = an empty list: states are still kept, nobody is told.
+ * Every configured channel, named "teams", "slack" and "webhook" (the names the ledger tracks deliveries by), each
+ * send counted (see measuredChannel). None configured = an empty list: states are still kept, nobody is told.
  */
 export function createAlertChannels(options: AlertChannelOptions): AlertChannel[] {
   const http = {
@@ -38,5 +43,6 @@ export function createAlertChannels(options: AlertChannelOptions): AlertChannel[
       }),
     );
   }
-  return channels;
+  const metrics = options.metrics ?? appMetrics();
+  return channels.map((channel) => measuredChannel(channel, metrics));
 }

@@ -33,7 +33,8 @@ const ERROR_CHARS = 1000;
 /**
  * Pure: does this run change what people were told about the job?
  * - fire once when a failed run (one that failed or timed out) brings the consecutive failures to the threshold (or
- *   past it) while the job is ok;
+ *   past it) while the job is ok — or while it is still firing for an earlier streak (the success between them could
+ *   not resolve it: the ledger failed then), so every streak that reaches the threshold is told, with its own count;
  * - resolve once when a run succeeds while the job is firing;
  * - otherwise nothing: never one message per failed run, and a skipped run says nothing about the job.
  *
@@ -50,7 +51,13 @@ export function decideJobAlert(input: JobAlertInput): JobAlertDecision {
   if (run.status === "skipped") return { action: "none", reason: "a skipped run says nothing about the job" };
 
   if (run.status === "failed" || run.status === "timed-out") {
-    if (state.status === "firing") {
+    const dedupeKey = `${subject}:firing:after:${input.lastSuccessAt ?? "none"}`;
+    // Firing since an earlier streak: its alert names another last success, and said that streak's count, not this one's.
+    const earlierStreak =
+      state.lastAlertKey !== null &&
+      state.lastAlertKey.startsWith(`${subject}:firing:`) &&
+      state.lastAlertKey !== dedupeKey;
+    if (state.status === "firing" && !earlierStreak) {
       return {
         action: "none",
         reason: `already alerted (${state.step ?? "firing"}) since ${state.since ?? "an earlier run"}`,
@@ -59,7 +66,6 @@ export function decideJobAlert(input: JobAlertInput): JobAlertDecision {
     if (consecutiveFailures < threshold) {
       return { action: "none", reason: `${consecutiveFailures} of ${threshold} consecutive failures` };
     }
-    const dedupeKey = `${subject}:firing:after:${input.lastSuccessAt ?? "none"}`;
     const detail = run.errorMessage
       ? cut(run.errorMessage)
       : `The last run ${run.status === "timed-out" ? "timed out" : "failed"}${run.errorCode ? ` with ${run.errorCode}` : ""}.`;

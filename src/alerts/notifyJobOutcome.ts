@@ -37,8 +37,9 @@ export interface JobNotification {
 
 /**
  * After a run is recorded: read the job's alert state, decide (pure), record the decision in the ledger (once,
- * however many instances decide it), then send everything pending — this run's alert and any delivery that failed
- * before. Never throws: a ledger that cannot be used is returned as `error` (the run's one log line names it, and the
+ * however many instances decide it), then send what is pending for this job — this run's alert and any of the job's
+ * deliveries that failed before. Only this job's: another subject's alert (a certificate's, another job's) is sent,
+ * retried and logged by the run that speaks for it, so this run's log lines and trace never carry it. Never throws: a ledger that cannot be used is returned as `error` (the run's one log line names it, and the
  * caller may tell the channels directly) and must not hide the job's own outcome. A channel that refuses a delivery
  * is logged here: the ledger retries it on the next run.
  */
@@ -77,7 +78,10 @@ export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDep
       else logger.info(`Alert resolved: ${decision.alert.title}`, properties);
     }
 
-    const delivery = await ledger.deliverPending(channels, bounded);
+    const delivery = await ledger.deliverPending(channels, {
+      ...bounded,
+      subjects: (pending) => pending === subject,
+    });
     for (const sent of delivery.sent) logger.info("Alert delivered", { job: outcome.job, ...sent });
     for (const failure of delivery.failed) {
       logger.error(

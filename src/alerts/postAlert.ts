@@ -3,6 +3,8 @@ import { readCappedBody } from "../jobs/downstream/readCappedBody.js";
 import { USER_AGENT } from "../jobs/downstream/userAgent.js";
 import { safeUrl } from "../net/safeUrl.js";
 import { scrubSecrets } from "../net/scrubSecrets.js";
+import { ATTR } from "../telemetry/attributeNames.js";
+import { inSpan, SpanKind } from "../telemetry/tracer.js";
 import { AlertChannelError } from "./AlertChannelError.js";
 import { DEFAULT_CHANNEL_TIMEOUT_MS, type ChannelHttpOptions } from "./ChannelHttpOptions.js";
 import { scrubUrlSecrets } from "./scrubUrlSecrets.js";
@@ -30,13 +32,34 @@ export interface AlertPost {
  * POSTs an alert message and returns when the channel took it; otherwise throws AlertChannelError. One request:
  * no retry (the ledger retries on the next run), no redirect (a webhook that redirects is misconfigured, and
  * following would send the message to another host). The URL's path and query never appear in an error.
+ *
+ * The request is a CLIENT span named `POST` with the channel (`m2m.alert.channel`), the webhook's host
+ * (`server.address`) and the answer's status; never `url.full`: a webhook URL is a secret (Teams and Slack carry it
+ * in the path). A refusal or a failure marks the span failed with its code (ALERT_CHANNEL_REJECTED, …).
  */
-export async function postAlert(
+export function postAlert(
   post: AlertPost,
   http: ChannelHttpOptions = {},
   signal?: AbortSignal,
 ): Promise<void> {
-  const send = http.fetch ?? fetch;
+  const host = URL.parse(post.url)?.hostname;
+  const attributes = {
+    [ATTR.channel]: post.channel,
+    [ATTR.httpMethod]: "POST",
+    ...(host ? { [ATTR.serverAddress]: host } : {}),
+  };
+  return inSpan("POST", { kind: SpanKind.CLIENT, attributes }, (span) =>
+    send(post, http, signal, (status) => span.setAttribute(ATTR.httpStatus, status)),
+  );
+}
+
+async function send(
+  post: AlertPost,
+  http: ChannelHttpOptions,
+  signal: AbortSignal | undefined,
+  answered: (status: number) => void,
+): Promise<void> {
+  const fetchAlert = http.fetch ?? fetch;
   const timeoutMs = http.timeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
   // Teams Workflows and Slack webhook URLs carry their secret in the path or the query: only scheme and host show.
@@ -44,7 +67,7 @@ export async function postAlert(
 
   let status: number | null = null;
   try {
-    const response = await send(post.url, {
+    const response = await fetchAlert(post.url, {
       method: "POST",
       headers: { "content-type": "application/json", "user-agent": USER_AGENT, ...post.headers },
       body: post.body,
@@ -52,6 +75,7 @@ export async function postAlert(
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     status = response.status;
+    answered(status);
     const answer = await readCappedBody(response.body, ANSWER_BYTES);
     // Classified below with fetch's own failures (describeNetworkError reads the cause's code).
     if (answer.error) throw new Error("the answer could not be read", { cause: answer.error });

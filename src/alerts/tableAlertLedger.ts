@@ -60,7 +60,7 @@ export interface TableAlertLedgerOptions {
  * enqueued (409), and nothing of its attempt is written.
  *
  * `deliverPending` lists the deliveries not sent and not given up (a scan of the table filtered on the server: alerts
- * are few, and sent rows are small), claims each with a conditional replace (a claimed row is skipped by other
+ * are few, and sent rows are small), keeps those of the subjects asked for, claims each with a conditional replace (a claimed row is skipped by other
  * instances until the claim expires), sends it, then marks it sent or failed.
  *
  * `purgeBefore(cutoff)` deletes the delivery rows that are delivered (sent, or failed DEFAULT_MAX_DELIVERY_ATTEMPTS
@@ -330,6 +330,7 @@ export function tableAlertLedger(
       const report: DeliveryReport = { sent: [], failed: [] };
       const byName = new Map(channels.map((channel) => [channel.name, channel]));
       const { deadline } = deliverOptions;
+      const accepted = deliverOptions.subjects ?? (() => true);
       const client = await table.client(deadline);
 
       const due = new Map<string, Delivery[]>();
@@ -345,6 +346,7 @@ export function tableAlertLedger(
           const listedAt = now().getTime();
           for await (const entity of rows) {
             const delivery = fromDeliveryEntity(entity);
+            if (!accepted(delivery.subject)) continue;
             if (!byName.has(delivery.channel)) {
               waiting.add(delivery.channel);
               continue;

@@ -1,3 +1,4 @@
+import { daysLeft as daysUntil } from "./daysLeft.js";
 import type { ExpiryPolicy } from "./ExpiryPolicy.js";
 
 const DAY_MS = 86_400_000;
@@ -15,11 +16,7 @@ export type CertificateState =
 
 export interface CertificateClassification {
   state: CertificateState;
-  /**
-   * ceil((notAfter − now) / 24 h): the days left, counting a part day as a day, so a certificate 30 × 24 h
-   * before expiry has 30 left and one 1 ms before has 1. 0 from the moment it expires, −1 a full day after, and
-   * so on. Null when notAfter is unknown.
-   */
+  /** ceil((notAfter − now) / 24 h), the one count of days left the app shows (see daysLeft.ts); null when unknown. */
   daysLeft: number | null;
   /**
    * The escalation level an alert is due for: the smallest reminder step that has been reached, or null when
@@ -53,8 +50,7 @@ export function classifyCertificate(input: {
 }): CertificateClassification {
   const { notBefore, notAfter, enabled, now, policy } = input;
   const leftMs = notAfter === null ? null : notAfter.getTime() - now.getTime();
-  // `|| 0` turns the -0 of Math.ceil(-0.3) into 0.
-  const daysLeft = leftMs === null ? null : Math.ceil(leftMs / DAY_MS) || 0;
+  const daysLeft = notAfter === null ? null : daysUntil(notAfter, now);
 
   if (!enabled) return { state: "disabled", daysLeft, step: null };
   if (leftMs === null) return { state: "unknown", daysLeft: null, step: null };

@@ -1,3 +1,4 @@
+import type { Span } from "@opentelemetry/api";
 import type { AlertChannel } from "../alerts/Alert.js";
 import type { AlertLedger, DeliveryReport } from "../alerts/AlertLedger.js";
 import { decideConditionAlert, parseConditionStep } from "../alerts/decideConditionAlert.js";
@@ -11,10 +12,21 @@ import { RotationBusyError, type RotationService } from "../rotation/createRotat
 import type { RotationReport } from "../rotation/rotateCertificate.js";
 import type { RotationStore } from "../rotation/RotationPorts.js";
 import { TABLE_STORAGE } from "../state/boundStorage.js";
-import { checkSubject } from "./checkSubject.js";
+import type { AppMetrics } from "../telemetry/AppMetrics.js";
+import { appMetrics } from "../telemetry/appMeter.js";
+import { ATTR } from "../telemetry/attributeNames.js";
+import { inSpan, markFailed, SpanKind } from "../telemetry/tracer.js";
+import { CHECK_PREFIX, checkSubject } from "./checkSubject.js";
 import type { CertificateInventory, InventoryService } from "./createInventoryService.js";
 import { observeTimeouts } from "./observeTimeouts.js";
-import { planCertificateAlerts, type WatchedSubject } from "./planCertificateAlerts.js";
+import {
+  CERTIFICATE_PREFIX,
+  CREDENTIAL_PREFIX,
+  DRIFT_PREFIX,
+  planCertificateAlerts,
+  ROTATION_PREFIX,
+  type WatchedSubject,
+} from "./planCertificateAlerts.js";
 
 const DAY_MS = 86_400_000;
 /**
@@ -47,9 +59,11 @@ export interface CertificateCheckReport {
 
 export interface CertificateWatch {
   /**
-   * One certificate check (the timer, an Event Grid event): continue or start the app's own renewal, take the
-   * inventory, log a metric record per certificate, then alert through the ledger. Alerting problems are logged,
-   * never thrown; an inventory that cannot be taken at all (the app's own credential unreadable) throws.
+   * One certificate check (the timer, an Event Grid event), in a `certificate check` span: continue or start the app's
+   * own renewal, take the inventory, log a record and record the days-left metrics per certificate (and per
+   * certificate credential of the app registration), then alert through the ledger and deliver what is pending for
+   * the check's own subjects. Alerting problems are logged, never thrown; an inventory that cannot be taken at all
+   * (the app's own credential unreadable) throws.
    *
    * Every call the check makes ends by `deadline` (default: M2M_RUN_DEADLINE_SECONDS from now). A check that runs out
    * of time logs one error naming the edge that did not answer ("Certificate check ran out of time"), raises the
@@ -72,8 +86,23 @@ export function createCertificateWatch(deps: {
   ledger: AlertLedger;
   channels: readonly AlertChannel[];
   clock: Clock;
+  /** Default: the app's metrics on the registered MeterProvider (no-ops when telemetry is off). */
+  metrics?: AppMetrics;
 }): CertificateWatch {
   const { config, ledger, channels } = deps;
+  const metrics = deps.metrics ?? appMetrics();
+  /**
+   * The subjects a check speaks for, so it delivers only their alerts: a job's pending alert is its job's to send
+   * (and to log, in that job's run), as the check's are the check's.
+   */
+  const ownPrefixes = [
+    CHECK_PREFIX,
+    CERTIFICATE_PREFIX,
+    ROTATION_PREFIX,
+    `${DRIFT_PREFIX}${config.clientId}/`,
+    `${CREDENTIAL_PREFIX}${config.clientId}/`,
+  ];
+  const ownSubject = (subject: string) => ownPrefixes.some((prefix) => subject.startsWith(prefix));
 
   /** `beforeStarting` runs once, just before a new rotation starts (not when one in progress is continued). */
   async function renew(
@@ -237,105 +266,145 @@ export function createCertificateWatch(deps: {
     }
   }
 
-  return {
-    async check(logger, trigger, deadline) {
-      const budget = deadline ?? createDeadline({ budgetMs: config.runDeadlineMs, clock: deps.clock });
-      const observed = observeTimeouts(budget);
-      const within = observed.deadline;
-      const alerts: Told = [];
-      const alerting = channels.length > 0;
-      let alertError: string | null = null;
-      const failed = (error: unknown) => {
-        alertError = error instanceof Error ? error.message : String(error);
-        logger.error("Certificate alerting failed; what is pending is retried on the next check", {
-          trigger,
-          code: error instanceof M2mError ? error.code : null,
-          error: alertError,
-        });
-      };
-      // Before a new rotation changes things, people hear where they stand ("expires in 20 days; renewing now").
-      const renewal = await renew(
-        logger,
-        async () => {
-          if (!alerting) return;
-          const announce = async () => {
-            const before = await deps.inventory.inventory(logger, within);
-            // Out of time while taking it (Graph did not answer, say): nothing can be told within the deadline. The
-            // check's one error line names that edge and its alerting after the deadline says where things stand;
-            // asking the ledger now would only add a second error, blaming Table Storage for the deadline.
-            if (within.signal.aborted) return;
-            await decide(before, { starting: true, error: null }, logger, alerts, budget);
-          };
-          await announce().catch(failed);
-        },
-        within,
-      );
-      let inventory: CertificateInventory | null = null;
-      let untaken: TimedOutError | null = null;
-      try {
-        inventory = await deps.inventory.inventory(logger, within);
-      } catch (error) {
-        // Out of time before the inventory (the app's credential could not be loaded in time): said below.
-        if (!(error instanceof TimedOutError)) throw error;
-        untaken = error;
-      }
-      const first = observed.first() ?? untaken;
-      const report: CertificateCheckReport = {
-        inventory,
-        renewal,
-        alerts,
-        delivery: null,
-        alertError,
-        timedOut: first && { edge: first.edge, message: first.message },
-      };
-      if (first) {
-        logger.error("Certificate check ran out of time", {
-          trigger,
-          code: first.code,
-          edge: first.edge,
-          error: first.message,
-          inventory: inventory === null ? "not taken" : "partial",
-          renewal: renewal.report?.stoppedAt ?? (renewal.error ? "failed" : "not due"),
-        });
-      }
-      if (inventory) logMetrics(inventory, logger, first !== null);
-      if (!alerting) {
-        logger.info("No alert channel is configured: certificate findings are logged only", { trigger });
-        return report;
-      }
-      if (first?.edge === TABLE_STORAGE) {
-        // The ledger lives there: asking it again would only wait once more. The error line above is what is left.
-        logger.warn("Certificate alerts not sent: the alert ledger's Table Storage did not answer", {
-          trigger,
-        });
-        return report;
-      }
-      // Alerting keeps to the check's deadline; a check that used it all gets the time kept after it.
-      const alertWithin = budget.signal.aborted
-        ? createDeadline({ budgetMs: ALERT_AFTER_DEADLINE_MS, clock: deps.clock })
-        : budget;
-      try {
-        await tell(checkSubject(config.clientId, report.timedOut, deps.clock()), logger, alerts, alertWithin);
-        if (inventory) {
-          await decide(inventory, { starting: false, error: renewal.error }, logger, alerts, alertWithin);
-        }
-        report.delivery = await ledger.deliverPending(channels, { deadline: alertWithin });
-        for (const sent of report.delivery.sent) logger.info("Alert delivered", { trigger, ...sent });
-        for (const failure of report.delivery.failed) {
-          logger.error(
-            failure.gaveUp
-              ? `Alert delivery failed for the last time (${failure.attempts} attempts); it is given up`
-              : "Alert delivery failed; it is retried on the next check",
-            { trigger, ...failure },
-          );
-        }
-      } catch (error) {
-        failed(error);
-        report.alertError = alertError;
-      }
+  async function check(
+    logger: Logger,
+    trigger: string,
+    deadline: Deadline | undefined,
+    span: Span,
+  ): Promise<CertificateCheckReport> {
+    const budget = deadline ?? createDeadline({ budgetMs: config.runDeadlineMs, clock: deps.clock });
+    const observed = observeTimeouts(budget);
+    const within = observed.deadline;
+    const alerts: Told = [];
+    const alerting = channels.length > 0;
+    let alertError: string | null = null;
+    const failed = (error: unknown) => {
+      alertError = error instanceof Error ? error.message : String(error);
+      logger.error("Certificate alerting failed; what is pending is retried on the next check", {
+        trigger,
+        code: error instanceof M2mError ? error.code : null,
+        error: alertError,
+      });
+    };
+    // Before a new rotation changes things, people hear where they stand ("expires in 20 days; renewing now").
+    const renewal = await renew(
+      logger,
+      async () => {
+        if (!alerting) return;
+        const announce = async () => {
+          const before = await deps.inventory.inventory(logger, within);
+          // Out of time while taking it (Graph did not answer, say): nothing can be told within the deadline. The
+          // check's one error line names that edge and its alerting after the deadline says where things stand;
+          // asking the ledger now would only add a second error, blaming Table Storage for the deadline.
+          if (within.signal.aborted) return;
+          await decide(before, { starting: true, error: null }, logger, alerts, budget);
+        };
+        await announce().catch(failed);
+      },
+      within,
+    );
+    let inventory: CertificateInventory | null = null;
+    let untaken: TimedOutError | null = null;
+    try {
+      inventory = await deps.inventory.inventory(logger, within);
+    } catch (error) {
+      // Out of time before the inventory (the app's credential could not be loaded in time): said below.
+      if (!(error instanceof TimedOutError)) throw error;
+      untaken = error;
+    }
+    const first = observed.first() ?? untaken;
+    const report: CertificateCheckReport = {
+      inventory,
+      renewal,
+      alerts,
+      delivery: null,
+      alertError,
+      timedOut: first && { edge: first.edge, message: first.message },
+    };
+    if (first) {
+      // Not thrown, but the check could not look at everything: its span is failed, with the error's code.
+      markFailed(span, first);
+      logger.error("Certificate check ran out of time", {
+        trigger,
+        code: first.code,
+        edge: first.edge,
+        error: first.message,
+        inventory: inventory === null ? "not taken" : "partial",
+        renewal: renewal.report?.stoppedAt ?? (renewal.error ? "failed" : "not due"),
+      });
+    }
+    if (inventory) {
+      logMetrics(inventory, logger, first !== null);
+      recordMetrics(inventory, metrics, config.clientId);
+    }
+    if (!alerting) {
+      logger.info("No alert channel is configured: certificate findings are logged only", { trigger });
       return report;
-    },
+    }
+    if (first?.edge === TABLE_STORAGE) {
+      // The ledger lives there: asking it again would only wait once more. The error line above is what is left.
+      logger.warn("Certificate alerts not sent: the alert ledger's Table Storage did not answer", {
+        trigger,
+      });
+      return report;
+    }
+    // Alerting keeps to the check's deadline; a check that used it all gets the time kept after it.
+    const alertWithin = budget.signal.aborted
+      ? createDeadline({ budgetMs: ALERT_AFTER_DEADLINE_MS, clock: deps.clock })
+      : budget;
+    try {
+      await tell(checkSubject(config.clientId, report.timedOut, deps.clock()), logger, alerts, alertWithin);
+      if (inventory) {
+        await decide(inventory, { starting: false, error: renewal.error }, logger, alerts, alertWithin);
+      }
+      report.delivery = await ledger.deliverPending(channels, {
+        deadline: alertWithin,
+        subjects: ownSubject,
+      });
+      for (const sent of report.delivery.sent) logger.info("Alert delivered", { trigger, ...sent });
+      for (const failure of report.delivery.failed) {
+        logger.error(
+          failure.gaveUp
+            ? `Alert delivery failed for the last time (${failure.attempts} attempts); it is given up`
+            : "Alert delivery failed; it is retried on the next check",
+          { trigger, ...failure },
+        );
+      }
+    } catch (error) {
+      failed(error);
+      report.alertError = alertError;
+    }
+    return report;
+  }
+
+  return {
+    check: (logger, trigger, deadline) =>
+      inSpan(
+        "certificate check",
+        { kind: SpanKind.INTERNAL, attributes: { [ATTR.trigger]: trigger } },
+        (span) => check(logger, trigger, deadline, span),
+      ),
   };
+}
+
+/**
+ * The days-left gauges after a check: one point per watched certificate whose expiry is known (by vault host, name
+ * and state), and one per certificate credential on the app registration (client secrets are not certificates).
+ * The same whole days (daysLeft.ts) as the log records and the alerts.
+ */
+function recordMetrics(inventory: CertificateInventory, metrics: AppMetrics, appId: string): void {
+  for (const item of inventory.items) {
+    if (item.daysLeft === null) continue;
+    metrics.certificateDaysLeft(item.daysLeft, {
+      vault: new URL(item.vaultUrl).host.toLowerCase(),
+      name: item.name,
+      state: item.state,
+    });
+  }
+  for (const credential of inventory.appCredentials) {
+    if (credential.kind !== "certificate" || credential.daysLeft === null) continue;
+    metrics.appCredentialDaysLeft(credential.daysLeft, { appId, keyId: credential.keyId });
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EventGridEvent, InvocationContext } from "@azure/functions";
+import { daysLeft } from "../certificates/daysLeft.js";
 import { createDeadline } from "../clock/Deadline.js";
 import type { Services } from "../container.js";
 import { contextLogger } from "../logging/contextLogger.js";
@@ -82,10 +83,8 @@ export async function keyVaultEventHandler(
       logger.warn(type === "CertificateExpired" ? "Certificate expired" : "Certificate near expiry", {
         ...facts,
         appCredential: own,
-        daysLeft:
-          typeof data.EXP === "number"
-            ? Math.floor((data.EXP * 1000 - clock().getTime()) / 86_400_000)
-            : null,
+        // The count the check's records and alerts say for the same certificate.
+        daysLeft: typeof data.EXP === "number" ? daysLeft(new Date(data.EXP * 1000), clock()) : null,
       });
       if (own || watched(config, data)) await watch.check(logger, `event ${event.id}`, deadline);
       else logger.info("Not a watched certificate (M2M_CERT_SCOPE): no check run", facts);

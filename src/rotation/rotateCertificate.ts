@@ -1,8 +1,13 @@
+import type { Span } from "@opentelemetry/api";
 import type { Clock } from "../clock/Clock.js";
 import { M2mError } from "../errors.js";
 import { buildKeyProof } from "../graph/buildKeyProof.js";
 import type { GraphKeyCredential } from "../graph/GraphApplications.js";
 import type { Logger } from "../logging/Logger.js";
+import type { AppMetrics } from "../telemetry/AppMetrics.js";
+import { appMetrics } from "../telemetry/appMeter.js";
+import { ATTR } from "../telemetry/attributeNames.js";
+import { inSpan, SpanKind } from "../telemetry/tracer.js";
 import { nextRotationAction, type RotationAction } from "./nextRotationAction.js";
 import type { RotationPorts } from "./RotationPorts.js";
 import type { RotationRecord, RotationStep } from "./RotationRecord.js";
@@ -48,13 +53,22 @@ const hex = (base64: string | null) =>
  * token path to it, and after the grace period remove the old key (removeKey, proof signed by the new one).
  * Every step is saved (ETag-guarded) before the next starts, so a crash resumes at the right step and two instances
  * never both act: the loser of a save stops, and so does a holder that lost the rotation lease.
+ *
+ * Each step taken is a span (`rotation add-key`, …) around the calls it makes, and is counted when it changed
+ * something or failed (`m2m.rotation.steps`, outcome done or failed; a dry run counts only failures).
  */
 export async function rotateCertificate(
   options: RotationOptions,
   ports: RotationPorts,
-  deps: { clock: Clock; logger: Logger },
+  deps: {
+    clock: Clock;
+    logger: Logger;
+    /** Counts each step done or failed. Default: the app's metrics (no-ops when telemetry is off). */
+    metrics?: AppMetrics;
+  },
 ): Promise<RotationReport> {
   const { certificateName: name } = options;
+  const metrics = deps.metrics ?? appMetrics();
   const actions: RotationAction["kind"][] = [];
   const stored = await ports.store.get(name);
   // A completed rotation's record is replaced (on its ETag) by the new one's.
@@ -99,7 +113,7 @@ export async function rotateCertificate(
     const latest = versions[0] ?? null;
     const registered = application.keyCredentials.map((k) => hex(k.customKeyIdentifier));
     const seen = { now: deps.clock(), latest, pendingOperation, registeredThumbprints: registered };
-    let action = nextRotationAction(record, { ...seen, renewable: true });
+    const action = nextRotationAction(record, { ...seen, renewable: true });
     const current: RotationRecord | null = record;
     const announce = (kind: RotationAction["kind"]) => {
       actions.push(kind);
@@ -112,117 +126,165 @@ export async function rotateCertificate(
     };
 
     if (action.kind === "start" || current === null) {
-      announce("start");
-      // Rotate from the newest version registered on the app registration (it signs addKey's proof); a newer one
-      // — a create that completed just now, say — is the rotation's new version, not the one it starts from.
-      const from = options.from ?? versions.find((v) => registered.includes(v.thumbprintSha1)) ?? latest;
-      if (!from) throw new Error(`Key Vault has no completed version of '${name}' to rotate from`);
-      const oldKey = application.keyCredentials.find(
-        (k) => hex(k.customKeyIdentifier) === from.thumbprintSha1,
-      );
-      const started = newRotation(name, from, oldKey?.keyId ?? null, deps.clock());
-      if (!(await save(started))) return { actions, record, stoppedAt: "conflict" };
+      const stopped = await inStepSpan("start", async () => {
+        announce("start");
+        // Rotate from the newest version registered on the app registration (it signs addKey's proof); a newer one
+        // — a create that completed just now, say — is the rotation's new version, not the one it starts from.
+        const from = options.from ?? versions.find((v) => registered.includes(v.thumbprintSha1)) ?? latest;
+        try {
+          if (!from) throw new Error(`Key Vault has no completed version of '${name}' to rotate from`);
+          const oldKey = application.keyCredentials.find(
+            (k) => hex(k.customKeyIdentifier) === from.thumbprintSha1,
+          );
+          if (!(await save(newRotation(name, from, oldKey?.keyId ?? null, deps.clock())))) return conflict();
+        } catch (error) {
+          // No record to resume from yet: the failure is counted here and told by the caller.
+          metrics.rotationStep({ step: "start", outcome: "failed" });
+          throw error;
+        }
+        return done("start");
+      });
+      if (stopped) return stopped;
       continue;
     }
 
-    try {
-      // The issuer decides only between creating a version and asking a person, so it is read only then (reading an
-      // issuer object needs its own permission; Self needs no read). A failed read fails the step: it is no answer.
-      if (action.kind === "create-version" && !(await ports.vault.isRenewable(name))) {
-        action = nextRotationAction(current, { ...seen, renewable: false });
+    const stopped = await inStepSpan(action.kind, async (span) => {
+      let taking: RotationAction = action;
+      try {
+        // The issuer decides only between creating a version and asking a person, so it is read only then (reading
+        // an issuer object needs its own permission; Self needs no read). A failed read fails the step: it is no answer.
+        if (taking.kind === "create-version" && !(await ports.vault.isRenewable(name))) {
+          taking = nextRotationAction(current, { ...seen, renewable: false });
+          span?.updateName(`rotation ${taking.kind}`);
+          span?.setAttribute(ATTR.rotationStep, taking.kind);
+        }
+        announce(taking.kind);
+        return await take(taking, current, application.keyCredentials);
+      } catch (error) {
+        await recordFailure(error, current, taking.kind);
+        throw error;
       }
-      announce(action.kind);
-      switch (action.kind) {
-        case "create-version": {
-          if (options.dryRun) return { actions, record, stoppedAt: "create-version" };
-          const created = await ports.vault.createVersion(name);
-          // Refused because a create began since the observation: that one is the rotation's new version.
-          return { actions, record, stoppedAt: created === "started" ? "create-version" : "await-version" };
-        }
-        case "await-version":
-          return { actions, record, stoppedAt: "await-version" };
-        case "manual":
-          if (current.step !== "manual" && !(await stepTo(current, "manual"))) {
-            return { actions, record, stoppedAt: "conflict" };
-          }
-          return { actions, record, stoppedAt: "manual" };
-        case "add-key": {
-          const { version } = action;
-          const added = await ports.vault.load(name, version);
-          let keyId =
-            application.keyCredentials.find(
-              (k) => hex(k.customKeyIdentifier) === added.certificate.thumbprintSha1,
-            )?.keyId ?? null;
-          if (!keyId) {
-            // Graph accepts the proof only if a currently valid registered key signed it: the old version's.
-            checkCanAddKey(application.keyCredentials, current, options, deps.clock());
-            const signer = await ports.vault.load(name, current.oldVersion);
-            const leaf = added.certificate.chainPems[0];
-            if (!leaf)
-              throw new Error(`Key Vault certificate '${name}' version ${version} has no certificate`);
-            if (!options.dryRun) {
-              const der = Buffer.from(leaf.replace(/-----[A-Z ]+-----|\s/g, ""), "base64").toString("base64");
-              const proof = await buildKeyProof(signer, options.applicationObjectId, deps.clock());
-              keyId = (
-                await ports.graph.addKey(options.applicationObjectId, der, `${name} ${version}`, proof)
-              ).keyId;
-            }
-          }
-          const changes = {
-            newVersion: version,
-            newThumbprintSha1: added.certificate.thumbprintSha1,
-            newKeyId: keyId,
-          };
-          if (!(await stepTo(current, "verifying", changes)))
-            return { actions, record, stoppedAt: "conflict" };
-          continue;
-        }
-        case "verify": {
-          if (!options.dryRun) await ports.verify(await ports.vault.load(name, action.version));
-          const now = deps.clock();
-          // Saved before the switch: the token path follows the latest version only once the record says switched.
-          const switched = {
-            switchedAt: now.toISOString(),
-            retireAfter: new Date(now.getTime() + options.graceMs).toISOString(),
-          };
-          if (!(await stepTo(current, "switched", switched)))
-            return { actions, record, stoppedAt: "conflict" };
-          if (!options.dryRun) await ports.switchTo(action.version);
-          continue;
-        }
-        case "wait":
-          return { actions, record, stoppedAt: "wait" };
-        case "remove-key": {
-          const oldKeyId =
-            current.oldKeyId ??
-            application.keyCredentials.find((k) => hex(k.customKeyIdentifier) === current.oldThumbprintSha1)
-              ?.keyId ??
-            null;
-          if (options.dryRun) return { actions, record, stoppedAt: "remove-key" };
-          if (oldKeyId) {
-            const signer = await ports.vault.load(name, action.version);
-            await ports.graph.removeKey(
-              options.applicationObjectId,
-              oldKeyId,
-              await buildKeyProof(signer, options.applicationObjectId, deps.clock()),
-            );
-          }
-          continue; // the next observation sees the old key gone → done
-        }
-        case "done":
-          if (current.step !== "completed") {
-            if (!(await stepTo(current, "completed", { completedAt: deps.clock().toISOString() }))) {
-              return { actions, record, stoppedAt: "conflict" };
-            }
-          }
-          return { actions, record, stoppedAt: "done" };
-      }
-    } catch (error) {
-      await recordFailure(error, current, action.kind);
-      throw error;
-    }
+    });
+    if (stopped) return stopped;
   }
   throw new Error(`Rotation of '${name}' did not settle within 10 steps (last: ${record?.step ?? "none"})`);
+
+  /** The run stops here: it lost a race (another instance saved first). */
+  function conflict(): RotationReport {
+    return { actions, record, stoppedAt: "conflict" };
+  }
+
+  /** A step that changed something is counted (a dry run changes nothing); null: the run goes on to the next step. */
+  function done(step: RotationAction["kind"]): null {
+    if (!options.dryRun) metrics.rotationStep({ step, outcome: "done" });
+    return null;
+  }
+
+  /**
+   * A step in its own span, `rotation <step>`, so the Key Vault, Graph and token calls it makes are its children.
+   * Waiting (for a version Key Vault is issuing, for the grace period) does nothing worth a span: `work` gets none.
+   */
+  function inStepSpan(
+    kind: RotationAction["kind"],
+    work: (span: Span | null) => Promise<RotationReport | null>,
+  ): Promise<RotationReport | null> {
+    if (kind === "await-version" || kind === "wait") return work(null);
+    const attributes = { [ATTR.certificateName]: name, [ATTR.rotationStep]: kind };
+    return inSpan(`rotation ${kind}`, { kind: SpanKind.INTERNAL, attributes }, work);
+  }
+
+  /** Takes one step of a rotation under way; null when the run goes on to observe and take the next. */
+  async function take(
+    action: RotationAction,
+    current: RotationRecord,
+    keyCredentials: readonly GraphKeyCredential[],
+  ): Promise<RotationReport | null> {
+    switch (action.kind) {
+      case "start":
+        throw new Error("a rotation under way does not start again");
+      case "create-version": {
+        if (options.dryRun) return { actions, record, stoppedAt: "create-version" };
+        const created = await ports.vault.createVersion(name);
+        // Refused because a create began since the observation: that one is the rotation's new version.
+        if (created !== "started") return { actions, record, stoppedAt: "await-version" };
+        done("create-version");
+        return { actions, record, stoppedAt: "create-version" };
+      }
+      case "await-version":
+        return { actions, record, stoppedAt: "await-version" };
+      case "manual":
+        if (current.step !== "manual") {
+          if (!(await stepTo(current, "manual"))) return conflict();
+          done("manual");
+        }
+        return { actions, record, stoppedAt: "manual" };
+      case "add-key": {
+        const { version } = action;
+        const added = await ports.vault.load(name, version);
+        let keyId =
+          keyCredentials.find((k) => hex(k.customKeyIdentifier) === added.certificate.thumbprintSha1)
+            ?.keyId ?? null;
+        if (!keyId) {
+          // Graph accepts the proof only if a currently valid registered key signed it: the old version's.
+          checkCanAddKey(keyCredentials, current, options, deps.clock());
+          const signer = await ports.vault.load(name, current.oldVersion);
+          const leaf = added.certificate.chainPems[0];
+          if (!leaf) throw new Error(`Key Vault certificate '${name}' version ${version} has no certificate`);
+          if (!options.dryRun) {
+            const der = Buffer.from(leaf.replace(/-----[A-Z ]+-----|\s/g, ""), "base64").toString("base64");
+            const proof = await buildKeyProof(signer, options.applicationObjectId, deps.clock());
+            keyId = (await ports.graph.addKey(options.applicationObjectId, der, `${name} ${version}`, proof))
+              .keyId;
+          }
+        }
+        const changes = {
+          newVersion: version,
+          newThumbprintSha1: added.certificate.thumbprintSha1,
+          newKeyId: keyId,
+        };
+        if (!(await stepTo(current, "verifying", changes))) return conflict();
+        return done("add-key");
+      }
+      case "verify": {
+        if (!options.dryRun) await ports.verify(await ports.vault.load(name, action.version));
+        const now = deps.clock();
+        // Saved before the switch: the token path follows the latest version only once the record says switched.
+        const switched = {
+          switchedAt: now.toISOString(),
+          retireAfter: new Date(now.getTime() + options.graceMs).toISOString(),
+        };
+        if (!(await stepTo(current, "switched", switched))) return conflict();
+        if (!options.dryRun) await ports.switchTo(action.version);
+        return done("verify");
+      }
+      case "wait":
+        return { actions, record, stoppedAt: "wait" };
+      case "remove-key": {
+        const oldKeyId =
+          current.oldKeyId ??
+          keyCredentials.find((k) => hex(k.customKeyIdentifier) === current.oldThumbprintSha1)?.keyId ??
+          null;
+        if (options.dryRun) return { actions, record, stoppedAt: "remove-key" };
+        if (oldKeyId) {
+          const signer = await ports.vault.load(name, action.version);
+          await ports.graph.removeKey(
+            options.applicationObjectId,
+            oldKeyId,
+            await buildKeyProof(signer, options.applicationObjectId, deps.clock()),
+          );
+        }
+        return done("remove-key"); // the next observation sees the old key gone → done
+      }
+      case "done":
+        if (current.step !== "completed") {
+          if (!(await stepTo(current, "completed", { completedAt: deps.clock().toISOString() }))) {
+            return conflict();
+          }
+          done("done");
+        }
+        return { actions, record, stoppedAt: "done" };
+    }
+  }
 
   /**
    * Saves the failed step (the next run resumes it; alerts carry the error). The step's own error is what the caller
@@ -230,6 +292,7 @@ export async function rotateCertificate(
    */
   async function recordFailure(error: unknown, current: RotationRecord, kind: RotationAction["kind"]) {
     const message = error instanceof Error ? error.message : String(error);
+    metrics.rotationStep({ step: kind, outcome: "failed" });
     deps.logger.error("Rotation step failed; the next run resumes it", {
       certificate: name,
       action: kind,

@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAlertChannels } from "../../src/alerts/createAlertChannels.js";
+import { captureTelemetry, type TelemetryCapture } from "../support/telemetryCapture.js";
+import { startRecordingServer, type RecordingServer } from "./recordingServer.js";
+import { sampleAlert } from "./sampleAlert.js";
 
 const none = { teamsWebhookUrl: null, slackWebhookUrl: null, webhookUrl: null, webhookSecret: null };
 
@@ -46,5 +49,44 @@ describe("createAlertChannels", () => {
     }
 
     expect(urls).toEqual(["https://hooks.slack.com/services/T/B/secret", "https://alerts.example/m2m"]);
+  });
+});
+
+describe("createAlertChannels' delivery count", () => {
+  let server: RecordingServer;
+  let telemetry: TelemetryCapture;
+  beforeAll(async () => {
+    server = await startRecordingServer();
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    server.reset();
+    telemetry = captureTelemetry();
+  });
+  afterEach(async () => {
+    await telemetry.stop();
+  });
+
+  it("counts every send by channel and outcome, sent or failed, and throws a failure on", async () => {
+    const channels = createAlertChannels({
+      ...none,
+      slackWebhookUrl: `${server.origin}/slack/T0/B0/secret`,
+      webhookUrl: `${server.origin}/webhook`,
+      timeoutMs: 2_000,
+    });
+    const [slack, webhook] = channels;
+
+    await slack!.send(sampleAlert());
+    await slack!.send(sampleAlert());
+    server.answerNext({ status: 503, body: "down" });
+    await expect(webhook!.send(sampleAlert())).rejects.toMatchObject({ code: "ALERT_CHANNEL_REJECTED" });
+    await webhook!.send(sampleAlert());
+
+    const points = (await telemetry.points()).filter((p) => p.name === "m2m.alert.deliveries");
+    expect(points.map((p) => [p.attributes, p.value])).toEqual([
+      [{ "m2m.alert.channel": "slack", "m2m.outcome": "sent" }, 2],
+      [{ "m2m.alert.channel": "webhook", "m2m.outcome": "failed" }, 1],
+      [{ "m2m.alert.channel": "webhook", "m2m.outcome": "sent" }, 1],
+    ]);
   });
 });

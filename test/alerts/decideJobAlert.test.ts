@@ -203,6 +203,61 @@ describe("decideJobAlert (threshold 3)", () => {
     });
   });
 
+  describe("the count in a firing alert follows the streak", () => {
+    const LATER_SUCCESS = "2030-01-01T09:50:00.000Z";
+    const failing = (state: AlertState, consecutiveFailures: number, lastSuccessAt: string) =>
+      decideJobAlert({
+        job: "report-sync",
+        state,
+        run: run("failed"),
+        consecutiveFailures,
+        lastSuccessAt,
+        threshold: 3,
+        now: NOW,
+      });
+
+    it.each([
+      [3, "Job 'report-sync' has failed 3 runs in a row"],
+      [5, "Job 'report-sync' has failed 5 runs in a row"],
+      [12, "Job 'report-sync' has failed 12 runs in a row"],
+    ])("states the streak it fires at (%d failures) in its title and facts", (failures, title) => {
+      const decision = failing(ok, failures, LAST_SUCCESS);
+
+      expect(decision).toMatchObject({ action: "fire", alert: { title } });
+      if (decision.action !== "fire") throw new Error("expected fire");
+      expect(decision.alert.facts).toContainEqual({ name: "Consecutive failures", value: String(failures) });
+    });
+
+    it("fires for a new streak that reaches the threshold while still firing for an earlier one (its recovery could not be recorded), with the new count", () => {
+      // `firing` was raised for the streak after LAST_SUCCESS; a success at LATER_SUCCESS went unrecorded in the ledger.
+      const decision = failing(firing, 4, LATER_SUCCESS);
+
+      expect(decision).toMatchObject({
+        action: "fire",
+        alert: {
+          title: "Job 'report-sync' has failed 4 runs in a row",
+          dedupeKey: `job:report-sync:firing:after:${LATER_SUCCESS}`,
+        },
+        next: {
+          status: "firing",
+          since: NOW.toISOString(),
+          lastAlertKey: `job:report-sync:firing:after:${LATER_SUCCESS}`,
+        },
+      });
+    });
+
+    it("waits for the threshold in a new streak as in the first", () => {
+      expect(failing(firing, 2, LATER_SUCCESS)).toEqual({
+        action: "none",
+        reason: "2 of 3 consecutive failures",
+      });
+    });
+
+    it("does not fire again within the streak it was raised for", () => {
+      expect(failing(firing, 9, LAST_SUCCESS)).toMatchObject({ action: "none" });
+    });
+  });
+
   it("treats a threshold below 1 as 1: the first failure alerts", () => {
     const decision = decideJobAlert({
       job: "report-sync",

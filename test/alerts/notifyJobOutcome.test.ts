@@ -11,6 +11,7 @@ import { freshTableName } from "../state/freshTableName.js";
 import { manualClock } from "../support/manualClock.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 import { startRecordingServer, type RecordingServer } from "./recordingServer.js";
+import { sampleAlert } from "./sampleAlert.js";
 
 let azurite: Azurite;
 let server: RecordingServer;
@@ -144,6 +145,59 @@ describe("notifyJobOutcome", () => {
     expect(webhookAlerts()).toEqual([
       "firing job:report-sync:firing:after:2030-01-01T08:00:00.000Z",
       "firing job:report-sync:firing:after:2030-01-01T08:00:00.000Z",
+    ]);
+  });
+
+  it("sends and logs only its own job's alerts: another subject's pending alert is left to the run that speaks for it", async () => {
+    const {
+      ledgers: [ledger],
+      deps,
+      time,
+      log,
+      channels,
+    } = setup();
+    // A certificate alert the certificate check enqueued and has not sent yet (it is about to, or its channel refused).
+    const subject = "certificate:kv-one.vault.azure.net/tls-cert";
+    const certificateAlert = sampleAlert({
+      subject,
+      title: "Certificate 'tls-cert' expires in 20 days",
+      dedupeKey: `${subject}|2030-01-21T10:00:00.000Z|9970`,
+    });
+    const state = await ledger!.getState(subject);
+    await ledger!.transition(
+      subject,
+      state,
+      {
+        subject,
+        status: "firing",
+        step: "9970|e|30 days",
+        since: null,
+        lastAlertKey: certificateAlert.dedupeKey,
+      },
+      certificateAlert,
+      channels,
+    );
+    const history = jobHistory();
+
+    await notifyJobOutcome(history("failed", time.clock()), deps(ledger!));
+    await notifyJobOutcome(history("failed", time.clock()), deps(ledger!));
+    const atThreshold = await notifyJobOutcome(history("failed", time.clock()), deps(ledger!));
+
+    expect(atThreshold.delivery!.sent.map((s) => `${s.channel} ${s.dedupeKey}`).sort()).toEqual([
+      "slack job:report-sync:firing:after:2030-01-01T08:00:00.000Z",
+      "webhook job:report-sync:firing:after:2030-01-01T08:00:00.000Z",
+    ]);
+    expect(webhookAlerts()).toEqual(["firing job:report-sync:firing:after:2030-01-01T08:00:00.000Z"]);
+    expect(log.text()).not.toContain("certificate:");
+    expect(log.entries.filter((e) => e.message === "Alert delivered").map((e) => e.properties?.job)).toEqual([
+      "report-sync",
+      "report-sync",
+    ]);
+    // Still pending for the certificate check, which sends it for its own subjects.
+    const check = await ledger!.deliverPending(channels, { subjects: (s) => s.startsWith("certificate:") });
+    expect(check.sent.map((s) => s.dedupeKey)).toEqual([
+      certificateAlert.dedupeKey,
+      certificateAlert.dedupeKey,
     ]);
   });
 

@@ -1,6 +1,8 @@
 import { createServer } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { postAlert, type AlertPost } from "../../src/alerts/postAlert.js";
+import { captureTelemetry, type TelemetryCapture } from "../support/telemetryCapture.js";
 import { startRecordingServer, type RecordingServer } from "./recordingServer.js";
 
 let server: RecordingServer;
@@ -109,5 +111,89 @@ describe("postAlert", () => {
     });
 
     expect(seen).toEqual(["POST https://hooks.example/abc {}"]);
+  });
+});
+
+describe("postAlert's span", () => {
+  let telemetry: TelemetryCapture;
+  beforeEach(() => {
+    telemetry = captureTelemetry();
+  });
+  afterEach(async () => {
+    await telemetry.stop();
+  });
+
+  const spans = () =>
+    telemetry.spans().map((span) => ({
+      name: span.name,
+      kind: span.kind,
+      status: span.status.code,
+      attributes: span.attributes,
+    }));
+
+  it("is a CLIENT span named POST with the channel, the host and the answer's status, never the URL", async () => {
+    server.answerNext({ status: 202 });
+
+    await postAlert(post(`${server.origin}/workflows/abc/paths/invoke?sig=SECRETsig`));
+
+    expect(spans()).toEqual([
+      {
+        name: "POST",
+        kind: SpanKind.CLIENT,
+        status: SpanStatusCode.UNSET,
+        attributes: {
+          "m2m.alert.channel": "ops",
+          "http.request.method": "POST",
+          "server.address": "127.0.0.1",
+          "http.response.status_code": 202,
+        },
+      },
+    ]);
+    expect(JSON.stringify(telemetry.spans().map((span) => [span.attributes, span.status]))).not.toMatch(
+      /SECRETsig|workflows/,
+    );
+  });
+
+  it("is failed with the refusal's code when the channel refuses, still without the URL", async () => {
+    server.answerNext({ status: 503, body: "busy" });
+
+    await expect(postAlert(post(`${server.origin}/hook/SECRETpath`))).rejects.toMatchObject({
+      code: "ALERT_CHANNEL_REJECTED",
+    });
+
+    const [span] = telemetry.spans();
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span?.attributes).toEqual({
+      "m2m.alert.channel": "ops",
+      "http.request.method": "POST",
+      "server.address": "127.0.0.1",
+      "http.response.status_code": 503,
+      "error.type": "ALERT_CHANNEL_REJECTED",
+      "m2m.error.code": "ALERT_CHANNEL_REJECTED",
+    });
+    expect(span?.status.message).not.toContain("SECRETpath");
+  });
+
+  it("has no status code when nothing answered", async () => {
+    const port = await closedPort();
+
+    await expect(postAlert(post(`http://127.0.0.1:${port}/hook/SECRETpath`))).rejects.toMatchObject({
+      code: "ALERT_CHANNEL_UNREACHABLE",
+    });
+
+    expect(spans()).toEqual([
+      {
+        name: "POST",
+        kind: SpanKind.CLIENT,
+        status: SpanStatusCode.ERROR,
+        attributes: {
+          "m2m.alert.channel": "ops",
+          "http.request.method": "POST",
+          "server.address": "127.0.0.1",
+          "error.type": "ALERT_CHANNEL_UNREACHABLE",
+          "m2m.error.code": "ALERT_CHANNEL_UNREACHABLE",
+        },
+      },
+    ]);
   });
 });

@@ -49,7 +49,8 @@ function world(check: () => Promise<CertificateCheckReport>) {
   const messages: string[] = [];
   const context = new InvocationContext({
     functionName: "certificates-check",
-    logHandler: (_level, message) => void messages.push(String(message)),
+    // The message, without the properties contextLogger writes after it as JSON.
+    logHandler: (_level, message) => void messages.push(String(message).split(" {")[0] ?? ""),
   });
   return {
     steps,

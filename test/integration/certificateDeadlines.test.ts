@@ -9,6 +9,7 @@ import { listCertificatesHandler } from "../../src/functions/listCertificatesHan
 import { renewCertificateHandler } from "../../src/functions/renewCertificateHandler.js";
 import { useCertificateWorld } from "../support/certificateWorld.js";
 import { testScenario } from "../support/useStandIns.js";
+import { splitLogLine } from "../support/logLine.js";
 
 const world = useCertificateWorld(testScenario({ certificates: [{ name: "app", validDays: 365 }] }));
 afterEach(() => world.standIns().vault.faults.clear());
@@ -34,11 +35,10 @@ function invocation(functionName: string) {
   const lines: { level: string; message: string; properties: Record<string, unknown> }[] = [];
   const context = new InvocationContext({
     functionName,
-    logHandler: (level, message, properties) =>
+    logHandler: (level, message) =>
       void lines.push({
         level,
-        message: String(message),
-        properties: (properties ?? {}) as Record<string, unknown>,
+        ...splitLogLine(String(message)),
       }),
   });
   return { context, lines, errors: () => lines.filter((line) => line.level === "error") };

@@ -12,6 +12,7 @@ import type { RotationReport } from "../../src/rotation/rotateCertificate.js";
 import { acquireWithCertificate } from "../../src/tokens/acquireWithCertificate.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 import { testScenario, useStandIns } from "../support/useStandIns.js";
+import { splitLogLine } from "../support/logLine.js";
 
 const scenario = testScenario({
   certificates: [{ name: "app" }, { name: "partner-api", registerOnApp: false }],
@@ -87,10 +88,9 @@ describe("certificate inventory and rotation, end to end", () => {
     const records: { message: string; properties: Record<string, unknown> }[] = [];
     const logContext = new InvocationContext({
       functionName: "certificates-check",
-      logHandler: (_level, message, properties) =>
+      logHandler: (_level, message) =>
         void records.push({
-          message: String(message),
-          properties: (properties ?? {}) as Record<string, unknown>,
+          ...splitLogLine(String(message)),
         }),
     });
     await checkCertificatesHandler(

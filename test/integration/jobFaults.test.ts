@@ -24,6 +24,7 @@ import { tableClientFor } from "../../src/state/tableClientFor.js";
 import { LEASE_TABLE, tableLeaseStore } from "../../src/state/tableLeaseStore.js";
 import { RUN_HISTORY_TABLE, tableRunHistory } from "../../src/state/tableRunHistory.js";
 import { testScenario } from "../support/useStandIns.js";
+import { splitLogLine } from "../support/logLine.js";
 
 /**
  * Jobs whose edges hang — Table Storage (through the fault proxy in front of Azurite), the downstream API, the alert
@@ -121,11 +122,10 @@ async function run(name: string) {
   const context = new InvocationContext({
     functionName: "jobs-run",
     invocationId: crypto.randomUUID(),
-    logHandler: (level, message, properties) =>
+    logHandler: (level, message) =>
       logs.push({
         level,
-        message: String(message),
-        properties: (properties ?? {}) as Record<string, unknown>,
+        ...splitLogLine(String(message)),
       }),
   });
   const started = Date.now();

@@ -1,5 +1,6 @@
 import { createHash, X509Certificate } from "node:crypto";
-import { beforeEach, describe, expect, it } from "vitest";
+import { SpanStatusCode } from "@opentelemetry/api";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeJwt, verifySignature } from "../../dev/jwt.js";
 import { issueCertificate, type IssuedCertificate } from "../../dev/pki/issueCertificate.js";
 import { parseCertificateMaterial } from "../../src/credentials/certificate/parseCertificateMaterial.js";
@@ -11,6 +12,7 @@ import type { RotationRecord } from "../../src/rotation/RotationRecord.js";
 import { manualClock } from "../support/manualClock.js";
 import { localSigner } from "../../src/credentials/signing/localSigner.js";
 import { recordingLogger } from "../support/recordingLogger.js";
+import { captureTelemetry, type TelemetryCapture } from "../support/telemetryCapture.js";
 
 const OBJECT_ID = "0a1b2c3d-2222-4222-8333-944455556666";
 const options: RotationOptions = {
@@ -453,5 +455,99 @@ describe("rotateCertificate: one consistent observation of Key Vault", () => {
         }) as unknown,
       }),
     ]);
+  });
+});
+
+describe("rotateCertificate's telemetry", () => {
+  let telemetry: TelemetryCapture;
+  beforeEach(() => {
+    telemetry = captureTelemetry();
+  });
+  afterEach(async () => {
+    await telemetry.stop();
+  });
+
+  const steps = async () =>
+    (await telemetry.points())
+      .filter((p) => p.name === "m2m.rotation.steps")
+      .map(
+        (p) =>
+          `${String(p.attributes["m2m.rotation.step"])} ${String(p.attributes["m2m.outcome"])} ${p.value}`,
+      );
+  const spanNames = () => telemetry.spans().map((span) => span.name);
+
+  it("counts each step that changed something once, and gives each its own span; waiting is neither", async () => {
+    const w = world(first);
+    const time = manualClock(Date.parse("2026-11-21T10:00:00Z"));
+    const deps = { clock: time.clock, logger: recordingLogger().logger };
+
+    await rotateCertificate(options, w.ports, deps);
+    await rotateCertificate(options, w.ports, deps); // the version is still being issued
+    expect(spanNames()).toEqual(["rotation start", "rotation create-version"]);
+    w.completePending();
+    await rotateCertificate(options, w.ports, deps);
+    time.advance(24 * 3_600_000);
+    await rotateCertificate(options, w.ports, deps);
+    await rotateCertificate(options, w.ports, deps); // completed already: nothing more is done
+
+    expect(await steps()).toEqual([
+      "start done 1",
+      "create-version done 1",
+      "add-key done 1",
+      "verify done 1",
+      "remove-key done 1",
+      "done done 1",
+    ]);
+    expect(telemetry.spans().find((span) => span.name === "rotation add-key")?.attributes).toEqual({
+      "m2m.certificate.name": "app",
+      "m2m.rotation.step": "add-key",
+    });
+  });
+
+  it("counts a failed step, and fails its span with the error", async () => {
+    const w = world(first);
+    const deps = { clock: manualClock().clock, logger: recordingLogger().logger };
+    await rotateCertificate(options, w.ports, deps);
+    w.completePending();
+    w.ports.verify = () => Promise.reject(new Error("AADSTS700027: not yet replicated"));
+
+    await expect(rotateCertificate(options, w.ports, deps)).rejects.toThrow("AADSTS700027");
+
+    expect(await steps()).toEqual([
+      "start done 1",
+      "create-version done 1",
+      "add-key done 1",
+      "verify failed 1",
+    ]);
+    const verify = telemetry.spans().find((span) => span.name === "rotation verify");
+    expect(verify?.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: "AADSTS700027: not yet replicated",
+    });
+  });
+
+  it("names the step a person must take after reading the issuer: 'rotation manual'", async () => {
+    const w = world(first);
+    w.ports.vault.isRenewable = () => Promise.resolve(false);
+
+    await rotateCertificate(options, w.ports, {
+      clock: manualClock().clock,
+      logger: recordingLogger().logger,
+    });
+
+    expect(spanNames()).toEqual(["rotation start", "rotation manual"]);
+    expect(telemetry.spans()[1]?.attributes["m2m.rotation.step"]).toBe("manual");
+    expect(await steps()).toEqual(["start done 1", "manual done 1"]);
+  });
+
+  it("counts nothing in a dry run: nothing is changed", async () => {
+    const w = world(first);
+
+    await rotateCertificate({ ...options, dryRun: true }, w.ports, {
+      clock: manualClock().clock,
+      logger: recordingLogger().logger,
+    });
+
+    expect(await steps()).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import type { PublicCertificate } from "./PublicCertificate.js";
-
-const DAY_MS = 86_400_000;
+import { daysLeft } from "../../certificates/daysLeft.js";
 
 /** A log-safe description of a certificate credential: no key material. */
 export type CertificateSummary = {
@@ -14,7 +13,7 @@ export type CertificateSummary = {
   notBefore: string;
   /** ISO 8601. */
   notAfter: string;
-  /** Whole days until notAfter, rounded down; negative once expired. */
+  /** Days until notAfter as the alerts count them (src/certificates/daysLeft.ts: a part day counts as a day). */
   daysLeft: number;
   keyBits: number;
   /** Certificates sent as x5c: the leaf and its issuers. */
@@ -38,7 +37,7 @@ export function describeCertificate(
     thumbprintSha256: credential.thumbprintSha256,
     notBefore: credential.notBefore.toISOString(),
     notAfter: credential.notAfter.toISOString(),
-    daysLeft: Math.floor((credential.notAfter.getTime() - now.getTime()) / DAY_MS),
+    daysLeft: daysLeft(credential.notAfter, now),
     keyBits: credential.keyBits,
     chainLength: credential.chainPems.length,
   };

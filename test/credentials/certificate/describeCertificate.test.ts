@@ -27,7 +27,7 @@ describe("describeCertificate", () => {
       thumbprintSha256: f.leaf.thumbprintSha256,
       notBefore: "2025-01-01T00:00:00.000Z",
       notAfter: "2035-01-01T00:00:00.000Z",
-      daysLeft: 30,
+      daysLeft: 31, // 30.5 days: a part day counts, as in the alerts
       keyBits: 2048,
       chainLength: 2,
     });
@@ -35,10 +35,11 @@ describe("describeCertificate", () => {
 
   it.each([
     ["a day before notAfter", "2034-12-31T00:00:00.000Z", 1],
-    ["less than a day before notAfter", "2034-12-31T00:00:00.001Z", 0],
+    ["less than a day before notAfter", "2034-12-31T00:00:00.001Z", 1],
     ["exactly at notAfter", "2035-01-01T00:00:00.000Z", 0],
-    ["just after notAfter", "2035-01-01T00:00:00.001Z", -1],
-  ])("counts whole days left, rounded down: %s", (_, now, daysLeft) => {
+    ["just after notAfter", "2035-01-01T00:00:00.001Z", 0],
+    ["a full day after notAfter", "2035-01-02T00:00:00.000Z", -1],
+  ])("counts days left as the alerts do, a part day as a day: %s", (_, now, daysLeft) => {
     expect(describeCertificate(credential, new Date(now)).daysLeft).toBe(daysLeft);
   });
 
