@@ -5,8 +5,10 @@
 // gets are printed. With a local.settings.json that names a tenant (M2M_TENANT_ID), it runs against those settings
 // instead and starts no stand-ins (Azurite only for UseDevelopmentStorage=true). Ctrl+C stops everything.
 // `--stand-ins-only` starts the demo world without the app and writes local.settings.json pointing at it, for
-// Azure Functions Core Tools' `func start` (removed again on Ctrl+C).
-//   tsx dev/dev.ts [--port 7071] [--settings local.settings.json] [--demo] [--stand-ins-only]
+// Azure Functions Core Tools' `func start` (removed again on Ctrl+C). `--telemetry` starts an OTLP/HTTP receiver, has
+// the app export its traces, metrics and log records to it, and prints each trace as a tree as it completes and the
+// metric table every 30 s and at the end (dev/otlp).
+//   tsx dev/dev.ts [--port 7071] [--settings local.settings.json] [--demo] [--stand-ins-only] [--telemetry]
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -16,6 +18,9 @@ import { startDemo } from "./demo/startDemo.js";
 import { consoleHostLogger } from "./host/consoleHostLogger.js";
 import { formatFunctionList } from "./host/formatFunctionList.js";
 import { readLocalSettings } from "./host/readLocalSettings.js";
+import { devTelemetryEnv } from "./otlp/devTelemetryEnv.js";
+import { followTelemetry } from "./otlp/followTelemetry.js";
+import { startOtlpReceiver } from "./otlp/startOtlpReceiver.js";
 import { untilStopSignal } from "./untilStopSignal.js";
 import { startLocalHost, type LocalHost } from "./host/startLocalHost.js";
 
@@ -25,6 +30,7 @@ const { values: args } = parseArgs({
     settings: { type: "string", default: "local.settings.json" },
     demo: { type: "boolean", default: false },
     "stand-ins-only": { type: "boolean", default: false },
+    telemetry: { type: "boolean", default: false },
   },
 });
 const port = Number(args.port);
@@ -37,6 +43,13 @@ const logger = consoleHostLogger({ minLevel: "information" });
 const GENERATED = "written by `npm run dev -- --stand-ins-only`; removed when it stops";
 const generated = (path: string) => existsSync(path) && readFileSync(path, "utf8").includes(GENERATED);
 const standInsOnly = args["stand-ins-only"];
+if (args.telemetry && standInsOnly) {
+  console.error(
+    "--telemetry shows the telemetry of the app npm run dev runs; with --stand-ins-only, func start runs it: " +
+      "point its OTEL_EXPORTER_OTLP_ENDPOINT at an OTLP collector of your own.",
+  );
+  process.exit(2);
+}
 let settings =
   !args.demo && !standInsOnly && existsSync(args.settings) ? readLocalSettings(args.settings) : {};
 if (generated(args.settings)) {
@@ -48,8 +61,25 @@ let host: LocalHost | null = null;
 /** With a tenant's settings, Azurite runs only for UseDevelopmentStorage=true. */
 let tenantAzurite = false;
 let printAlerts: () => void = () => undefined;
+/** With --telemetry: where the app exports (set before the app loads: it reads them at import). */
+let telemetryEnv: Record<string, string> = {};
 
 try {
+  if (args.telemetry) {
+    const receiver = await startOtlpReceiver();
+    const follower = followTelemetry(receiver);
+    // Pushed first, stopped last: after the host's shutdown has flushed the app's telemetry into it.
+    stops.push(async () => {
+      follower.stop();
+      await receiver.stop();
+    });
+    telemetryEnv = devTelemetryEnv(receiver.url);
+    Object.assign(process.env, telemetryEnv);
+    console.log(
+      `Telemetry: the app exports to the OTLP/HTTP receiver at ${receiver.url}; each trace prints when it completes, ` +
+        "the metric table every 30 s (when a value changed) and at the end.",
+    );
+  }
   if (standInsOnly) {
     if (existsSync(args.settings) && !generated(args.settings)) {
       throw new Error(
@@ -74,7 +104,7 @@ try {
     );
   } else if (settings.M2M_TENANT_ID) {
     console.log(`Using ${args.settings} (M2M_TENANT_ID is set): no stand-ins start.`);
-    const env = { ...settings };
+    const env = { ...settings, ...telemetryEnv };
     if (/^UseDevelopmentStorage=true/i.test(env.AzureWebJobsStorage ?? "")) {
       const azurite = await startAzurite();
       tenantAzurite = true;
@@ -137,6 +167,7 @@ const parts = [
   ...(host ? ["the host (waiting for running functions)"] : []),
   ...(settings.M2M_TENANT_ID ? [] : ["the stand-ins"]),
   ...(settings.M2M_TENANT_ID && !tenantAzurite ? [] : ["Azurite"]),
+  ...(args.telemetry ? ["the telemetry receiver"] : []),
 ];
 console.log(
   parts.length > 0 ? `\nStopping: ${parts.join(", ").replace(/, ([^,]*)$/, " and $1")}...` : "\nStopping...",

@@ -408,14 +408,13 @@ function recordMetrics(inventory: CertificateInventory, metrics: AppMetrics, app
 }
 
 /**
- * One structured, metric-friendly record per certificate (`certificate_days_left`) and per app registration
- * credential, and one per drift finding, so a log query or an Application Insights alert rule can chart and page.
+ * One log record per certificate and per app registration credential with its days left and state (at the level its
+ * state deserves), and one per drift finding: the story behind the days-left metrics, queryable by its attributes.
  */
 function logMetrics(inventory: CertificateInventory, logger: Logger, timedOut: boolean): void {
   for (const item of inventory.items) {
     const record = {
-      metric: "certificate_days_left",
-      value: item.daysLeft,
+      daysLeft: item.daysLeft,
       certificate: item.name,
       vault: item.vaultUrl,
       state: item.state,
@@ -432,8 +431,7 @@ function logMetrics(inventory: CertificateInventory, logger: Logger, timedOut: b
   }
   for (const credential of inventory.appCredentials) {
     logger.info("App registration credential expiry", {
-      metric: "app_credential_days_left",
-      value: credential.daysLeft,
+      daysLeft: credential.daysLeft,
       keyId: credential.keyId,
       kind: credential.kind,
       state: credential.state,

@@ -84,14 +84,11 @@ describe("certificate inventory and rotation, end to end", () => {
     expect(byName.get("partner-api")).toMatchObject({ inUse: false, registration: "not-registered" });
   });
 
-  it("logs one metric-friendly record per certificate on the scheduled check", async () => {
+  it("logs one record per certificate with its days left on the scheduled check", async () => {
     const records: { message: string; properties: Record<string, unknown> }[] = [];
     const logContext = new InvocationContext({
       functionName: "certificates-check",
-      logHandler: (_level, message) =>
-        void records.push({
-          ...splitLogLine(String(message)),
-        }),
+      logHandler: (_level, message) => void records.push(splitLogLine(String(message))),
     });
     await checkCertificatesHandler(
       {
@@ -105,7 +102,7 @@ describe("certificate inventory and rotation, end to end", () => {
     const expiry = records.filter((r) => r.message === "Certificate expiry").map((r) => r.properties);
     expect(expiry.map((r) => r.certificate).sort()).toEqual(["app", "partner-api"]);
     expect(expiry.find((r) => r.certificate === "app")).toMatchObject({
-      metric: "certificate_days_left",
+      daysLeft: expect.any(Number) as unknown,
       state: "valid",
       inUse: true,
       registration: "registered",
