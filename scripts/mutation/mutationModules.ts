@@ -102,6 +102,14 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     module: "src/cli/tenant/planKeyRegistration.ts",
     tests: ["test/cli/tenant/planKeyRegistration.test.ts"],
   },
+  { module: "src/telemetry/telemetrySettings.ts", tests: ["test/telemetry/telemetrySettings.test.ts"] },
+  { module: "src/logging/emitLogRecord.ts", tests: ["test/logging/emitLogRecord.test.ts"] },
+  { module: "src/certificates/daysLeft.ts", tests: ["test/certificates/daysLeft.test.ts"] },
+  { module: "src/jobs/failureStreakAfter.ts", tests: ["test/jobs/failureStreakAfter.test.ts"] },
+  {
+    module: "src/jobs/downstream/attemptTelemetry.ts",
+    tests: ["test/jobs/downstream/attemptTelemetry.test.ts"],
+  },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */

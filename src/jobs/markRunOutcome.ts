@@ -15,8 +15,8 @@ export function markRunOutcome(
   if (!span.isRecording()) return;
   span.setAttribute(ATTR.outcome, result.status);
   if (result.status !== "failed" && result.status !== "timed-out") return;
-  const code = result.errorCode ?? "UNKNOWN";
-  span.setStatus({ code: SpanStatusCode.ERROR, message: result.errorMessage ?? code });
-  span.setAttribute(ATTR.errorType, code);
-  span.setAttribute(ATTR.errorCode, code);
+  // A failed run always has a code; without one the span still says how the run ended, never an invented code.
+  span.setStatus({ code: SpanStatusCode.ERROR, message: result.errorMessage ?? result.status });
+  span.setAttribute(ATTR.errorType, result.errorCode ?? result.status);
+  if (result.errorCode) span.setAttribute(ATTR.errorCode, result.errorCode);
 }

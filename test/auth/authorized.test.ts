@@ -5,6 +5,7 @@ import type { Authorizer } from "../../src/auth/createAuthorizer.js";
 import type { Access } from "../../src/auth/decideAccess.js";
 import type { EndpointNeed } from "../../src/auth/EndpointNeed.js";
 import { KeyCheckUnavailableError } from "../../src/auth/KeyCheckUnavailableError.js";
+import { splitLogLine } from "../support/logLine.js";
 
 /** An authorizer that answers `access` (or throws `error`) and records the needs it was asked about. */
 function fixedAuthorizer(answer: { access?: Access; error?: Error }) {
@@ -23,7 +24,7 @@ function invocation() {
   const context = new InvocationContext({
     functionName: "jobs-run",
     invocationId: "inv-1",
-    logHandler: (level, ...args) => logs.push({ level, args }),
+    logHandler: (level, line) => logs.push({ level, args: Object.values(splitLogLine(String(line))) }),
   });
   return { context, logs };
 }
