@@ -5,11 +5,14 @@ import { startLocalHost, type LocalHost } from "../../dev/host/startLocalHost.js
 import { devTelemetryEnv } from "../../dev/otlp/devTelemetryEnv.js";
 import type { ReceivedSpan, ReceivedTelemetry } from "../../dev/otlp/ReceivedTelemetry.js";
 import { startOtlpReceiver, type OtlpReceiver } from "../../dev/otlp/startOtlpReceiver.js";
+import { METRICS } from "../../src/telemetry/metricNames.js";
 
 // The app through the local Functions host, exporting with its real OpenTelemetry SDK and OTLP/HTTP exporters to a
 // receiver on loopback: what an operator would see in Application Insights or any OTLP backend.
 const entry = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
-const scenario = fileURLToPath(new URL("../../dev/scenarios/default.json", import.meta.url));
+// The demo's world: a non-exportable certificate inside its renewal window (Key Vault signs; the check renews,
+// rotates and alerts), jobs against the demo API.
+const scenario = fileURLToPath(new URL("../../dev/scenarios/demo.json", import.meta.url));
 
 let world: LocalWorld;
 let receiver: OtlpReceiver;
@@ -161,4 +164,30 @@ describe("telemetry of a certificate check", () => {
     expect(credential.attributes).toMatchObject({ "m2m.app.id": world.env.M2M_CLIENT_ID });
     expect(telemetry.spans.some((span) => span.name === "certificate check")).toBe(true);
   }, 30_000);
+
+  it("has, after a job run and a check that renewed, every metric of the list with its attributes", async () => {
+    const names = Object.values(METRICS).map((metric) => metric.name);
+    const telemetry = await receiver.waitFor(
+      (received) => names.every((name) => received.metricPoints.some((point) => point.name === name)),
+      { timeoutMs: 15_000 },
+    );
+    for (const metric of Object.values(METRICS)) {
+      const point = telemetry.metricPoints.findLast((candidate) => candidate.name === metric.name)!;
+      expect(point.unit, metric.name).toBe(metric.unit);
+      for (const key of Object.keys(point.attributes)) expect(metric.attributes, metric.name).toContain(key);
+    }
+    const points = (name: string) => telemetry.metricPoints.filter((point) => point.name === name);
+    expect(points("m2m.keyvault.sign_calls").map((point) => point.attributes)).toContainEqual({
+      "m2m.purpose": "client-assertion",
+      "m2m.outcome": "ok",
+    });
+    expect(points("m2m.rotation.steps").map((point) => point.attributes)).toContainEqual({
+      "m2m.rotation.step": "add-key",
+      "m2m.outcome": "done",
+    });
+    expect(points("m2m.alert.deliveries").map((point) => point.attributes)).toContainEqual({
+      "m2m.alert.channel": "webhook",
+      "m2m.outcome": "sent",
+    });
+  });
 });
