@@ -1,12 +1,11 @@
 // Loaded only when a destination is configured (see startTelemetry.ts): the SDK and exporters cost nothing otherwise.
-import * as coreTracing from "@azure/core-tracing";
+import { useInstrumenter } from "@azure/core-tracing";
 import { ManagedIdentityCredential } from "@azure/identity";
 import {
   AzureMonitorLogExporter,
   AzureMonitorMetricExporter,
   AzureMonitorTraceExporter,
 } from "@azure/monitor-opentelemetry-exporter";
-import { AzureSdkInstrumentation } from "@azure/opentelemetry-instrumentation-azure-sdk";
 import { context, diag, DiagLogLevel, metrics, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
@@ -22,6 +21,7 @@ import {
   type PushMetricExporter,
 } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { azureSdkInstrumenter } from "./azureSdkInstrumenter.js";
 import type { TelemetryHandle } from "./TelemetryHandle.js";
 import type { TelemetrySettings } from "./telemetrySettings.js";
 
@@ -83,7 +83,8 @@ export function createTelemetrySdk(settings: TelemetrySettings): TelemetryHandle
   trace.setGlobalTracerProvider(tracerProvider);
   metrics.setGlobalMeterProvider(meterProvider);
   logs.setGlobalLoggerProvider(loggerProvider);
-  useAzureSdkSpans();
+  // The Azure SDK's spans: Key Vault, Table Storage and managed identity calls, one per client operation.
+  useInstrumenter(azureSdkInstrumenter());
 
   const flushAll = () =>
     Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush(), loggerProvider.forceFlush()]).then(
@@ -131,16 +132,6 @@ function exportersFor(settings: TelemetrySettings): Exporters[] {
     });
   }
   return exporters;
-}
-
-/**
- * The Azure SDK's spans. Its instrumentation normally patches @azure/core-tracing through a require hook, which
- * cannot see the copy bundled into dist/index.js; applying the instrumentation's own module patch to the copy this
- * bundle uses has the same effect (its instrumenter set with `useInstrumenter`), without installing the hook.
- */
-function useAzureSdkSpans(): void {
-  const instrumentation = new AzureSdkInstrumentation({ enabled: false });
-  for (const definition of instrumentation.getModuleDefinitions()) definition.patch?.(coreTracing);
 }
 
 function bounded(work: Promise<void>, timeoutMs: number): Promise<void> {

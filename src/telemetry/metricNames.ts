@@ -52,7 +52,8 @@ export const METRICS = {
     name: "m2m.token.acquisitions",
     kind: "counter",
     unit: "{token}",
-    description: "Access tokens handed to the app, by source (cache, network; none when it failed) and outcome",
+    description:
+      "Access tokens handed to the app, by source (cache, network; none when it failed) and outcome",
     attributes: [ATTR.tokenSource, ATTR.outcome],
   },
   keyVaultSignCalls: {

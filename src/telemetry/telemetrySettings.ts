@@ -72,17 +72,22 @@ export interface TelemetrySettings {
   readonly metricExportIntervalMs: number;
 }
 
-const OTLP_SIGNAL_ENDPOINTS = ["TRACES", "METRICS", "LOGS"].map((signal) => ({
-  name: `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`,
-  form: `OTLP/HTTP URL for ${signal.toLowerCase()} (https, or http to this machine)`,
-  required: "no" as const,
-  secret: false,
-}));
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The per-signal endpoints, which the OTLP exporters read before OTEL_EXPORTER_OTLP_ENDPOINT. */
+function otlpSignalEndpoints(): SettingDoc[] {
+  return ["TRACES", "METRICS", "LOGS"].map((signal) => ({
+    name: `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`,
+    form: `OTLP/HTTP URL for ${signal.toLowerCase()} (https, or http to this machine)`,
+    required: "no",
+    secret: false,
+  }));
+}
+
+const isGuid = (text: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 
 /**
- * Reads the telemetry settings. Never throws: telemetry must not stop the app from starting, so each problem is
- * returned (and named by loadConfig too) and the destination it concerns stays off.
+ * Reads the telemetry settings. Never throws: telemetry must not stop the app (or its jobs) from starting, so each
+ * problem is returned for startTelemetry to name, and the destination it concerns stays off.
  */
 export function readTelemetrySettings(env: Env): {
   settings: TelemetrySettings;
@@ -92,14 +97,16 @@ export function readTelemetrySettings(env: Env): {
   const docs = telemetrySettingDocs;
   const disabled = reader.flag(docs.sdkDisabled, false);
   const azureMonitor = readAzureMonitor(reader);
-  const otlpEndpoints = [docs.otlpEndpoint, ...OTLP_SIGNAL_ENDPOINTS].filter((doc) => reader.read(doc));
-  let otlp = otlpEndpoints.length > 0;
-  for (const doc of otlpEndpoints) {
-    const value = reader.read(doc) ?? "";
+  let otlp = false;
+  let otlpRefused = false;
+  for (const doc of [docs.otlpEndpoint, ...otlpSignalEndpoints()]) {
+    const value = reader.read(doc);
+    if (value === undefined) continue;
+    otlp = true;
     const why = exportUrlProblem(value);
     if (why === null) continue;
     reader.invalid(doc, value, why);
-    otlp = false;
+    otlpRefused = true;
   }
   const protocol = reader.read(docs.otlpProtocol);
   if (protocol !== undefined && protocol.toLowerCase() !== "http/json") {
@@ -108,13 +115,13 @@ export function readTelemetrySettings(env: Env): {
       protocol,
       "remove it, or set http/json: a collector's OTLP/HTTP port accepts JSON",
     );
-    otlp = false;
+    otlpRefused = true;
   }
   const metricExportIntervalMs = reader.wholeNumber(docs.metricExportIntervalMs, 60_000, 1_000, 3_600_000);
   return {
     settings: {
       azureMonitor: disabled ? null : azureMonitor,
-      otlp: !disabled && otlp,
+      otlp: !disabled && otlp && !otlpRefused,
       serviceName: reader.read(docs.serviceName) ?? env.WEBSITE_SITE_NAME?.trim() ?? "m2m-functions",
       serviceInstanceId:
         env.WEBSITE_INSTANCE_ID?.trim() || env.CONTAINER_NAME?.trim() || `pid-${process.pid}`,
@@ -140,7 +147,8 @@ function readAzureMonitor(reader: ReturnType<typeof createSettingReader>): Telem
   const fields = parsePairs(connectionString);
   const key = fields.get("instrumentationkey");
   const ingestion = fields.get("ingestionendpoint");
-  if (key === undefined || !GUID.test(key)) {
+  // Stryker disable next-line StringLiteral: a missing key and any text that is not a GUID are refused alike.
+  if (!isGuid(key ?? "")) {
     reader.invalid(
       docs.appInsightsConnectionString,
       "<connection string>",
@@ -148,21 +156,19 @@ function readAzureMonitor(reader: ReturnType<typeof createSettingReader>): Telem
     );
     return null;
   }
-  if (ingestion !== undefined && exportUrlProblem(ingestion) !== null) {
+  const ingestionProblem = ingestion === undefined ? null : exportUrlProblem(ingestion);
+  if (ingestionProblem !== null) {
     reader.invalid(
       docs.appInsightsConnectionString,
       "<connection string>",
-      "IngestionEndpoint must be https",
+      `IngestionEndpoint: ${ingestionProblem}`,
     );
     return null;
   }
   if (authentication === undefined) return { connectionString, entraClientId: null };
   const auth = parsePairs(authentication);
   const clientId = auth.get("clientid");
-  if (
-    auth.get("authorization")?.toUpperCase() !== "AAD" ||
-    (clientId !== undefined && !GUID.test(clientId))
-  ) {
+  if (auth.get("authorization")?.toUpperCase() !== "AAD" || (clientId !== undefined && !isGuid(clientId))) {
     reader.invalid(docs.appInsightsAuthentication, authentication);
     return null;
   }
@@ -174,7 +180,7 @@ function parsePairs(text: string): Map<string, string> {
   const pairs = new Map<string, string>();
   for (const part of text.split(";")) {
     const at = part.indexOf("=");
-    if (at > 0) pairs.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+    if (at !== -1) pairs.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
   }
   return pairs;
 }

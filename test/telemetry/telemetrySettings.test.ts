@@ -37,7 +37,13 @@ describe("readTelemetrySettings", () => {
   it.each([
     ["InstrumentationKey=not-a-guid", "InstrumentationKey=<GUID> is missing"],
     ["IngestionEndpoint=https://in.example.com/", "InstrumentationKey=<GUID> is missing"],
-    [`InstrumentationKey=${KEY};IngestionEndpoint=http://in.example.com/`, "IngestionEndpoint must be https"],
+    [
+      `InstrumentationKey=${KEY};IngestionEndpoint=http://in.example.com/`,
+      "IngestionEndpoint: plain http is allowed only to this machine",
+    ],
+    [`InstrumentationKey=${KEY};IngestionEndpoint=in.example.com`, "IngestionEndpoint: not an absolute URL"],
+    [`InstrumentationKey=x${KEY}`, "InstrumentationKey=<GUID> is missing"],
+    [`InstrumentationKey=${KEY}0`, "InstrumentationKey=<GUID> is missing"],
   ])("refuses the connection string %s without echoing it", (value, why) => {
     const { settings, problems } = readTelemetrySettings({ APPLICATIONINSIGHTS_CONNECTION_STRING: value });
     expect(settings.azureMonitor).toBeNull();
@@ -46,18 +52,34 @@ describe("readTelemetrySettings", () => {
     ]);
   });
 
-  it.each(["Authorization=Key", `Authorization=AAD;ClientId=nope`])(
-    "refuses the authentication string %s and sends nothing rather than unauthenticated",
-    (value) => {
-      const { settings, problems } = readTelemetrySettings({
-        APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
-        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: value,
-      });
-      expect(settings.azureMonitor).toBeNull();
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/^APPLICATIONINSIGHTS_AUTHENTICATION_STRING: expected Authorization=AAD/);
-    },
-  );
+  it("reads the pairs of both strings with any spacing and case, as Application Insights does", () => {
+    const { settings, problems } = readTelemetrySettings({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: ` instrumentationkey = ${KEY} ; IngestionEndpoint = http://127.0.0.1:4000/ `,
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: ` AUTHORIZATION = aad ; clientid = ${KEY} `,
+    });
+    expect(problems).toEqual([]);
+    expect(settings.azureMonitor?.entraClientId).toBe(KEY);
+    // A part without "=" is not a pair: it names nothing.
+    const loose = readTelemetrySettings({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${KEY};InstrumentationKeyZ`,
+    });
+    expect(loose.problems).toEqual([]);
+  });
+
+  it.each([
+    "Authorization=Key",
+    `Authorization=AAD;ClientId=nope`,
+    `ClientId=${KEY}`,
+    `Authorization=AAD;ClientId=x${KEY}`,
+  ])("refuses the authentication string %s and sends nothing rather than unauthenticated", (value) => {
+    const { settings, problems } = readTelemetrySettings({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: value,
+    });
+    expect(settings.azureMonitor).toBeNull();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^APPLICATIONINSIGHTS_AUTHENTICATION_STRING: expected Authorization=AAD/);
+  });
 
   it("names an authentication string without a connection string", () => {
     const { problems } = readTelemetrySettings({
@@ -92,10 +114,22 @@ describe("readTelemetrySettings", () => {
   it.each([
     ["/v1/metrics", "not an absolute URL"],
     ["ftp://collector", "https or http only"],
+    ["ftp://127.0.0.1:4318", "https or http only"],
   ])("says why %s cannot receive telemetry", (value, why) => {
     expect(readTelemetrySettings({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: value }).problems[0]).toContain(
       `(${why})`,
     );
+  });
+
+  it("names a per-signal endpoint by its own setting", () => {
+    const { settings, problems } = readTelemetrySettings({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example.com",
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://logs.example.com/v1/logs",
+    });
+    expect(settings.otlp).toBe(false);
+    expect(problems).toEqual([
+      'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: expected OTLP/HTTP URL for logs (https, or http to this machine) (plain http is allowed only to this machine); got "http://logs.example.com/v1/logs"',
+    ]);
   });
 
   it("refuses a protocol the exporters do not speak", () => {
@@ -104,7 +138,9 @@ describe("readTelemetrySettings", () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
     });
     expect(settings.otlp).toBe(false);
-    expect(problems[0]).toMatch(/^OTEL_EXPORTER_OTLP_PROTOCOL: expected http\/json/);
+    expect(problems).toEqual([
+      "OTEL_EXPORTER_OTLP_PROTOCOL: expected http/json (the only protocol the app's OTLP exporters speak; default http/json) (remove it, or set http/json: a collector's OTLP/HTTP port accepts JSON); got \"grpc\"",
+    ]);
     expect(
       readTelemetrySettings({
         OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example.com",
@@ -130,5 +166,13 @@ describe("readTelemetrySettings", () => {
     });
     expect(settings).toMatchObject({ serviceName: "payroll-m2m", metricExportIntervalMs: 15_000 });
     expect(readTelemetrySettings({}).settings.serviceName).toBe("m2m-functions");
+    expect(readTelemetrySettings({ WEBSITE_SITE_NAME: " m2m-prod " }).settings.serviceName).toBe("m2m-prod");
+  });
+
+  it("names the instance as Azure does, else the container, else the process", () => {
+    const instance = (env: Record<string, string>) => readTelemetrySettings(env).settings.serviceInstanceId;
+    expect(instance({ WEBSITE_INSTANCE_ID: " abc ", CONTAINER_NAME: "c1" })).toBe("abc");
+    expect(instance({ WEBSITE_INSTANCE_ID: " ", CONTAINER_NAME: " c1 " })).toBe("c1");
+    expect(instance({})).toBe(`pid-${process.pid}`);
   });
 });
