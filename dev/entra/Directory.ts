@@ -209,6 +209,8 @@ export class Directory {
       appIdUri: "api://AzureADTokenExchange",
       displayName: "AAD Token Exchange Endpoint",
     });
+    // Azure Monitor: the audience of the tokens Application Insights ingestion takes (Microsoft Entra authentication).
+    this.registerResource({ appIdUri: "https://monitor.azure.com", displayName: "Azure Monitor" });
   }
 
   // --- tenant ---
