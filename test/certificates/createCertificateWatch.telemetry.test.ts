@@ -200,7 +200,7 @@ describe("a certificate check's telemetry", () => {
     const record = log.entries.find(
       (e) => e.message === "Certificate expiry" && e.properties?.certificate === "tls-cert",
     );
-    expect(record?.properties?.value).toBe(20);
+    expect(record?.properties?.daysLeft).toBe(20);
     expect(raised).toContain("Certificate 'tls-cert' expires in 20 days");
     const points = await telemetry.points();
     expect(
