@@ -10,6 +10,7 @@ import type { AppInsightsItem, ReceivedAppInsights, TrackAttempt } from "./AppIn
 import { authorizeIngestion, type IngestionAuthSettings } from "./authorizeIngestion.js";
 import { decodeEnvelope } from "./decodeEnvelope.js";
 import { describeAppInsights } from "./describeAppInsights.js";
+import { receivedWaiters } from "../receivedWaiters.js";
 
 export type * from "./AppInsightsItem.js";
 export { INGESTION_REASONS } from "./authorizeIngestion.js";
@@ -140,8 +141,12 @@ export async function startAppInsightsStandIn(
   };
   let items: AppInsightsItem[] = [];
   let attempts: TrackAttempt[] = [];
-  const waiters = new Set<() => void>();
   const snapshot = (): ReceivedAppInsights => ({ items: [...items], attempts: [...attempts] });
+  const waiters = receivedWaiters({
+    snapshot,
+    describe: describeAppInsights,
+    what: "Application Insights telemetry",
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Connection strings end the endpoint with a slash and SDKs append `/v2.1/track`: the service takes `//v2.1/track`.
@@ -160,7 +165,7 @@ export async function startAppInsightsStandIn(
     const gzip = (req.headers["content-encoding"] ?? "").toLowerCase() === "gzip";
     const record = (entry: Omit<TrackAttempt, "at" | "path" | "gzip">) => {
       attempts.push({ at: new Date(now()), path, gzip, ...entry });
-      for (const wake of [...waiters]) wake();
+      waiters.wake();
     };
     let text: string;
     try {
@@ -284,38 +289,7 @@ export async function startAppInsightsStandIn(
     connectionString: `InstrumentationKey=${instrumentationKey};IngestionEndpoint=${url}/`,
     items: () => [...items],
     attempts: () => [...attempts],
-    waitFor(predicate, { timeoutMs = 5000 } = {}) {
-      return new Promise((resolve, reject) => {
-        let lastError: unknown = null;
-        const check = () => {
-          const received = snapshot();
-          try {
-            if (!predicate(received)) return;
-          } catch (error) {
-            lastError = error;
-            return;
-          }
-          cleanup();
-          resolve(received);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          const why = lastError instanceof Error ? ` The predicate last threw: ${lastError.message}` : "";
-          reject(
-            new Error(
-              `Waited ${timeoutMs} ms for Application Insights telemetry that satisfies the predicate; ` +
-                `received ${describeAppInsights(snapshot())}.${why}`,
-            ),
-          );
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (predicate, options) => waiters.waitFor(predicate, options),
     clear() {
       items = [];
       attempts = [];

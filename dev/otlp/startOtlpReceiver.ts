@@ -12,6 +12,7 @@ import type {
   ReceivedSpan,
   ReceivedTelemetry,
 } from "./ReceivedTelemetry.js";
+import { receivedWaiters } from "../receivedWaiters.js";
 
 export interface OtlpReceiverOptions {
   /** 0 or absent: a free port. */
@@ -105,7 +106,6 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     metricPoints: ReceivedMetricPoint[];
     logRecords: ReceivedLogRecord[];
   } = { spans: [], metricPoints: [], logRecords: [] };
-  const waiters = new Set<() => void>();
   const keep = <T>(list: T[], records: readonly T[]) => {
     list.push(...records);
     if (list.length > maxRecords) list.splice(0, list.length - maxRecords);
@@ -126,6 +126,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     metricPoints: [...received.metricPoints],
     logRecords: [...received.logRecords],
   });
+  const waiters = receivedWaiters({ snapshot, describe: describeTelemetry, what: "telemetry" });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
@@ -184,7 +185,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       });
     }
     answer(res, 200, {});
-    for (const wake of [...waiters]) wake();
+    waiters.wake();
   }
 
   const server = createServer((req, res) => {
@@ -214,37 +215,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     spans: () => [...received.spans],
     metricPoints: () => [...received.metricPoints],
     logRecords: () => [...received.logRecords],
-    waitFor(predicate, { timeoutMs = 5000 } = {}) {
-      return new Promise((resolve, reject) => {
-        let lastError: unknown = null;
-        const check = () => {
-          const telemetry = snapshot();
-          try {
-            if (!predicate(telemetry)) return;
-          } catch (error) {
-            lastError = error;
-            return;
-          }
-          cleanup();
-          resolve(telemetry);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          const why = lastError instanceof Error ? ` The predicate last threw: ${lastError.message}` : "";
-          reject(
-            new Error(
-              `Waited ${timeoutMs} ms for telemetry that satisfies the predicate; received ${describeTelemetry(snapshot())}.${why}`,
-            ),
-          );
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (predicate, options) => waiters.waitFor(predicate, options),
     clear() {
       received.spans = [];
       received.metricPoints = [];

@@ -1,4 +1,5 @@
 import { useInstrumenter, type Instrumenter, type TracingContext } from "@azure/core-tracing";
+import { notRecorded } from "../../src/telemetry/azureSdkInstrumenter.js";
 
 /** An immutable context, as the Azure SDK's own default keeps one when nothing instruments it. */
 class PlainTracingContext implements TracingContext {
@@ -16,15 +17,6 @@ class PlainTracingContext implements TracingContext {
   }
 }
 
-const noSpan = {
-  end: () => undefined,
-  isRecording: () => false,
-  recordException: () => undefined,
-  setAttribute: () => undefined,
-  setStatus: () => undefined,
-  addEvent: () => undefined,
-};
-
 /**
  * A diagnostic for the telemetry benchmark (BENCH_AZURE_SDK_SPANS=off in the `on` arm), to tell what the Azure SDK's
  * spans cost of the whole; the app never runs this. It puts back the Azure SDK's own no-op instrumenter in place of
@@ -34,7 +26,7 @@ const noSpan = {
 export function turnOffAzureSdkSpans(): void {
   const none: Instrumenter = {
     startSpan: (_name, options) => ({
-      span: noSpan,
+      span: notRecorded,
       tracingContext: options.tracingContext ?? new PlainTracingContext(),
     }),
     withContext: (_context, callback, ...args) => callback(...args),

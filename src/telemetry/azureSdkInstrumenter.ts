@@ -5,7 +5,8 @@ import { context, trace, type Span } from "@opentelemetry/api";
 /** The package whose spans are one HTTP request each ("HTTP GET"), below a client operation's span. */
 const HTTP_SPAN_PACKAGE = "@azure/core-rest-pipeline";
 
-const notRecorded: TracingSpan = {
+/** A span that records nothing: what the Azure SDK gets where no span is made. */
+export const notRecorded: TracingSpan = {
   end: () => undefined,
   isRecording: () => false,
   recordException: () => undefined,
@@ -29,7 +30,7 @@ export function azureSdkInstrumenter(): Instrumenter {
   return {
     startSpan(name, options) {
       if (options.packageName === HTTP_SPAN_PACKAGE) {
-        const parentContext = (options.tracingContext) ?? context.active();
+        const parentContext = options.tracingContext ?? context.active();
         const parent = trace.getSpan(parentContext);
         if (parent && operations.has(parent)) return { span: notRecorded, tracingContext: parentContext };
         return full.startSpan(name, options);
