@@ -1,10 +1,10 @@
 import { logs, SeverityNumber, type AnyValueMap } from "@opentelemetry/api-logs";
+import { INSTRUMENTATION_SCOPE } from "../telemetry/tracer.js";
 import type { LogLevel } from "./Logger.js";
 
-const SCOPE = "m2m-functions";
 // The global LoggerProvider's logger: a no-op until telemetry registers a provider. Asked per record, because the
 // API (unlike traces) has no proxy that would pick up a provider registered later.
-const otelLogger = () => logs.getLogger(SCOPE);
+const otelLogger = () => logs.getLogger(INSTRUMENTATION_SCOPE);
 
 const SEVERITY: Record<Exclude<LogLevel, "debug">, SeverityNumber> = {
   info: SeverityNumber.INFO,

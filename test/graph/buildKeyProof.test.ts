@@ -3,9 +3,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { issueCertificate, type IssuedCertificate } from "../../dev/pki/issueCertificate.js";
 import { decodeJwt, verifySignature } from "../../dev/jwt.js";
 import { parseCertificateMaterial } from "../../src/credentials/certificate/parseCertificateMaterial.js";
-import type { CertificateSigner } from "../../src/credentials/signing/CertificateSigner.js";
+import type {
+  CertificateSigner,
+  JwsAlgorithm,
+  SignCall,
+} from "../../src/credentials/signing/CertificateSigner.js";
 import { localSigner } from "../../src/credentials/signing/localSigner.js";
 import { buildKeyProof } from "../../src/graph/buildKeyProof.js";
+import { createDeadline } from "../../src/clock/Deadline.js";
 
 const OBJECT_ID = "0a1b2c3d-2222-4222-8333-944455556666";
 const NOW = new Date("2026-11-21T10:00:00Z");
@@ -63,6 +68,20 @@ describe("buildKeyProof", () => {
     const decoded = decodeJwt(await buildKeyProof(signer, OBJECT_ID, NOW));
     expect(verifySignature(decoded, new X509Certificate(current.certPem).publicKey)).toBe(true);
     expect(verifySignature(decoded, new X509Certificate(ca.certPem).publicKey)).toBe(false);
+  });
+
+  it("asks the signer for a key proof, within the caller's deadline (a vault signer counts and bounds it)", async () => {
+    const calls: unknown[] = [];
+    const recording: CertificateSigner = {
+      ...signer,
+      sign: (algorithm: JwsAlgorithm, input: Buffer, call: SignCall) => {
+        calls.push({ algorithm, call });
+        return signer.sign(algorithm, input, call);
+      },
+    };
+    const deadline = createDeadline({ budgetMs: 5_000, clock: () => NOW });
+    await buildKeyProof(recording, OBJECT_ID, NOW, deadline);
+    expect(calls).toEqual([{ algorithm: "RS256", call: { purpose: "key-proof", deadline } }]);
   });
 
   it("refuses a credential without a certificate, naming its source", async () => {

@@ -17,6 +17,8 @@ describe("toLogAttributes", () => {
         attempts: 2,
         retried: false,
         statuses: [503, 200],
+        names: ["a", "b"],
+        flags: [true, false],
         at: new Date("2026-12-02T10:00:00.000Z"),
         bad: new Date(Number.NaN),
         error: { code: "HTTP_STATUS", status: 503 },
@@ -30,12 +32,18 @@ describe("toLogAttributes", () => {
       attempts: 2,
       retried: false,
       statuses: [503, 200],
+      names: ["a", "b"],
+      flags: [true, false],
       at: "2026-12-02T10:00:00.000Z",
       bad: "Invalid Date",
       error: '{"code":"HTTP_STATUS","status":503}',
       mixed: '[1,{"a":1}]',
       big: "10",
     });
+  });
+
+  it("leaves out empty values entirely, not as keys without a value", () => {
+    expect(Object.keys(toLogAttributes({ job: "sync", gone: undefined, none: null }))).toEqual(["job"]);
   });
 
   it("names a value JSON cannot write instead of failing the log call", () => {
@@ -62,6 +70,7 @@ describe("emitLogRecord", () => {
       severityNumber: 13,
       attributes: { job: "sync", attempt: 2 },
       spanContext: { spanId },
+      instrumentationScope: { name: "m2m-functions" },
     });
   });
 
