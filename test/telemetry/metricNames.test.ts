@@ -13,7 +13,9 @@ export function metricTable(): string {
     (metric) =>
       `| \`${metric.name}\` | ${metric.kind} | \`${metric.unit}\` | ${metric.description} | ${metric.attributes.map((a) => `\`${a}\``).join(", ")} |`,
   );
-  return ["| Metric | Kind | Unit | Meaning | Attributes |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return ["| Metric | Kind | Unit | Meaning | Attributes |", "| --- | --- | --- | --- | --- |", ...rows].join(
+    "\n",
+  );
 }
 
 let capture: TelemetryCapture | undefined;
@@ -33,7 +35,13 @@ describe("the metric list", () => {
     const recorder = createAppMetrics(metrics.getMeter("test"));
     recorder.certificateDaysLeft(20, { vault: "v.vault.azure.net", name: "app", state: "warning" });
     recorder.appCredentialDaysLeft(20, { appId: "app-id", keyId: "key-id" });
-    recorder.jobRun({ job: "sync", trigger: "timer", outcome: "succeeded", durationMs: 12, failureStreak: 0 });
+    recorder.jobRun({
+      job: "sync",
+      trigger: "timer",
+      outcome: "succeeded",
+      durationMs: 12,
+      failureStreak: 0,
+    });
     recorder.downstreamAttempt({ job: "sync", retry: true, outcome: "http-error", status: 503 });
     recorder.tokenAcquired({ source: "network", outcome: "ok" });
     recorder.keyVaultSign({ purpose: "client-assertion", outcome: "ok" });
@@ -46,7 +54,11 @@ describe("the metric list", () => {
       expect(point?.unit, metric.name).toBe(metric.unit);
       expect(Object.keys(point?.attributes ?? {}).sort(), metric.name).toEqual([...metric.attributes].sort());
     }
-    expect(points.map((point) => point.name).sort()).toEqual(Object.values(METRICS).map((m) => m.name).sort());
+    expect(points.map((point) => point.name).sort()).toEqual(
+      Object.values(METRICS)
+        .map((m) => m.name)
+        .sort(),
+    );
   });
 
   it("leaves out the status of an attempt that got no response", async () => {
@@ -58,6 +70,10 @@ describe("the metric list", () => {
       status: null,
     });
     const [point] = await capture.points();
-    expect(point?.attributes).toEqual({ "m2m.job": "sync", "m2m.attempt.retry": false, "m2m.outcome": "network-error" });
+    expect(point?.attributes).toEqual({
+      "m2m.job": "sync",
+      "m2m.attempt.retry": false,
+      "m2m.outcome": "network-error",
+    });
   });
 });
