@@ -151,7 +151,9 @@ describe("telemetry of a certificate check", () => {
     const telemetry = await receiver.waitFor(
       (received) =>
         received.metricPoints.some((point) => point.name === "m2m.certificate.days_left") &&
-        received.metricPoints.some((point) => point.name === "m2m.app_credential.days_left"),
+        received.metricPoints.some((point) => point.name === "m2m.app_credential.days_left") &&
+        // The check's span ends after its metrics are recorded, and is exported in its own batch.
+        received.spans.some((span) => span.name === "certificate check"),
       { timeoutMs: 15_000 },
     );
     const certificate = telemetry.metricPoints.find((point) => point.name === "m2m.certificate.days_left")!;
