@@ -54,6 +54,20 @@ export interface Scenario {
    */
   groups?: { displayName: string; id?: string; securityEnabled?: boolean; members: string[] }[];
   /**
+   * Users of the tenant, what Graph's `GET /users` pages through (reading them needs User.Read.All or a directory
+   * permission in `roleAssignments`). `id` is generated when absent; `accountEnabled` defaults to true.
+   */
+  users?: {
+    displayName: string;
+    userPrincipalName: string;
+    id?: string;
+    givenName?: string;
+    surname?: string;
+    mail?: string;
+    jobTitle?: string;
+    accountEnabled?: boolean;
+  }[];
+  /**
    * App roles granted to the app (admin-consented application permissions), by resource: the downstream API's, and
    * Microsoft Graph's (`https://graph.microsoft.com`: Application.ReadWrite.OwnedBy or Application.Read.All, which
    * reading the app registration needs).
@@ -139,6 +153,7 @@ export async function readScenario(path: string): Promise<Scenario> {
     );
   }
   checkTenantObjects(s, fail);
+  checkUsers(s, fail);
   s.vault.certificates.forEach((c, i) => {
     if (c?.exportable !== undefined && typeof c.exportable !== "boolean") {
       fail(`vault.certificates[${i}].exportable`, "true or false");
@@ -218,6 +233,32 @@ function checkTenantObjects(s: Scenario, fail: (field: string, expected: string)
         `groups[${i}].members`,
         `an array of "app", "admin" (with an admin), "managedIdentity" or "group:<displayName of a group>"`,
       );
+    }
+  });
+}
+
+const UPN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const USER_TEXT_FIELDS = ["id", "givenName", "surname", "mail", "jobTitle"] as const;
+
+/** Checks the users, with the same `fail`: each has a display name and a distinct `name@domain` principal name. */
+function checkUsers(s: Scenario, fail: (field: string, expected: string) => never): void {
+  if (s.users === undefined) return;
+  if (!Array.isArray(s.users)) fail("users", "an array");
+  const seen = new Set<string>();
+  s.users.forEach((u, i) => {
+    if (typeof u?.displayName !== "string") fail(`users[${i}].displayName`, "a string");
+    if (typeof u.userPrincipalName !== "string" || !UPN.test(u.userPrincipalName)) {
+      fail(`users[${i}].userPrincipalName`, "name@domain, e.g. ada@contoso.onmicrosoft.com");
+    }
+    if (seen.has(u.userPrincipalName.toLowerCase())) {
+      fail(`users[${i}].userPrincipalName`, `unique (${u.userPrincipalName} is listed twice)`);
+    }
+    seen.add(u.userPrincipalName.toLowerCase());
+    for (const field of USER_TEXT_FIELDS) {
+      if (u[field] !== undefined && typeof u[field] !== "string") fail(`users[${i}].${field}`, "a string");
+    }
+    if (u.accountEnabled !== undefined && typeof u.accountEnabled !== "boolean") {
+      fail(`users[${i}].accountEnabled`, "true or false");
     }
   });
 }

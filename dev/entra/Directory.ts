@@ -121,6 +121,22 @@ export interface Group {
 }
 
 /**
+ * A user of the tenant (Graph's `user`), as `GET /users` lists it: the stand-in models no sign-in for users (its
+ * tokens are app-only), only the directory entry a job reads. Absent optional properties are null, as Graph returns them.
+ */
+export interface DirectoryUser {
+  id: string;
+  /** `name@domain`, unique in the tenant without regard to case. */
+  userPrincipalName: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  jobTitle: string | null;
+  accountEnabled: boolean;
+}
+
+/**
  * An app role granted to a principal (Graph's `appRoleAssignment`): the principal's object id, the resource's
  * service principal (by app id here) and the role's id. The role id {@link DEFAULT_ACCESS_ROLE_ID} assigns a group to
  * the application without a role ("groups assigned to the application").
@@ -174,9 +190,9 @@ interface ClientPrincipal {
 
 /**
  * The tenant's directory: application registrations and their credentials, API resources with app roles, app role
- * assignments, managed identities, groups and the tenant's domain names. Seeded from code; the token endpoint, the managed
- * identity endpoint and a Graph stand-in read it. Every getter returns a copy, so callers cannot change the
- * directory behind its back.
+ * assignments, managed identities, groups, users and the tenant's domain names. Seeded from code; the token endpoint,
+ * the managed identity endpoint and a Graph stand-in read it. Every getter returns a copy, so callers cannot change
+ * the directory behind its back.
  */
 export class Directory {
   readonly tenantId: string;
@@ -188,6 +204,7 @@ export class Directory {
   /** In assignment order: the order of the `roles` claim. */
   private readonly appRoleAssignments: AppRoleAssignmentRecord[] = [];
   private readonly groups = new Map<string, Group>(); // by id, in creation order
+  private readonly users = new Map<string, DirectoryUser>(); // by id (lower case), in creation order
   private readonly armSubscriptionId = randomUUID();
 
   constructor(options: { tenantId: string; now: () => number }) {
@@ -259,6 +276,11 @@ export class Directory {
       if (record.app.objectId.toLowerCase() === wanted) return structuredClone(record.app);
     }
     return undefined;
+  }
+
+  /** Every application registration, in registration order: what `GET /applications` pages through. */
+  listApps(): AppRegistration[] {
+    return [...this.apps.values()].map((record) => structuredClone(record.app));
   }
 
   /**
@@ -600,7 +622,7 @@ export class Directory {
   addGroup(input: { displayName: string; id?: string; securityEnabled?: boolean }): Group {
     // Ids are GUIDs, compared without regard to case: kept in lower case.
     const id = (input.id ?? randomUUID()).toLowerCase();
-    if (this.groups.has(id) || this.findServicePrincipal(id)) {
+    if (this.groups.has(id) || this.users.has(id) || this.findServicePrincipal(id)) {
       throw new Error(`An object with id ${id} already exists in the directory`);
     }
     const securityEnabled = input.securityEnabled ?? true;
@@ -675,6 +697,52 @@ export class Directory {
       frontier = transitive ? next : [];
     }
     return [...this.groups.keys()].filter((id) => found.has(id));
+  }
+
+  // --- users ---
+
+  /**
+   * Adds a user (Graph: `POST /users`). Ids are GUIDs, kept in lower case; the user principal name must be
+   * `name@domain` and not taken (compared without regard to case, as Entra ID does).
+   */
+  addUser(input: {
+    displayName: string;
+    userPrincipalName: string;
+    id?: string;
+    givenName?: string;
+    surname?: string;
+    mail?: string;
+    jobTitle?: string;
+    accountEnabled?: boolean;
+  }): DirectoryUser {
+    const id = (input.id ?? randomUUID()).toLowerCase();
+    if (this.users.has(id) || this.groups.has(id) || this.findServicePrincipal(id)) {
+      throw new Error(`An object with id ${id} already exists in the directory`);
+    }
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.userPrincipalName)) {
+      throw new Error(`userPrincipalName must be name@domain, not '${input.userPrincipalName}'`);
+    }
+    const upn = input.userPrincipalName.toLowerCase();
+    if ([...this.users.values()].some((u) => u.userPrincipalName.toLowerCase() === upn)) {
+      throw new Error(`A user with userPrincipalName ${input.userPrincipalName} already exists`);
+    }
+    const user: DirectoryUser = {
+      id,
+      userPrincipalName: input.userPrincipalName,
+      displayName: input.displayName,
+      givenName: input.givenName ?? null,
+      surname: input.surname ?? null,
+      mail: input.mail ?? null,
+      jobTitle: input.jobTitle ?? null,
+      accountEnabled: input.accountEnabled ?? true,
+    };
+    this.users.set(id, user);
+    return { ...user };
+  }
+
+  /** Every user, in creation order: what `GET /users` pages through. */
+  listUsers(): DirectoryUser[] {
+    return [...this.users.values()].map((user) => ({ ...user }));
   }
 
   // --- managed identities ---
@@ -793,6 +861,8 @@ export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = {
   "Directory.Read.All": "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
   "Directory.ReadWrite.All": "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
   "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
+  "User.ReadWrite.All": "741f803b-c850-494e-b5df-cde7c675a1ca",
+  "User.ReadBasic.All": "97235f07-e226-4f63-ace3-39588e11d3a1",
 };
 
 /**

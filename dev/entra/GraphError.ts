@@ -85,7 +85,7 @@ export class GraphError extends Error {
     return new GraphError(
       400,
       "BadRequest",
-      `Resource not found for the segment '${segment}'. (The Graph stand-in serves /v1.0/applications/{id} or /v1.0/applications(appId='{appId}') with .../addKey, .../removeKey, .../owners, .../owners/$ref and .../federatedIdentityCredentials, and /v1.0/servicePrincipals, /v1.0/servicePrincipals/{id} or (appId='{appId}') with .../appRoleAssignedTo.)`,
+      `Resource not found for the segment '${segment}'. (The Graph stand-in serves /v1.0/applications, /v1.0/applications/{id} or /v1.0/applications(appId='{appId}') with .../addKey, .../removeKey, .../owners, .../owners/$ref and .../federatedIdentityCredentials, /v1.0/servicePrincipals, /v1.0/servicePrincipals/{id} or (appId='{appId}') with .../appRoleAssignedTo, and /v1.0/users.)`,
     );
   }
 
@@ -118,6 +118,44 @@ export class GraphError extends Error {
       400,
       "BadRequest",
       `Could not find a property named '${name}' on type '${type}'. (The stand-in models ${modelled.join(", ")}.)`,
+    );
+  }
+
+  /**
+   * A `$top` that is not a non-negative integer: OData's wording (Microsoft.OData.Core's
+   * QueryDescriptorQueryToken_InvalidTopQueryOptionValue), which Graph answers with `BadRequest`.
+   */
+  static invalidTopValue(value: string): GraphError {
+    return new GraphError(
+      400,
+      "BadRequest",
+      `Invalid value '${value}' for $top query option found. The $top query option requires a non-negative integer value.`,
+    );
+  }
+
+  /**
+   * A page size outside what the directory serves: Graph's code and wording ("Request_UnsupportedQuery: Invalid page
+   * size specified: '1000'. Must be between 1 and 999 inclusive.", as Graph clients record it, e.g.
+   * turbot/steampipe-plugin-azuread's azuread/table_azuread_group.go; learn.microsoft.com/answers/questions/1129204).
+   */
+  static invalidPageSize(value: string, max: number): GraphError {
+    return new GraphError(
+      400,
+      "Request_UnsupportedQuery",
+      `Invalid page size specified: '${value}'. Must be between 1 and ${max} inclusive.`,
+    );
+  }
+
+  /**
+   * A `$skiptoken` the directory will not continue: Graph's code and sentence (reported in
+   * microsoftgraph/msgraph-sdk-dotnet issue 2254; microsoftgraph/msgraph-sdk-java issue 368 gets it for the next page
+   * of a `$filter`ed list of users), then why. Graph documents no other answer to a token it will not take.
+   */
+  static pageTokenExpired(reason: string): GraphError {
+    return new GraphError(
+      400,
+      "Directory_ExpiredPageToken",
+      `The specified page token value has expired and can no longer be included in your request. (${reason})`,
     );
   }
 

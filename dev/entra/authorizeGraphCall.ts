@@ -5,6 +5,8 @@ import type { GraphCaller } from "./verifyGraphToken.js";
 /** What a Graph request does, as far as permissions go. */
 export type GraphOperationKind =
   | "read"
+  | "list-applications"
+  | "list-users"
   | "roll-key"
   | "update"
   | "list-owners"
@@ -27,6 +29,8 @@ const WRITE_ALL = "Application.ReadWrite.All";
 const DIRECTORY_READ = "Directory.Read.All";
 const DIRECTORY_WRITE = "Directory.ReadWrite.All";
 const ASSIGN = "AppRoleAssignment.ReadWrite.All";
+const USER_READ_ALL = "User.Read.All";
+const USER_WRITE_ALL = "User.ReadWrite.All";
 
 const any = (...roles: string[]): Grant[] => roles.map((role) => ({ all: [role] }));
 
@@ -38,6 +42,11 @@ const any = (...roles: string[]): Grant[] => roles.map((role) => ({ all: [role] 
  *   /applications and GET /servicePrincipals endpoints to list all applications and service principals in the
  *   tenant" (https://learn.microsoft.com/graph/permissions-reference#applicationreadwriteownedby). The stand-in reads
  *   the owners and federated credentials lists the same way.
+ * - list-applications: application-list (Application.Read.All; Application.ReadWrite.OwnedBy,
+ *   Application.ReadWrite.All, Directory.Read.All): OwnedBy lists every application, not only those it owns (above).
+ * - list-users: user-list (User.Read.All; User.ReadWrite.All, Directory.Read.All, Directory.ReadWrite.All).
+ *   User.ReadBasic.All is no application permission of it: Graph refuses it with 403 (learn.microsoft.com/answers/
+ *   questions/6019739).
  * - update, roll-key: application-update, application-addkey, application-removekey (Application.ReadWrite.OwnedBy
  *   for applications the caller owns: it "cannot update any apps that it is not an owner of"; Application.ReadWrite.All;
  *   the stand-in also keeps Directory.ReadWrite.All, which older versions of these tables listed).
@@ -60,6 +69,8 @@ const any = (...roles: string[]): Grant[] => roles.map((role) => ({ all: [role] 
  */
 const PERMISSIONS: Record<GraphOperationKind, readonly Grant[]> = {
   read: any(READ_ALL, OWNED_BY, WRITE_ALL),
+  "list-applications": any(READ_ALL, OWNED_BY, WRITE_ALL, DIRECTORY_READ),
+  "list-users": any(USER_READ_ALL, USER_WRITE_ALL, DIRECTORY_READ, DIRECTORY_WRITE),
   update: [{ all: [OWNED_BY], owned: true }, ...any(WRITE_ALL, DIRECTORY_WRITE)],
   "roll-key": [{ all: [OWNED_BY], owned: true }, ...any(WRITE_ALL, DIRECTORY_WRITE)],
   "list-owners": any(OWNED_BY, READ_ALL, WRITE_ALL, DIRECTORY_READ, DIRECTORY_WRITE),

@@ -4,6 +4,8 @@ import { GraphError, type GraphErrorBody } from "./GraphError.js";
 import { parseGraphPath } from "./parseGraphPath.js";
 import { routeApplicationRequest } from "./routeApplicationRequest.js";
 import { routeServicePrincipalRequest } from "./routeServicePrincipalRequest.js";
+import { routeUserRequest } from "./routeUserRequest.js";
+import type { PageTokens } from "./PageTokens.js";
 import type { SigningKeys } from "./SigningKeys.js";
 import { verifyGraphToken, type GraphCaller } from "./verifyGraphToken.js";
 
@@ -33,6 +35,8 @@ export interface GraphContext {
   now: () => number;
   /** Tolerated clock difference for a key proof's `nbf` and `exp`. */
   clockToleranceSeconds: number;
+  /** Issues and reads the `$skiptoken`s of paged lists (its key lives as long as the stand-in). */
+  pageTokens: PageTokens;
 }
 
 export interface GraphRequest {
@@ -78,12 +82,12 @@ export interface ServicePrincipalOperation {
 }
 
 /**
- * Microsoft Graph v1.0 on the Entra ID stand-in's directory: `applications` (GET and PATCH of one application by
- * `{id}` or `(appId='{appId}')`, `addKey`, `removeKey`, `owners`, `owners/$ref`, `federatedIdentityCredentials`: see
- * routeApplicationRequest) and `servicePrincipals` (the list with `$filter`, one principal, `appRoleAssignedTo`: see
- * routeServicePrincipalRequest). The caller authenticates with an app-only token of this stand-in for Graph and needs
+ * Microsoft Graph v1.0 on the Entra ID stand-in's directory: `applications` (the paged list; GET and PATCH of one
+ * application by `{id}` or `(appId='{appId}')`, `addKey`, `removeKey`, `owners`, `owners/$ref`,
+ * `federatedIdentityCredentials`: see routeApplicationRequest), `servicePrincipals` (the list with `$filter`, one
+ * principal, `appRoleAssignedTo`: see routeServicePrincipalRequest) and `users` (the paged list: see routeUserRequest). The caller authenticates with an app-only token of this stand-in for Graph and needs
  * the permissions Graph documents (see authorizeGraphCall): reading any application, its own included, needs an
- * Application.* app role; an application rolls its own keys with the proof alone; changing another application needs
+ * Application.* app role; listing users User.Read.All or a directory permission; an application rolls its own keys with the proof alone; changing another application needs
  * Application.ReadWrite.All, or Application.ReadWrite.OwnedBy as one of its owners; granting app roles needs
  * AppRoleAssignment.ReadWrite.All with a read permission. Every request is recorded.
  */
@@ -143,7 +147,12 @@ function route(
     const segment = request.path.split("/").filter(Boolean).at(-1) ?? "";
     throw GraphError.segmentNotFound(segment);
   }
-  return path.collection === "applications"
-    ? routeApplicationRequest(context, request, path, caller, nowMs)
-    : routeServicePrincipalRequest(context, request, path, caller);
+  switch (path.collection) {
+    case "applications":
+      return routeApplicationRequest(context, request, path, caller, nowMs);
+    case "servicePrincipals":
+      return routeServicePrincipalRequest(context, request, path, caller);
+    case "users":
+      return routeUserRequest(context, request, path, caller);
+  }
 }

@@ -3,6 +3,7 @@ import type { AppRegistration } from "./Directory.js";
 import { graphAddKey } from "./graphAddKey.js";
 import { graphAddOwner } from "./graphAddOwner.js";
 import { graphCreateFederatedCredential } from "./graphCreateFederatedCredential.js";
+import { graphListApplications } from "./graphListApplications.js";
 import type { GraphContext, GraphOperation, GraphRequest, GraphResponse } from "./graphEndpoint.js";
 import { GraphError } from "./GraphError.js";
 import { graphListFederatedCredentials } from "./graphListFederatedCredentials.js";
@@ -31,9 +32,9 @@ const ROUTES: Record<string, Partial<Record<string, [GraphOperationKind, Handler
 };
 
 /**
- * Microsoft Graph v1.0 requests under one application, addressed by `{id}` or `(appId='{appId}')`: GET (with
- * `$select`) and PATCH of the application, `addKey`, `removeKey`, `owners` (GET) and `owners/$ref` (POST), and
- * `federatedIdentityCredentials` (GET, POST). Checks, in order: the path, the method (405), that the application
+ * Microsoft Graph v1.0 `applications`: the list (GET, paged, see graphListApplications), and requests under one
+ * application, addressed by `{id}` or `(appId='{appId}')`: GET (with `$select`) and PATCH of the application,
+ * `addKey`, `removeKey`, `owners` (GET) and `owners/$ref` (POST), and `federatedIdentityCredentials` (GET, POST). Checks, in order: the path, the method (405), that the application
  * exists (404 before permissions: whether it is the caller's own, or owned, decides what it may do), the caller's
  * permissions (403, see authorizeGraphCall), then the body.
  */
@@ -44,16 +45,19 @@ export function routeApplicationRequest(
   caller: GraphCaller,
   nowMs: number,
 ): GraphResponse {
-  const sub = path.rest.join("/").toLowerCase();
-  const routes = path.key ? ROUTES[sub] : undefined;
-  if (!routes) {
-    throw GraphError.segmentNotFound(path.rest.at(-1) ?? (path.key ? "" : "applications"));
+  if (!path.key) {
+    if (request.method !== "GET") throw GraphError.methodNotAllowed(request.method, request.path, ["GET"]);
+    authorizeGraphCall(caller, "list-applications");
+    return graphListApplications(context, request.query);
   }
+  const sub = path.rest.join("/").toLowerCase();
+  const routes = ROUTES[sub];
+  if (!routes) throw GraphError.segmentNotFound(path.rest.at(-1) ?? "");
   const allowed = [...(sub === "" ? ["GET"] : []), ...Object.keys(routes)];
   if (!allowed.includes(request.method)) {
     throw GraphError.methodNotAllowed(request.method, request.path, allowed);
   }
-  const key = path.key ?? { id: "" };
+  const key = path.key;
   const app = findApplication(context, key);
   if (!app) throw GraphError.resourceNotFound("id" in key ? key.id : key.appId);
 

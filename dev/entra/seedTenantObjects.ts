@@ -19,8 +19,8 @@ export interface StandInAdmin {
 
 /**
  * Seeds what a scenario adds to the directory beyond the app: the admin app registration (with a client secret and
- * its Microsoft Graph permissions) and the groups, their members ("app" is `appObjectId`) and the groups assigned to
- * APIs. The resources must be registered first.
+ * its Microsoft Graph permissions), the groups, their members ("app" is `appObjectId`) and the groups assigned to
+ * APIs, and the users. The resources must be registered first.
  */
 export function seedTenantObjects(
   entra: EntraStandIn,
@@ -29,6 +29,7 @@ export function seedTenantObjects(
 ): { admin: StandInAdmin | null } {
   const admin = scenario.admin ? seedAdmin(entra, scenario.admin) : null;
   seedGroups(entra, scenario, { app: appObjectId, admin: admin?.objectId });
+  for (const user of scenario.users ?? []) entra.addUser(user);
   return { admin };
 }
 

@@ -8,6 +8,7 @@ import {
   Directory,
   type ApiResource,
   type AppRegistration,
+  type DirectoryUser,
   type FederatedIdentityCredential,
   type Group,
   type GroupMembershipClaims,
@@ -23,6 +24,7 @@ import { createTokenFaultQueue, type TokenFaultScript } from "./TokenFault.js";
 import type { GraphRequestRecord } from "./graphEndpoint.js";
 import type { ManagedIdentityRequestRecord } from "./managedIdentityEndpoint.js";
 import { openIdConfiguration, type OpenIdConfiguration } from "./openIdConfiguration.js";
+import { PageTokens } from "./PageTokens.js";
 import { ReplayLedger } from "./ReplayLedger.js";
 import { SigningKeys } from "./SigningKeys.js";
 import type { TokenRequestRecord } from "./tokenEndpoint.js";
@@ -76,9 +78,9 @@ export interface EntraStandIn {
   readonly jwksUri: string;
   readonly tokenEndpoint: string;
   /**
-   * `${authorityHost}/v1.0`: Microsoft Graph's `applications` (get, PATCH, addKey, removeKey, owners,
-   * federatedIdentityCredentials) and `servicePrincipals` (get, list by `$filter`, appRoleAssignedTo) on this
-   * directory. Callers use a token of this stand-in for the scope `https://graph.microsoft.com/.default`.
+   * `${authorityHost}/v1.0`: Microsoft Graph's `applications` (the paged list, get, PATCH, addKey, removeKey, owners,
+   * federatedIdentityCredentials), `servicePrincipals` (get, list by `$filter`, appRoleAssignedTo) and `users` (the
+   * paged list) on this directory. Callers use a token of this stand-in for the scope `https://graph.microsoft.com/.default`.
    */
   readonly graphBaseUrl: string;
   /** The v2.0 discovery document, for MSAL's `authorityMetadata` (as JSON). */
@@ -128,6 +130,17 @@ export interface EntraStandIn {
   addGroup(input: { displayName: string; id?: string; securityEnabled?: boolean }): Group;
   /** Adds a service principal or a group (by object id) to a group. */
   addGroupMember(groupId: string, memberObjectId: string): void;
+  /** Adds a user (what Graph's `GET /users` lists); the id is generated when absent. */
+  addUser(input: {
+    displayName: string;
+    userPrincipalName: string;
+    id?: string;
+    givenName?: string;
+    surname?: string;
+    mail?: string;
+    jobTitle?: string;
+    accountEnabled?: boolean;
+  }): DirectoryUser;
   /** Makes a service principal (by object id) an owner of the application registration `clientId`. */
   addOwner(clientId: string, ownerObjectId: string): void;
   addTenantDomain(domain: string): void;
@@ -214,7 +227,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
       systemAssigned,
       tokenLifetimeSeconds: options.managedIdentityTokenLifetimeSeconds ?? 86_400,
     },
-    graph: { ...common, graphBaseUrl, clockToleranceSeconds },
+    graph: { ...common, graphBaseUrl, clockToleranceSeconds, pageTokens: new PageTokens() },
     graphFaults,
     tokenFaults,
     identityFaults,
@@ -250,6 +263,7 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
     assignRoles: (clientId, appIdUri, roles) => directory.assignRoles(clientId, appIdUri, roles),
     addGroup: (input) => directory.addGroup(input),
     addGroupMember: (groupId, memberObjectId) => directory.addGroupMember(groupId, memberObjectId),
+    addUser: (input) => directory.addUser(input),
     addOwner: (clientId, ownerObjectId) => directory.addOwner(clientId, ownerObjectId),
     addTenantDomain: (domain) => directory.addTenantDomain(domain),
     addUserAssignedIdentity: (name) =>

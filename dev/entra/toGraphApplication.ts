@@ -53,14 +53,25 @@ export function toGraphApplication(
   select: readonly ApplicationProperty[] | null,
   serviceRoot: string,
 ): GraphApplicationJson {
-  const selected = new Set<ApplicationProperty>(select ?? APPLICATION_PROPERTIES);
   const context = select
     ? `${serviceRoot}/$metadata#applications(${select.join(",")})/$entity`
     : `${serviceRoot}/$metadata#applications/$entity`;
   // Graph returns `key` only when keyCredentials are selected explicitly for one object.
   const withKey = select?.includes("keyCredentials") ?? false;
+  return { "@odata.context": context, ...graphApplicationProperties(app, select, withKey) };
+}
+
+/**
+ * The application's selected properties (null: all modelled), as an entry of a list's `value` has them: `withKey`
+ * says whether keyCredentials carry their `key` (never in a list).
+ */
+export function graphApplicationProperties(
+  app: AppRegistration,
+  select: readonly ApplicationProperty[] | null,
+  withKey: boolean,
+): Omit<GraphApplicationJson, "@odata.context"> {
+  const selected = new Set<ApplicationProperty>(select ?? APPLICATION_PROPERTIES);
   return {
-    "@odata.context": context,
     ...(selected.has("id") ? { id: app.objectId } : {}),
     ...(selected.has("appId") ? { appId: app.clientId } : {}),
     ...(selected.has("displayName") ? { displayName: app.displayName } : {}),
