@@ -245,7 +245,7 @@ export const ERROR_CODES = {
     retryable: false,
   },
 
-  // The app's storage (Table Storage): leases, run history, alert ledger
+  // The app's storage (Table Storage): leases, run history, alert ledger, job checkpoints
   STATE_ACCESS_DENIED: {
     meaning: "Table Storage refused access (key, SAS or role), or no token for it could be had.",
     retryable: false,
@@ -274,6 +274,21 @@ export const ERROR_CODES = {
   STATE_INVALID_RUN: { meaning: "A run to record has no valid start time (a bug).", retryable: false },
   LEASE_LOST: { meaning: "A lease the app held was taken over or expired while it worked.", retryable: true },
   LEASE_TTL_INVALID: { meaning: "A lease was asked for with a non-positive TTL (a bug).", retryable: false },
+  CHECKPOINT_CONFLICT: {
+    meaning:
+      "Another run moved a job's checkpoint since this run read it: this run's checkpoint was not saved.",
+    retryable: true,
+  },
+  CHECKPOINT_TOO_LARGE: { meaning: "A job's checkpoint is more than 32 KiB of JSON.", retryable: false },
+  CHECKPOINT_INVALID: {
+    meaning:
+      "A job's checkpoint is not JSON data that reads back unchanged (undefined, NaN, a function, ...).",
+    retryable: false,
+  },
+  CHECKPOINT_UNREADABLE: {
+    meaning: "A stored checkpoint is not JSON (its row was damaged or edited by hand).",
+    retryable: false,
+  },
 
   // Alerts
   ALERT_CHANNEL_REJECTED: {
@@ -330,6 +345,14 @@ export const ERROR_CODES = {
     meaning: "The job's lease could not be taken (storage failed): the API was not called.",
     retryable: true,
   },
+
+  // Jobs as code: paging (src/jobs/code)
+  PAGING_LINK_OFF_ORIGIN: {
+    meaning: "A next page link points to another origin, where the job's bearer token must not go.",
+    retryable: false,
+  },
+  PAGING_LINK_LOOP: { meaning: "A next page link is the page itself.", retryable: false },
+  PAGING_LINK_INVALID: { meaning: "A next page link is not a URL.", retryable: false },
 
   // Access to the HTTP endpoints (src/auth)
   AUTH_CREDENTIAL_MISSING: {

@@ -110,6 +110,8 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     module: "src/jobs/downstream/attemptTelemetry.ts",
     tests: ["test/jobs/downstream/attemptTelemetry.test.ts"],
   },
+  { module: "src/jobs/code/nextPageUrl.ts", tests: ["test/jobs/code/nextPageUrl.test.ts"] },
+  { module: "src/state/checkpointJson.ts", tests: ["test/state/checkpointJson.test.ts"] },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */
