@@ -24,7 +24,7 @@ export interface StandIns {
  * Starts the Entra ID and Key Vault stand-ins and seeds them from a scenario: the vault's issuer objects, the app
  * registration with the vault's certificates registered on it, the downstream API's roles assigned to the app, the
  * managed identity given its roles on the vault (and, optionally, trusted as the app's federated credential), the
- * admin app registration and the groups.
+ * admin app registration, the groups and the users.
  */
 export async function startStandIns(
   scenario: Scenario,

@@ -53,7 +53,7 @@ if (unchanged > 0) {
 }
 
 /** Stryker over one module, in its own process (see mutateModule.ts). */
-async function mutate(entry: MutationModule, fresh: boolean): Promise<ModuleScore> {
+async function mutate(entry: MutationModule, fresh: boolean, retried = false): Promise<ModuleScore> {
   const resultsFile = `reports/mutation/${basename(entry.module, ".ts")}.results.json`;
   try {
     await run(
@@ -66,6 +66,10 @@ async function mutate(entry: MutationModule, fresh: boolean): Promise<ModuleScor
     );
   } catch (error) {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    // Two modules are mutated at once, and Stryker lists the project (other modules' sandboxes under .stryker-tmp
+    // included) when it links node_modules: a sandbox removed mid-listing fails the run with ENOENT. That is a race,
+    // not a verdict: the module is run once more.
+    if (!retried && /ENOENT[^\n]*\.stryker-tmp/.test(`${stdout}${stderr}`)) return mutate(entry, fresh, true);
     throw new Error(`Stryker failed on ${entry.module}:\n${stdout}${stderr}`, { cause: error });
   }
   return scoreModule(entry.module, JSON.parse(await readFile(resultsFile, "utf8")) as ScoredMutant[]);
