@@ -4,7 +4,7 @@ import { USER_AGENT } from "../jobs/downstream/userAgent.js";
 import { safeUrl } from "../net/safeUrl.js";
 import { scrubSecrets } from "../net/scrubSecrets.js";
 import { ATTR } from "../telemetry/attributeNames.js";
-import { inSpan, SpanKind } from "../telemetry/tracer.js";
+import { inHttpClientSpan } from "../telemetry/inHttpClientSpan.js";
 import { AlertChannelError } from "./AlertChannelError.js";
 import { DEFAULT_CHANNEL_TIMEOUT_MS, type ChannelHttpOptions } from "./ChannelHttpOptions.js";
 import { scrubUrlSecrets } from "./scrubUrlSecrets.js";
@@ -42,14 +42,10 @@ export function postAlert(
   http: ChannelHttpOptions = {},
   signal?: AbortSignal,
 ): Promise<void> {
-  const host = URL.parse(post.url)?.hostname;
-  const attributes = {
-    [ATTR.channel]: post.channel,
-    [ATTR.httpMethod]: "POST",
-    ...(host ? { [ATTR.serverAddress]: host } : {}),
-  };
-  return inSpan("POST", { kind: SpanKind.CLIENT, attributes }, (span) =>
-    send(post, http, signal, (status) => span.setAttribute(ATTR.httpStatus, status)),
+  return inHttpClientSpan(
+    { method: "POST", url: post.url, showUrl: false, attributes: { [ATTR.channel]: post.channel } },
+    // The status only: a refusal is thrown as its code (ALERT_CHANNEL_REJECTED), which marks the span.
+    (exchange) => send(post, http, signal, (status) => exchange.received(status)),
   );
 }
 

@@ -6,7 +6,7 @@ import type { AttemptFailure } from "../jobs/downstream/isRetryable.js";
 import { parseRetryAfter } from "../jobs/downstream/parseRetryAfter.js";
 import { decideRetry } from "../retry/decideRetry.js";
 import { ATTR } from "../telemetry/attributeNames.js";
-import { inHttpClientSpan } from "../tokens/inHttpClientSpan.js";
+import { inHttpClientSpan } from "../telemetry/inHttpClientSpan.js";
 import { graphFailure, type GraphCallName } from "./graphFailure.js";
 import { isTransientGraphFailure } from "./isTransientGraphFailure.js";
 import { sendGraphRequest, type GraphAttempt } from "./sendGraphRequest.js";

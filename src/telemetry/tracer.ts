@@ -32,9 +32,27 @@ export function inSpan<T>(
   });
 }
 
-/** Marks a span failed: status, error type and the app's error code when it has one. Never the error's message body. */
-export function markFailed(span: Span, error: unknown): void {
+// Spans already marked failed with a more specific type (an HTTP status, a network code): a thrown error does not
+// overwrite it.
+const markedAs = new WeakSet<Span>();
+
+/**
+ * Marks a span failed with a short, bounded `error.type` ("503", "ECONNRESET", "timeout"), which an error thrown out of
+ * the span later does not replace (see markFailed).
+ */
+export function markFailedAs(span: Span, type: string): void {
   if (!span.isRecording()) return;
+  markedAs.add(span);
+  span.setStatus({ code: SpanStatusCode.ERROR });
+  span.setAttribute(ATTR.errorType, type);
+}
+
+/**
+ * Marks a span failed: status, error type and the app's error code when it has one. Never the error's message body.
+ * A span already marked with markFailedAs keeps that mark.
+ */
+export function markFailed(span: Span, error: unknown): void {
+  if (!span.isRecording() || markedAs.has(span)) return;
   const code = errorCode(error);
   span.setStatus({
     code: SpanStatusCode.ERROR,

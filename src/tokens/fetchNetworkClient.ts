@@ -6,7 +6,7 @@ import { readCappedBody, type CappedBody } from "../jobs/downstream/readCappedBo
 import type { EntraErrorFacts } from "./isTransientTokenFailure.js";
 import { TokenEndpointFailure, type EndpointFailure } from "./TokenEndpointFailure.js";
 import { resolveDeferredAssertion } from "./deferredAssertion.js";
-import { inHttpClientSpan } from "./inHttpClientSpan.js";
+import { inHttpClientSpan } from "../telemetry/inHttpClientSpan.js";
 import { currentTokenRequestSignal } from "./tokenRequestSignal.js";
 
 /** A token response is a few kilobytes; anything near this is not Entra ID answering. */

@@ -1,7 +1,7 @@
 import { metrics } from "@opentelemetry/api";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppMetrics } from "../../src/telemetry/AppMetrics.js";
-import { inSpan, traceparentOf } from "../../src/telemetry/tracer.js";
+import { inSpan, markFailedAs, traceparentOf } from "../../src/telemetry/tracer.js";
 import { captureTelemetry, type TelemetryCapture } from "../support/telemetryCapture.js";
 
 let capture: TelemetryCapture | undefined;
@@ -68,6 +68,20 @@ describe("inSpan", () => {
     expect(span?.name).toBe("work");
     expect(span?.status).toEqual({ code: 2, message: "no" });
     expect(span?.attributes).toEqual({ "error.type": "HTTP_STATUS", "m2m.error.code": "HTTP_STATUS" });
+  });
+
+  it("keeps a specific failure type marked earlier when an error is thrown out of the span", async () => {
+    capture = captureTelemetry();
+    const failure = Object.assign(new Error("refused"), { code: "TOKEN_ENDPOINT_UNAVAILABLE" });
+    await expect(
+      inSpan("POST", {}, (span) => {
+        markFailedAs(span, "503");
+        return Promise.reject(failure);
+      }),
+    ).rejects.toBe(failure);
+    const [span] = capture.spans();
+    expect(span?.status).toEqual({ code: 2 });
+    expect(span?.attributes).toEqual({ "error.type": "503" });
   });
 
   it("gives the traceparent of the active span, and none with telemetry off", async () => {

@@ -1,9 +1,7 @@
-import { SpanStatusCode, type Attributes } from "@opentelemetry/api";
-import { safeUrl } from "../../net/safeUrl.js";
 import { ATTR } from "../../telemetry/attributeNames.js";
-import { inSpan, SpanKind, traceparentOf } from "../../telemetry/tracer.js";
+import { inHttpClientSpan } from "../../telemetry/inHttpClientSpan.js";
 import type { AccessToken } from "../../tokens/TokenSource.js";
-import type { JobDefinition, JobRequest } from "../JobDefinition.js";
+import type { JobDefinition } from "../JobDefinition.js";
 import type { AttemptResult } from "../RunResult.js";
 import type { DownstreamDeps, RunContext } from "./callDownstream.js";
 import type { CallEnd } from "./callOutcome.js";
@@ -135,11 +133,14 @@ async function attempt(
 ): Promise<{ sent: AttemptOutcome; record: AttemptResult }> {
   const number = call.attempts.length + 1;
   const { request } = job;
-  return inSpan(
-    request.method,
-    { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, number) },
-    async (span) => {
-      call.traceparent = traceparentOf(span) ?? traceparent(call.traceId, newSpanId());
+  return inHttpClientSpan(
+    {
+      method: request.method,
+      url: request.url,
+      attributes: { [ATTR.attempt]: number, [ATTR.retry]: number > 1 },
+    },
+    async (exchange) => {
+      call.traceparent = exchange.traceparent ?? traceparent(call.traceId, newSpanId());
       const startedMs = deps.clock().getTime();
       const sent = await sendAttempt({
         fetch: deps.fetch ?? globalThis.fetch,
@@ -165,11 +166,8 @@ async function attempt(
       }
 
       const seen = attemptTelemetry(sent, job.successStatuses);
-      if (seen.status !== null) span.setAttribute(ATTR.httpStatus, seen.status);
-      if (seen.errorType !== null) {
-        span.setAttribute(ATTR.errorType, seen.errorType);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      if (seen.status !== null) exchange.received(seen.status);
+      if (seen.errorType !== null) exchange.failed(seen.errorType);
       deps.metrics.downstreamAttempt({
         job: job.name,
         retry: number > 1,
@@ -179,19 +177,6 @@ async function attempt(
       return { sent, record };
     },
   );
-}
-
-/** An attempt span's attributes (OpenTelemetry HTTP client conventions): the URL without its query or user info. */
-function attemptAttributes(request: JobRequest, number: number): Attributes {
-  // server.address is the bare host: an IPv6 address without the brackets a URL's hostname keeps.
-  const host = URL.parse(request.url)?.hostname.replace(/^\[(.*)\]$/, "$1");
-  return {
-    [ATTR.httpMethod]: request.method,
-    [ATTR.urlFull]: safeUrl(request.url),
-    ...(host ? { [ATTR.serverAddress]: host } : {}),
-    [ATTR.attempt]: number,
-    [ATTR.retry]: number > 1,
-  };
 }
 
 function failed(errorCode: string, errorMessage: string): CallEnd {
