@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { createBearerVerifier } from "../downstream/createBearerVerifier.js";
 import { BodyTooLargeError } from "../downstream/readRequestBody.js";
 import { readOtlpBody } from "../otlp/readOtlpBody.js";
@@ -11,6 +10,7 @@ import { authorizeIngestion, type IngestionAuthSettings } from "./authorizeInges
 import { decodeEnvelope } from "./decodeEnvelope.js";
 import { describeAppInsights } from "./describeAppInsights.js";
 import { receivedWaiters } from "../receivedWaiters.js";
+import { listenOnLoopback } from "../listenOnLoopback.js";
 
 export type * from "./AppInsightsItem.js";
 export { INGESTION_REASONS } from "./authorizeIngestion.js";
@@ -273,14 +273,7 @@ export async function startAppInsightsStandIn(
       });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `https://127.0.0.1:${await listenOnLoopback(server, options.port)}`;
   let stopped: Promise<void> | null = null;
 
   return {

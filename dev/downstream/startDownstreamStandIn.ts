@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { issueServerTls } from "../pki/serverTls.js";
 import { bearerChallenge } from "./bearerChallenge.js";
 import { createBearerVerifier } from "./createBearerVerifier.js";
@@ -16,6 +15,7 @@ import { redactHeaders } from "./redactHeaders.js";
 import type { Route } from "./Route.js";
 import { routeKey } from "./routeKey.js";
 import { sendLargeBody } from "./sendLargeBody.js";
+import { listenOnLoopback } from "../listenOnLoopback.js";
 
 export type { DownstreamOutcome, DownstreamRequest } from "./DownstreamRequest.js";
 export type { Fault, FaultKind } from "./Fault.js";
@@ -306,14 +306,7 @@ export async function startDownstreamStandIn(options: DownstreamStandInOptions):
       res.end(JSON.stringify({ error: { code: "InternalServerError", message } }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `https://127.0.0.1:${await listenOnLoopback(server, options.port)}`;
   let stopped: Promise<void> | null = null;
 
   return {

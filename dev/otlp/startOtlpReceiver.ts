@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { BodyTooLargeError } from "../downstream/readRequestBody.js";
 import { decodeLogs } from "./decodeLogs.js";
 import { decodeMetrics } from "./decodeMetrics.js";
@@ -13,6 +12,7 @@ import type {
   ReceivedTelemetry,
 } from "./ReceivedTelemetry.js";
 import { receivedWaiters } from "../receivedWaiters.js";
+import { listenOnLoopback } from "../listenOnLoopback.js";
 
 export interface OtlpReceiverOptions {
   /** 0 or absent: a free port. */
@@ -200,14 +200,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `http://127.0.0.1:${await listenOnLoopback(server, options.port)}`;
   let stopped: Promise<void> | null = null;
 
   return {

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { BodyTooLargeError, readRequestBody } from "../downstream/readRequestBody.js";
 import { mergeHeaders } from "../downstream/mergeHeaders.js";
 import { redactHeaders } from "../downstream/redactHeaders.js";
@@ -13,6 +12,7 @@ import { urlTokens } from "../secrets/urlTokens.js";
 import { parseWebhookBody } from "./parseWebhookBody.js";
 import type { ReceivedWebhook } from "./ReceivedWebhook.js";
 import { webhookAnswer } from "./webhookAnswer.js";
+import { listenOnLoopback } from "../listenOnLoopback.js";
 
 export type { ReceivedWebhook } from "./ReceivedWebhook.js";
 export { checkHmac, type HmacCheck, type VerifyHmacOptions } from "./checkHmac.js";
@@ -217,14 +217,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
       res.end(`Webhook receiver failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `https://127.0.0.1:${await listenOnLoopback(server, options.port)}`;
   let stopped: Promise<void> | null = null;
 
   return {
