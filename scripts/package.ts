@@ -31,7 +31,7 @@ function main(argv: string[]): number {
     return 2;
   }
 
-  execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/build.mjs"], { stdio: "inherit" });
   try {
     const result = packageApp({ root: process.cwd(), include });
     const listed = readZip(readFileSync(result.outFile));

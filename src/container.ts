@@ -3,6 +3,7 @@ import type { Config } from "./config/Config.js";
 import { loadConfig, type Env } from "./config/loadConfig.js";
 import type { CredentialProvider } from "./credentials/AppCredential.js";
 import { createCredentialProvider } from "./credentials/createCredentialProvider.js";
+import type { LoadedJobModule } from "./jobs/code/parseJobModules.js";
 import type { Logger } from "./logging/Logger.js";
 import { consoleLogger } from "./logging/consoleLogger.js";
 import { ambientLogger } from "./logging/ambientLogger.js";
@@ -28,6 +29,7 @@ import { ALERT_TABLE, tableAlertLedger } from "./alerts/tableAlertLedger.js";
 import { createJobsService, type JobOutcomeNotifier } from "./jobs/createJobsService.js";
 import type { JobsService } from "./jobs/JobsService.js";
 import type { StorageConfig } from "./config/Config.js";
+import { CHECKPOINT_TABLE, tableCheckpointStore } from "./state/tableCheckpointStore.js";
 import { LEASE_TABLE, tableLeaseStore } from "./state/tableLeaseStore.js";
 import { RUN_HISTORY_TABLE, tableRunHistory } from "./state/tableRunHistory.js";
 import { createRetention, type Retention } from "./state/createRetention.js";
@@ -106,6 +108,10 @@ export function createServices(
   const history = tableRunHistory(tableClientFor(storage, RUN_HISTORY_TABLE));
   const jobs = createJobsService({
     jobs: config.jobs,
+    code: {
+      checkpoints: tableCheckpointStore(tableClientFor(storage, CHECKPOINT_TABLE), { clock, logger }),
+      graphUrl: config.rotation.graphUrl,
+    },
     metrics,
     tokens,
     history,
@@ -229,10 +235,20 @@ function tableConnection(storage: StorageConfig): TableConnection {
 
 let config: Config | undefined;
 let services: Services | undefined;
+let jobModules: readonly LoadedJobModule[] = [];
+
+/**
+ * The job modules the app was built with (src/index.ts loads them before any function file reads the configuration).
+ * Only before the configuration is first read.
+ */
+export function provideJobModules(modules: readonly LoadedJobModule[]): void {
+  if (config) throw new Error("provideJobModules: the configuration was already read without them");
+  jobModules = modules;
+}
 
 /** The process-wide configuration, read once from the app settings. Throws the list of every problem. */
 export function getConfig(env: Env = process.env): Config {
-  config ??= loadConfig(env);
+  config ??= loadConfig(env, undefined, { jobModules });
   return config;
 }
 

@@ -351,8 +351,40 @@ export const ERROR_CODES = {
     meaning: "A next page link points to another origin, where the job's bearer token must not go.",
     retryable: false,
   },
-  PAGING_LINK_LOOP: { meaning: "A next page link is the page itself.", retryable: false },
+  PAGING_LINK_LOOP: {
+    meaning: "A next page link is the page itself, or a page of the same list already read.",
+    retryable: false,
+  },
   PAGING_LINK_INVALID: { meaning: "A next page link is not a URL.", retryable: false },
+
+  // Code jobs (src/jobs/code): what a job module's run fails with, besides its requests' codes and its own JobError codes
+  JOB_FAILED: {
+    meaning: "A job module's code threw an error that is not a JobError (its name and message are kept).",
+    retryable: "per-failure",
+  },
+  JOB_INPUT_INVALID: {
+    meaning: "A run's input was refused by the job's module (or the job takes none): the run did not start.",
+    retryable: false,
+  },
+  RUN_ENDED: {
+    meaning:
+      "A job's code made a request or changed its checkpoint after its run ended (deadline or return).",
+    retryable: false,
+  },
+  RESPONSE_TOO_LARGE: {
+    meaning: "An answer to a job's request is larger than M2M_MAX_BODY_BYTES, so it was not read whole.",
+    retryable: false,
+  },
+  RESPONSE_NOT_JSON: { meaning: "An answer a job read as JSON is not JSON.", retryable: false },
+  RESPONSE_NOT_A_PAGE: {
+    meaning:
+      'An answer a job read as a page of a list is not a JSON array or an object with a "value" array.',
+    retryable: false,
+  },
+  SETTING_NOT_DECLARED: {
+    meaning: "A job's code read an app setting its module does not list in `settings`.",
+    retryable: false,
+  },
 
   // Access to the HTTP endpoints (src/auth)
   AUTH_CREDENTIAL_MISSING: {

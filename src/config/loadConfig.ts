@@ -9,6 +9,8 @@ import type { Env } from "./Env.js";
 import { readAlertChannels } from "./readAlertChannels.js";
 import { readApplication } from "./readApplication.js";
 import { readCredential } from "./readCredential.js";
+import type { LoadedJobModule } from "../jobs/code/parseJobModules.js";
+import { readCodeJobs } from "./readCodeJobs.js";
 import { readJobs } from "./readJobs.js";
 import { readRotation } from "./readRotation.js";
 import { readRunLimits } from "./readRunLimits.js";
@@ -27,6 +29,7 @@ export type { Env } from "./Env.js";
 export function loadConfig(
   env: Env,
   readTextFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
+  options: { jobModules?: readonly LoadedJobModule[] } = {},
 ): Config {
   const reader = createSettingReader(env);
   const application = readApplication(reader);
@@ -47,13 +50,19 @@ export function loadConfig(
     scope: application.scope,
     runDeadlineMs: limits.runDeadlineMs,
   });
+  const codeJobs = readCodeJobs(reader, options.jobModules ?? [], {
+    env,
+    scope: application.scope,
+    runDeadlineMs: limits.runDeadlineMs,
+    declared: jobs,
+  });
 
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
   return deepFreeze({
     ...application,
     authority: `${application.authorityHost}/${application.tenantId}`,
     ...credential,
-    jobs,
+    jobs: [...jobs, ...codeJobs],
     ...limits,
     storage,
     retentionDays,

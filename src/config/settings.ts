@@ -138,6 +138,12 @@ export const settings = {
     required: "no",
     secret: false,
   },
+  exampleJobs: {
+    name: "M2M_EXAMPLE_JOBS",
+    form: "true | false: also run the example job modules of examples/jobs (default false; the demo turns it on)",
+    required: "no",
+    secret: false,
+  },
   runDeadlineSeconds: {
     name: "M2M_RUN_DEADLINE_SECONDS",
     form: "whole seconds a job run may take, all retries included, ending at least 30 s before host.json functionTimeout (default 540, or less when functionTimeout is shorter)",

@@ -4,6 +4,7 @@ import type { Clock } from "../clock/Clock.js";
 import type { Deadline } from "../clock/Deadline.js";
 import type { Config } from "../config/Config.js";
 import type { JobsService } from "../jobs/JobsService.js";
+import { jobTarget } from "../jobs/jobTarget.js";
 import { nextOccurrence } from "../jobs/nextOccurrence.js";
 import type { RunStatus } from "../jobs/RunResult.js";
 import type { Logger } from "../logging/Logger.js";
@@ -90,14 +91,13 @@ export function createDashboard(deps: {
     const summaries = await deps.jobs.summaries(options);
     return Promise.all(
       deps.jobs.definitions.map(async (job): Promise<DashboardJob> => {
-        const url = new URL(job.request.url);
         const runs = await deps.jobs.recentRuns(job.name, RUNS_PER_JOB, options);
         return {
           name: job.name,
           enabled: job.enabled,
           schedule: job.schedule,
           nextRun: job.enabled ? nextOccurrence(job.resolvedSchedule, now).toISOString() : null,
-          request: `${job.request.method} ${url.origin}${url.pathname}`,
+          request: jobTarget(job),
           summary: summaries.get(job.name) ?? null,
           runs: runs.map((run) => ({
             runId: run.runId,

@@ -4,6 +4,7 @@ import { createDeadline } from "../clock/Deadline.js";
 import { INTERACTIVE_BUDGET_MS } from "../clock/interactiveBudget.js";
 import { M2mError, TimedOutError, TransientError } from "../errors.js";
 import type { JobsService } from "../jobs/JobsService.js";
+import type { JobDefinition } from "../jobs/JobDefinition.js";
 import { nextOccurrence } from "../jobs/nextOccurrence.js";
 
 /**
@@ -34,19 +35,26 @@ export async function listJobsHandler(
     status: 200,
     jsonBody: {
       jobs: service.definitions.map((job) => {
-        const url = new URL(job.request.url);
         return {
           name: job.name,
+          kind: job.kind,
           enabled: job.enabled,
           schedule: job.schedule,
           resolvedSchedule: job.resolvedSchedule,
           nextRun: job.enabled ? nextOccurrence(job.resolvedSchedule, now).toISOString() : null,
           scope: job.scope,
-          // The query string may carry API keys: show where the job calls, not what it sends.
-          request: { method: job.request.method, url: `${url.origin}${url.pathname}` },
+          ...describeWork(job),
           lastOutcome: summaries.get(job.name) ?? null,
         };
       }),
     },
   };
+}
+
+/** What the job does: a declared job's request — where it calls, not what it sends (the query may carry an API key) —
+ * or a code job's module and description. */
+function describeWork(job: JobDefinition) {
+  if (job.kind === "code") return { source: job.source, description: job.module.description ?? null };
+  const url = new URL(job.request.url);
+  return { request: { method: job.request.method, url: `${url.origin}${url.pathname}` } };
 }

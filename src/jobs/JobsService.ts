@@ -10,13 +10,14 @@ export interface JobsService {
   definitions: readonly JobDefinition[];
   /**
    * Runs the job once within its own deadline (its deadlineMs), then records and alerts within the record budget
-   * kept after it (see runJob). `signal` aborts the run (the host shutting down); the run is still recorded.
+   * kept after it (see runJob). `signal` aborts the run (the host shutting down); the run is still recorded. `input`
+   * is a manual run's JSON body, checked by the job before the run starts (JobInputError when refused).
    */
   run(
     name: string,
     trigger: { kind: "timer" | "manual"; isPastDue: boolean },
     logger: Logger,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; input?: unknown },
   ): Promise<RunResult>;
   /** Last outcome per job name (jobs that never ran are absent). With a deadline: TIMED_OUT naming Table Storage past it. */
   summaries(options?: StorageCallOptions): Promise<ReadonlyMap<string, JobSummary>>;

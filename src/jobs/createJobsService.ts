@@ -1,11 +1,13 @@
 import { hostname } from "node:os";
 import type { Clock } from "../clock/Clock.js";
 import { sleep } from "../clock/sleep.js";
+import type { CheckpointStore } from "../state/CheckpointStore.js";
 import type { LeaseStore } from "../state/LeaseStore.js";
 import type { RunHistory } from "../state/RunHistory.js";
 import { appMetrics } from "../telemetry/appMeter.js";
 import type { AppMetrics } from "../telemetry/AppMetrics.js";
 import type { TokenSource } from "../tokens/TokenSource.js";
+import { runCodeJob } from "./code/runCodeJob.js";
 import { callDownstream } from "./downstream/callDownstream.js";
 import type { JobDefinition } from "./JobDefinition.js";
 import type { JobOutcomeNotifier } from "./JobOutcomeNotifier.js";
@@ -20,6 +22,8 @@ export function createJobsService(deps: {
   tokens: TokenSource;
   history: RunHistory;
   leases: LeaseStore;
+  /** What code jobs need besides: their checkpoints and the Graph root ctx.graph calls. Required when there are any. */
+  code?: { checkpoints: CheckpointStore; graphUrl: string };
   notify: JobOutcomeNotifier;
   clock: Clock;
   maxBodyBytes: number;
@@ -36,6 +40,12 @@ export function createJobsService(deps: {
   const instanceId =
     deps.instanceId ?? process.env.WEBSITE_INSTANCE_ID?.slice(0, 12) ?? `${hostname()}-${process.pid}`;
   const metrics = deps.metrics ?? appMetrics();
+  const code = deps.code;
+  if (!code && deps.jobs.some((job) => job.kind === "code")) {
+    throw new TypeError(
+      "createJobsService: code jobs need `code` (their checkpoint store and the Graph root)",
+    );
+  }
   // Each job's failure streak as last known here, for a run whose recording fails (see failureStreakAfter).
   const failureStreaks = new Map<string, number>();
   return {
@@ -46,8 +56,8 @@ export function createJobsService(deps: {
         trigger,
         {
           jobs: deps.jobs,
-          call: (job, context) =>
-            callDownstream(job, context, {
+          call: (job, context) => {
+            const downstream = {
               tokens: deps.tokens,
               ...(deps.fetch ? { fetch: deps.fetch } : {}),
               clock: deps.clock,
@@ -56,7 +66,16 @@ export function createJobsService(deps: {
               logger,
               maxBodyBytes: deps.maxBodyBytes,
               metrics,
-            }),
+            };
+            // Two implementations of one job: a declared request, or a module's code.
+            if (job.kind === "http") return callDownstream(job, context, downstream);
+            return runCodeJob(job, context, {
+              ...downstream,
+              ...code!,
+              lastSuccessAt: async (name, options) =>
+                (await deps.history.summary(name, options))?.lastSuccessAt ?? null,
+            });
+          },
           acquireLease: async (key, owner, ttlMs, deadline) => {
             const acquisition = await deps.leases.acquire(key, owner, ttlMs, { deadline });
             if (!acquisition.acquired) return acquisition;

@@ -1,8 +1,16 @@
 import { ConfigurationError } from "../errors.js";
 import { isLoopbackHost } from "../net/isLoopbackHost.js";
-import { scrubSecrets } from "../net/scrubSecrets.js";
-import type { JobDefinition, JobRequest } from "./JobDefinition.js";
-import { ncrontabProblem } from "./nextOccurrence.js";
+import type { HttpJobDefinition, JobRequest } from "./JobDefinition.js";
+import {
+  boolean,
+  DEFAULT_TIMEOUT_MS,
+  describe,
+  integer,
+  JOB_NAME,
+  JOB_NAME_EXPECTED,
+  parseRetry,
+  parseSchedule,
+} from "./jobFields.js";
 
 export interface JobDefaults {
   /** M2M_SCOPE: the scope of jobs that do not name one. */
@@ -11,12 +19,7 @@ export interface JobDefaults {
   deadlineMs: number;
 }
 
-const NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
-/** An attempt's timeout when the job sets none (or the deadline, when that is shorter). */
-const DEFAULT_TIMEOUT_MS = 30_000;
-
-const SETTING_REFERENCE = /^%([A-Za-z0-9_.:-]+)%$/;
 const FIELDS = new Set([
   "name",
   "schedule",
@@ -51,12 +54,12 @@ export function parseJobs(
   defaults: JobDefaults,
   env: Readonly<Record<string, string | undefined>>,
   origin: string,
-): readonly JobDefinition[] {
+): readonly HttpJobDefinition[] {
   const problems: string[] = [];
   if (!Array.isArray(input)) {
     throw new ConfigurationError([`${origin}: expected a JSON array of jobs; got ${describe(input)}`]);
   }
-  const jobs: JobDefinition[] = [];
+  const jobs: HttpJobDefinition[] = [];
   const seen = new Set<string>();
   input.forEach((raw, index) => {
     const label =
@@ -76,42 +79,15 @@ export function parseJobs(
     }
 
     const name = job.name;
-    if (typeof name !== "string" || !NAME.test(name)) {
-      problem("name", "a name of letters, digits and dashes starting with a letter (at most 63)", name);
+    if (typeof name !== "string" || !JOB_NAME.test(name)) {
+      problem("name", JOB_NAME_EXPECTED, name);
     } else if (seen.has(name.toLowerCase())) {
       problem("name", "a name no other job has", name);
     } else {
       seen.add(name.toLowerCase());
     }
 
-    let schedule = "";
-    let resolvedSchedule = "";
-    if (typeof job.schedule !== "string" || job.schedule.trim() === "") {
-      problem(
-        "schedule",
-        'a six-field NCRONTAB expression ("0 */5 * * * *") or a %SETTING% reference',
-        job.schedule,
-      );
-    } else {
-      schedule = job.schedule.trim();
-      const reference = SETTING_REFERENCE.exec(schedule);
-      resolvedSchedule = reference ? (env[reference[1]!]?.trim() ?? "") : schedule;
-      if (reference && resolvedSchedule === "") {
-        problem(
-          "schedule",
-          `app setting ${reference[1]} (referenced by ${schedule}) to be set`,
-          "it is missing",
-        );
-      } else {
-        const why = ncrontabProblem(resolvedSchedule);
-        if (why)
-          problem(
-            "schedule",
-            `a six-field NCRONTAB expression (${why})`,
-            reference ? `${schedule} = ${resolvedSchedule}` : schedule,
-          );
-      }
-    }
+    const { schedule, resolvedSchedule } = parseSchedule(job.schedule, env, problem);
 
     let scope = defaults.scope;
     if (job.scope !== undefined) {
@@ -153,18 +129,7 @@ export function parseJobs(
     );
     if (timeoutMs > deadlineMs) problem("timeoutMs", `at most deadlineMs (${deadlineMs})`, timeoutMs);
 
-    const retryInput = job.retry ?? {};
-    let retry = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
-    if (typeof retryInput !== "object" || retryInput === null || Array.isArray(retryInput)) {
-      problem("retry", "{ maxAttempts, baseDelayMs, maxDelayMs }", retryInput);
-    } else {
-      const r = retryInput as Record<string, unknown>;
-      retry = {
-        maxAttempts: integer(r.maxAttempts, 4, 1, 20, "retry.maxAttempts", problem),
-        baseDelayMs: integer(r.baseDelayMs, 500, 0, 600_000, "retry.baseDelayMs", problem),
-        maxDelayMs: integer(r.maxDelayMs, 30_000, 0, 600_000, "retry.maxDelayMs", problem),
-      };
-    }
+    const retry = parseRetry(job.retry, problem);
 
     const safeByMethod = request ? !["POST", "PATCH"].includes(request.method) : true;
     const idempotent = boolean(job.idempotent, safeByMethod, "idempotent", problem);
@@ -173,6 +138,7 @@ export function parseJobs(
 
     if (typeof name === "string" && request) {
       jobs.push({
+        kind: "http",
         name,
         schedule,
         resolvedSchedule,
@@ -265,38 +231,6 @@ function headerProblem(name: string, value: unknown): string | null {
   return null;
 }
 
-function integer(
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-  field: string,
-  problem: (field: string, expected: string, got: unknown) => void,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
-  problem(field, `a whole number from ${min} to ${max}`, value);
-  return fallback;
-}
-
-function boolean(
-  value: unknown,
-  fallback: boolean,
-  field: string,
-  problem: (field: string, expected: string, got: unknown) => void,
-): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value === "boolean") return value;
-  problem(field, "true or false", value);
-  return fallback;
-}
-
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = scrubSecrets(JSON.stringify(value));
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

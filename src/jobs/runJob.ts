@@ -9,6 +9,7 @@ import type { AppMetrics } from "../telemetry/AppMetrics.js";
 import { ATTR } from "../telemetry/attributeNames.js";
 import { inSpan, SpanKind } from "../telemetry/tracer.js";
 import type { RunContext } from "./downstream/callDownstream.js";
+import { checkJobInput } from "./code/checkJobInput.js";
 import { failureStreakAfter } from "./failureStreakAfter.js";
 import type { JobDefinition } from "./JobDefinition.js";
 import { markRunOutcome } from "./markRunOutcome.js";
@@ -116,7 +117,7 @@ export async function runJob(
   name: string,
   trigger: { kind: "timer" | "manual"; isPastDue: boolean },
   deps: JobRunnerDeps,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; input?: unknown } = {},
 ): Promise<RunResult> {
   const job = deps.jobs.find((j) => j.name.toLowerCase() === name.toLowerCase());
   if (!job)
@@ -125,6 +126,8 @@ export async function runJob(
       deps.jobs.map((j) => j.name),
     );
   if (!job.enabled) throw new JobDisabledError(job.name);
+  // A manual run's input is checked before anything starts: a refused input is the request's fault, not a run.
+  const input = trigger.kind === "manual" ? checkJobInput(job, options.input) : undefined;
 
   const runId = (deps.newRunId ?? randomUUID)();
   // The run's span is the active span for everything below (lease, token, downstream attempts, record, alerting), so
@@ -136,7 +139,7 @@ export async function runJob(
       attributes: { [ATTR.job]: job.name, [ATTR.runId]: runId, [ATTR.trigger]: trigger.kind },
     },
     async (span) => {
-      const { result, recording } = await runOnce(job, runId, trigger, deps, options);
+      const { result, recording } = await runOnce(job, runId, trigger, deps, { ...options, input });
       markRunOutcome(span, result);
       const failureStreak = failureStreakAfter(result.status, recording, deps.failureStreaks?.get(job.name));
       deps.failureStreaks?.set(job.name, failureStreak);
@@ -161,7 +164,7 @@ async function runOnce(
   runId: string,
   trigger: { kind: "timer" | "manual"; isPastDue: boolean },
   deps: JobRunnerDeps,
-  options: { signal?: AbortSignal },
+  options: { signal?: AbortSignal; input?: unknown },
 ): Promise<{ result: RunResult; recording: RunRecording }> {
   const { clock, logger } = deps;
   const recordMarginMs = deps.recordMarginMs ?? RECORD_MARGIN_MS;
@@ -185,9 +188,10 @@ async function runOnce(
     });
   }
 
-  const { result, edge, lease } = await leaseAndCall(job, { ...base, started }, deps, deadline, {
+  const { result, edge, lease } = await leaseAndCall(job, { ...base, started, trigger }, deps, deadline, {
     recordMarginMs,
     ...(options.signal ? { signal: options.signal } : {}),
+    input: options.input,
   });
 
   // Recording and alerting have their own budget, ending no later than the record margin after the run's deadline
@@ -239,12 +243,16 @@ async function runOnce(
  */
 async function leaseAndCall(
   job: JobDefinition,
-  run: Pick<RunResult, "runId" | "job" | "trigger" | "startedAt" | "isPastDue"> & { started: Date },
+  run: Omit<Pick<RunResult, "runId" | "job" | "startedAt" | "isPastDue">, "trigger"> & {
+    started: Date;
+    trigger: { kind: "timer" | "manual"; isPastDue: boolean };
+  },
   deps: JobRunnerDeps,
   deadline: Deadline,
-  options: { recordMarginMs: number; signal?: AbortSignal },
+  options: { recordMarginMs: number; signal?: AbortSignal; input: unknown },
 ): Promise<{ result: RunResult; edge: string | null; lease: HeldJobLease | null }> {
-  const { started, ...base } = run;
+  const { started, trigger, ...rest } = run;
+  const base = { ...rest, trigger: trigger.kind };
   const notRun = (
     fields: Pick<RunResult, "status" | "errorCode" | "errorMessage" | "skippedReason">,
   ): RunResult => ({
@@ -296,6 +304,8 @@ async function leaseAndCall(
     deadlineAt: new Date(deadline.atMs),
     deadline,
     ...(options.signal ? { signal: options.signal } : {}),
+    trigger,
+    ...(options.input !== undefined ? { input: options.input } : {}),
   });
   const settled = settleRunStatus(
     { ...outcome, ...(timedOutEdge !== undefined ? { edge: timedOutEdge } : {}) },

@@ -46,6 +46,7 @@ describe("parseJobs", () => {
   it("fills in defaults for a minimal job", () => {
     expect(parseJobs([minimal], defaults, {}, "M2M_JOBS")).toEqual([
       {
+        kind: "http",
         name: "report-sync",
         schedule: "0 */5 * * * *",
         resolvedSchedule: "0 */5 * * * *",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Deadline } from "../../src/clock/Deadline.js";
 import { TimedOutError } from "../../src/errors.js";
 import type { RunContext } from "../../src/jobs/downstream/callDownstream.js";
-import type { JobDefinition } from "../../src/jobs/JobDefinition.js";
+import type { HttpJobDefinition } from "../../src/jobs/JobDefinition.js";
 import type { JobNotifyContext, JobNotifyReport, RunRecording } from "../../src/jobs/JobOutcomeNotifier.js";
 import type { RunResult } from "../../src/jobs/RunResult.js";
 import { runJob, type DownstreamOutcome, type JobRunnerDeps } from "../../src/jobs/runJob.js";
@@ -12,7 +12,8 @@ import { recordingLogger } from "../support/recordingLogger.js";
 
 const START = Date.parse("2026-11-21T10:00:00Z");
 
-const job: JobDefinition = {
+const job: HttpJobDefinition = {
+  kind: "http",
   name: "report-sync",
   schedule: "0 */5 * * * *",
   resolvedSchedule: "0 */5 * * * *",

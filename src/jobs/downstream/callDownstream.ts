@@ -3,7 +3,7 @@ import type { Deadline } from "../../clock/Deadline.js";
 import type { Logger } from "../../logging/Logger.js";
 import type { AppMetrics } from "../../telemetry/AppMetrics.js";
 import type { TokenSource } from "../../tokens/TokenSource.js";
-import type { JobDefinition } from "../JobDefinition.js";
+import type { HttpJobDefinition } from "../JobDefinition.js";
 import type { DownstreamOutcome } from "../runJob.js";
 import { callOutcome } from "./callOutcome.js";
 import { newCallRecord } from "./CallRecord.js";
@@ -41,6 +41,10 @@ export interface RunContext {
   deadline?: Deadline;
   /** Aborts the run (the host is shutting down): the call stops with ABORTED. */
   signal?: AbortSignal;
+  /** What started the run (a code job's context tells it). */
+  trigger?: { kind: "timer" | "manual"; isPastDue: boolean };
+  /** A manual run's input, as the job's module checked it (code jobs only). */
+  input?: unknown;
 }
 
 /**
@@ -56,7 +60,7 @@ export interface RunContext {
  * API's telemetry joins the run's trace.
  */
 export async function callDownstream(
-  job: JobDefinition,
+  job: HttpJobDefinition,
   context: RunContext,
   deps: DownstreamDeps,
 ): Promise<DownstreamOutcome> {

@@ -1,4 +1,4 @@
-import type { JobDefinition } from "../JobDefinition.js";
+import type { HttpJobDefinition } from "../JobDefinition.js";
 import { apiErrorMessage } from "./apiErrorMessage.js";
 import type { AttemptResponse, FailedAttempt } from "./classifyAttempt.js";
 import type { CallEnd } from "./callOutcome.js";
@@ -14,7 +14,7 @@ export function finalFailure(
   last: FailedAttempt,
   response: AttemptResponse | null,
   context: {
-    job: Pick<JobDefinition, "timeoutMs" | "idempotent" | "request">;
+    job: Pick<HttpJobDefinition, "timeoutMs" | "idempotent" | "request">;
     /** "3 attempts": how many were made. */
     attempts: string;
     /** Tokens used: never quoted from the body. */
@@ -59,7 +59,7 @@ export function finalFailure(
 /** Why no (further) retry, for the failure message. */
 function notRetriedBecause(
   failure: AttemptFailure,
-  job: Pick<JobDefinition, "idempotent" | "request">,
+  job: Pick<HttpJobDefinition, "idempotent" | "request">,
   attempts: string,
 ): string {
   if (!isTransientFailure(failure))

@@ -1,5 +1,5 @@
 import { decideRetry } from "../../retry/decideRetry.js";
-import type { JobDefinition } from "../JobDefinition.js";
+import type { HttpJobDefinition } from "../JobDefinition.js";
 import { apiErrorMessage } from "./apiErrorMessage.js";
 import { backoffDelay } from "./backoffDelay.js";
 import type { CallEnd } from "./callOutcome.js";
@@ -22,7 +22,7 @@ export type NextStep =
   | { kind: "stop"; end: Extract<CallEnd, { status: "failed" }> };
 
 export interface FailedAttemptFacts {
-  job: JobDefinition;
+  job: HttpJobDefinition;
   verdict: FailedAttempt;
   /** The attempt's response, when it got one. */
   response: AttemptResponse | null;

@@ -1,7 +1,7 @@
 import { ATTR } from "../../telemetry/attributeNames.js";
 import { inHttpClientSpan } from "../../telemetry/inHttpClientSpan.js";
 import type { AccessToken } from "../../tokens/TokenSource.js";
-import type { JobDefinition } from "../JobDefinition.js";
+import type { HttpJobDefinition } from "../JobDefinition.js";
 import type { AttemptResult } from "../RunResult.js";
 import type { DownstreamDeps, RunContext } from "./callDownstream.js";
 import type { CallEnd } from "./callOutcome.js";
@@ -20,7 +20,7 @@ import { newSpanId, traceparent } from "./traceparent.js";
  * the job's timeoutMs cut to the time left; every attempt is recorded in `call`.
  */
 export async function runAttempts(
-  job: JobDefinition,
+  job: HttpJobDefinition,
   context: RunContext,
   deps: DownstreamDeps,
   call: CallRecord,
@@ -124,7 +124,7 @@ export async function runAttempts(
  * call's own trace id with a new span id. Counted in the downstream-attempts metric (see attemptTelemetry).
  */
 async function attempt(
-  job: JobDefinition,
+  job: HttpJobDefinition,
   deps: DownstreamDeps,
   call: CallRecord,
   token: string,

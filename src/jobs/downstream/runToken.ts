@@ -1,7 +1,7 @@
 import { createDeadline } from "../../clock/Deadline.js";
 import { M2mError, TimedOutError } from "../../errors.js";
 import type { AccessToken } from "../../tokens/TokenSource.js";
-import type { JobDefinition } from "../JobDefinition.js";
+import type { HttpJobDefinition } from "../JobDefinition.js";
 import type { DownstreamDeps, RunContext } from "./callDownstream.js";
 import type { CallEnd } from "./callOutcome.js";
 
@@ -12,7 +12,7 @@ import type { CallEnd } from "./callOutcome.js";
  * code and message ("Could not get an access token for '<scope>' (KEYVAULT_UNAVAILABLE): …").
  */
 export async function runToken(
-  job: Pick<JobDefinition, "scope">,
+  job: Pick<HttpJobDefinition, "scope">,
   context: RunContext,
   deps: Pick<DownstreamDeps, "tokens" | "clock">,
   forceRefresh: boolean,

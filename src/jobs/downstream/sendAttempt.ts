@@ -8,6 +8,8 @@ import { requestHeaders, type AttemptCorrelation } from "./requestHeaders.js";
 export type AttemptOutcome =
   | {
       kind: "response";
+      /** The URL that answered: the request's, or where redirects led. */
+      url: string;
       status: number;
       statusText: string;
       headers: Headers;
@@ -69,6 +71,7 @@ export async function sendAttempt(input: {
   const body = await readCappedBody(response.body, input.maxBodyBytes);
   return {
     kind: "response",
+    url: response.url || input.request.url,
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,

@@ -14,6 +14,7 @@ export function response(
   const data = new TextEncoder().encode(options.body ?? "");
   return {
     kind: "response",
+    url: "https://api.example.com/reports",
     status,
     statusText: options.statusText ?? "",
     headers: new Headers(options.headers),

@@ -1,12 +1,13 @@
-import type { JobDefinition } from "../../../src/jobs/JobDefinition.js";
+import type { HttpJobDefinition } from "../../../src/jobs/JobDefinition.js";
 import type { DownstreamDeps } from "../../../src/jobs/downstream/callDownstream.js";
 import { appMetrics } from "../../../src/telemetry/appMeter.js";
 import { recordingLogger } from "../../support/recordingLogger.js";
 import { fakeTokenSource } from "./fakeTokenSource.js";
 
 /** A job against `url` with quick, generous defaults; override what a test is about. */
-export function testJob(url: string, overrides: Partial<JobDefinition> = {}): JobDefinition {
+export function testJob(url: string, overrides: Partial<HttpJobDefinition> = {}): HttpJobDefinition {
   return {
+    kind: "http",
     name: "report-sync",
     schedule: "0 */5 * * * *",
     resolvedSchedule: "0 */5 * * * *",
