@@ -6,8 +6,10 @@ import { bearerChallenge } from "./bearerChallenge.js";
 import { createBearerVerifier } from "./createBearerVerifier.js";
 import { createFaultQueue, type FaultScript } from "./createFaultQueue.js";
 import { defaultRoutes } from "./defaultRoutes.js";
+import { findRoute } from "./findRoute.js";
 import type { DownstreamOutcome, DownstreamRequest } from "./DownstreamRequest.js";
 import type { Fault } from "./Fault.js";
+import { checkRoutePath } from "./matchRoutePath.js";
 import { mergeHeaders } from "./mergeHeaders.js";
 import { missingRoleMessage } from "./missingRoleMessage.js";
 import { BodyTooLargeError, readRequestBody } from "./readRequestBody.js";
@@ -20,7 +22,7 @@ import { listenOnLoopback } from "../listenOnLoopback.js";
 export type { DownstreamOutcome, DownstreamRequest } from "./DownstreamRequest.js";
 export type { Fault, FaultKind } from "./Fault.js";
 export type { FaultScript } from "./createFaultQueue.js";
-export type { Route } from "./Route.js";
+export type { Route, RouteAnswer, RouteRequest } from "./Route.js";
 
 export interface DownstreamStandInOptions {
   /** The `iss` every accepted token must carry, e.g. `https://127.0.0.1:PORT/<tenant>/v2.0`. */
@@ -35,9 +37,12 @@ export interface DownstreamStandInOptions {
   clockToleranceSeconds?: number;
   /** Milliseconds since the epoch; drives token lifetime checks and `at`. Default Date.now. */
   now?: () => number;
-  /** Default: {@link defaultRoutes} (GET /reports, POST /reports/sync). `GET /large` is always served. */
+  /**
+   * Default: {@link defaultRoutes} (GET /reports, POST /reports/sync). `GET /large` is always served. A path may
+   * hold one `{name}` segment ("/inventory/{id}"); anything else throws here.
+   */
   routes?: Route[];
-  /** Faults scripted from the start, by route key ("GET /reports"). */
+  /** Faults scripted from the start, by route key ("GET /reports", "PUT /inventory/{id}"). */
   faults?: Record<string, Fault[]>;
 }
 
@@ -47,7 +52,11 @@ export interface DownstreamStandIn {
   /** Every request received, oldest first; an entry is completed when its answer is sent. */
   readonly requests: DownstreamRequest[];
   resetRequests(): void;
-  /** Faults for the next requests, per route: `faults.enqueue("GET /reports", { kind: "throttle", retryAfter: "2" })`. */
+  /**
+   * Faults for the next requests, per route: `faults.enqueue("GET /reports", { kind: "throttle", retryAfter: "2" })`.
+   * A patterned route's key is its pattern ("PUT /inventory/{id}": any id); a key with the actual path
+   * ("PUT /inventory/item-001") is consulted after it, for one resource only.
+   */
   faults: FaultScript;
   /** How many times the issuer's JWKS was fetched. */
   readonly jwksFetches: number;
@@ -68,6 +77,7 @@ const MIN_JSON_LARGE_BYTES = 11;
 export async function startDownstreamStandIn(options: DownstreamStandInOptions): Promise<DownstreamStandIn> {
   const now = options.now ?? Date.now;
   const routes = options.routes ?? defaultRoutes();
+  for (const route of routes) checkRoutePath(route.path);
   const faults = createFaultQueue(options.faults);
   const verifier = createBearerVerifier({
     issuer: options.issuer,
@@ -151,7 +161,11 @@ export async function startDownstreamStandIn(options: DownstreamStandInOptions):
       },
     });
 
-    const fault = faults.take(routeKey(method, parsed.pathname));
+    // The route is found before the fault because a patterned route's faults are keyed by its pattern.
+    const { match, allowed } = findRoute(routes, method, parsed.pathname);
+    const exactKey = routeKey(method, parsed.pathname);
+    const patternKey = match ? routeKey(method, match.route.path) : exactKey;
+    const fault = faults.take(patternKey) ?? (patternKey === exactKey ? undefined : faults.take(exactKey));
     record.fault = fault?.kind ?? null;
     if (fault?.kind === "reset") {
       record.outcome = "fault";
@@ -207,9 +221,7 @@ export async function startDownstreamStandIn(options: DownstreamStandInOptions):
     }
 
     const isLarge = parsed.pathname === LARGE_PATH;
-    const route = routes.find((r) => r.method.toUpperCase() === method && r.path === parsed.pathname);
-    if (!route && !(isLarge && method === "GET")) {
-      const allowed = routes.filter((r) => r.path === parsed.pathname).map((r) => r.method.toUpperCase());
+    if (!match && !(isLarge && method === "GET")) {
       if (isLarge) allowed.push("GET");
       if (allowed.length) {
         answer(405, "method_not_allowed", {
@@ -254,7 +266,8 @@ export async function startDownstreamStandIn(options: DownstreamStandInOptions):
     record.appid = check.appid;
     record.roles = check.roles;
 
-    if (route) {
+    if (match) {
+      const { route, params } = match;
       const required = route.requiredRoles;
       if (required.length && !required.some((role) => check.roles.includes(role))) {
         const message = missingRoleMessage({
@@ -271,7 +284,24 @@ export async function startDownstreamStandIn(options: DownstreamStandInOptions):
         });
         return;
       }
-      answer(route.status ?? 200, "ok", { json: route.json ?? {} });
+      if (!route.respond) {
+        answer(route.status ?? 200, "ok", { json: route.json ?? {} });
+        return;
+      }
+      const given = route.respond({
+        method,
+        path: parsed.pathname,
+        query: parsed.searchParams,
+        body: record.body,
+        params,
+        baseUrl: url,
+        error,
+      });
+      const status = given.status ?? 200;
+      answer(status, outcomeOf(status), {
+        ...(given.json === undefined ? {} : { json: given.json }),
+        headers: given.headers ?? {},
+      });
       return;
     }
 
@@ -335,6 +365,15 @@ export async function startDownstreamStandIn(options: DownstreamStandInOptions):
       return stopped;
     },
   };
+}
+
+/** The outcome recorded for a dynamic route's answer: its 4xx kinds, or "ok". */
+function outcomeOf(status: number): DownstreamOutcome {
+  if (status === 400) return "bad_request";
+  if (status === 404) return "not_found";
+  if (status === 405) return "method_not_allowed";
+  if (status === 413) return "payload_too_large";
+  return "ok";
 }
 
 function single(value: string | string[] | undefined): string | null {
