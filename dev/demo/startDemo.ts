@@ -1,5 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { startAzurite, type Azurite } from "../azurite/startAzurite.js";
+import { defaultRoutes } from "../downstream/defaultRoutes.js";
+import { inventorySync, type InventoryFeed } from "../downstream/inventorySync.js";
 import { startDownstreamStandIn, type DownstreamStandIn } from "../downstream/startDownstreamStandIn.js";
 import type { HostLogger } from "../host/HostLogger.js";
 import { startLocalHost, type LocalHost } from "../host/startLocalHost.js";
@@ -43,6 +45,8 @@ export interface LocalWorld {
   downstreamUrl: string;
   /** The stand-in itself: the requests it received (their correlation headers), its faults. */
   downstream: DownstreamStandIn;
+  /** The downstream API's change feed and inventory, which the example job sync-changes copies between. */
+  inventory: InventoryFeed;
   /** App settings pointing the app at this world: stand-ins, managed identity, storage, jobs, the webhook. */
   env: Record<string, string>;
   /** Stops everything started, newest first. Safe to call twice. */
@@ -70,10 +74,12 @@ export async function startLocalWorld(scenarioPath: string): Promise<LocalWorld>
       () => azurite.stop(),
       () => receiver.stop(),
     );
+    const sync = inventorySync();
     const downstream = await startDownstreamStandIn({
       issuer: standIns.entra.issuer,
       jwksUri: standIns.entra.jwksUri,
       audience: scenario.scope.replace(/\/\.default$/, ""),
+      routes: [...defaultRoutes(), ...sync.routes],
     });
     stops.push(() => downstream.stop());
     const env: Record<string, string> = {
@@ -84,8 +90,23 @@ export async function startLocalWorld(scenarioPath: string): Promise<LocalWorld>
       M2M_JOBS: JSON.stringify(scenario.jobs ?? []).replaceAll("{downstream}", downstream.url),
       M2M_ALERT_WEBHOOK_URL: `${receiver.url}/alerts`,
       M2M_ALERT_AFTER_FAILURES: "1",
+      // The example job modules (examples/jobs): an incremental sync on the API's change feed and a Graph report.
+      M2M_EXAMPLE_JOBS: "true",
+      SYNC_SOURCE_URL: downstream.url,
+      SYNC_TARGET_URL: downstream.url,
+      SYNC_SCHEDULE: "*/15 * * * * *",
+      DIRECTORY_REPORT_SCHEDULE: "*/30 * * * * *",
     };
-    return { standIns, azurite, receiver, downstreamUrl: downstream.url, downstream, env, stop };
+    return {
+      standIns,
+      azurite,
+      receiver,
+      downstreamUrl: downstream.url,
+      downstream,
+      inventory: sync.feed,
+      env,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -122,6 +143,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       ...(options.hostKey ? { hostKey: options.hostKey } : {}),
       env,
     });
+    // The source keeps changing, so each sync-changes run has a little to copy from where the last one stopped.
+    const changes = setInterval(() => world.inventory.add(2), 10_000);
+    changes.unref();
     return {
       host,
       env,
@@ -130,6 +154,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       receiver,
       dashboardUrl: `${host.functionUrl("dashboard")}?code=${encodeURIComponent(host.hostKey)}`,
       stop: async () => {
+        clearInterval(changes);
         await host.stop();
         await world.stop();
       },

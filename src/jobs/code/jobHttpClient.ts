@@ -25,6 +25,11 @@ export interface RunTraffic {
   bytes: number;
   correlation: { traceparent: string; clientRequestId: string; requestId: string | null };
   readonly secrets: string[];
+  /**
+   * The requests in flight, each with the edge it waits on: when the run's deadline passes while the job's code awaits
+   * one, the run is recorded as timed out on that edge, not on the job's code.
+   */
+  readonly waiting: Set<{ edge: string; where: string }>;
 }
 
 export function newRunTraffic(): RunTraffic {
@@ -34,6 +39,7 @@ export function newRunTraffic(): RunTraffic {
     bytes: 0,
     correlation: { traceparent: "", clientRequestId: "", requestId: null },
     secrets: [],
+    waiting: new Set(),
   };
 }
 
@@ -45,6 +51,8 @@ export interface JobHttpClientOptions {
   onlyOrigin?: boolean;
   /** Who the client is, for messages: "ctx.http", "ctx.graph". */
   label: string;
+  /** What its requests wait on, as a timed-out run names it: "the downstream API", "Microsoft Graph". */
+  edge: string;
   context: RunContext;
   deps: DownstreamDeps;
   traffic: RunTraffic;
@@ -86,14 +94,22 @@ export function jobHttpClient(options: JobHttpClientOptions): JobHttp {
       idempotent: requestOptions.idempotent ?? false,
       keepResponse: false,
     };
+    const where = `${method} ${safeUrl(url)}`;
     const call = newCallRecord(deps.clock().getTime());
-    const token = await runToken(definition, context, deps, false);
+    const waiting = { edge: "the token endpoint", where: `a token for ${options.scope}, before ${where}` };
+    traffic.waiting.add(waiting);
     let end;
-    if (token.ok) {
-      call.secrets.push(token.token.token);
-      end = await runAttempts(definition, context, deps, call, token.token);
-    } else {
-      end = token.end;
+    try {
+      const token = await runToken(definition, context, deps, false);
+      if (token.ok) {
+        call.secrets.push(token.token.token);
+        Object.assign(waiting, { edge: options.edge, where });
+        end = await runAttempts(definition, context, deps, call, token.token);
+      } else {
+        end = token.end;
+      }
+    } finally {
+      traffic.waiting.delete(waiting);
     }
     traffic.secrets.push(...call.secrets);
     const outcome = callOutcome(call, end, deps.clock().getTime());
@@ -103,7 +119,6 @@ export function jobHttpClient(options: JobHttpClientOptions): JobHttp {
       traffic.bytes += outcome.bytes;
       traffic.correlation = outcome.correlation;
     }
-    const where = `${method} ${safeUrl(url)}`;
     if (end.status === "failed") {
       throw new JobHttpError(end.errorCode, `${where}: ${outcome.errorMessage ?? end.errorCode}`, {
         status: outcome.httpStatus,

@@ -111,6 +111,17 @@ export async function runCodeJob(
     return outcome({ json: summary.json });
   } catch (error) {
     if (error instanceof TimedOutError && error.edge === JOB_CODE_EDGE && !context.signal?.aborted) {
+      // The code was awaiting a request when the deadline passed: the request's edge used the time.
+      const awaited = [...traffic.waiting].at(-1);
+      if (awaited) {
+        return outcome({
+          errorCode: "DEADLINE",
+          errorMessage: `The job was waiting on ${awaited.where} when the deadline passed.`,
+          edge: awaited.edge,
+          httpStatus: null,
+          errorBodyExcerpt: null,
+        });
+      }
       // The job's own code held the run past its deadline (the runner's words lead: "The job's code did not finish…").
       return outcome({
         errorCode: "DEADLINE",
@@ -145,6 +156,7 @@ function jobContext(
       job,
       scope,
       label,
+      edge: base ? "Microsoft Graph" : "the downstream API",
       context: bound,
       deps,
       traffic: run.traffic,

@@ -58,8 +58,8 @@ export interface JobTestRun {
  * checkpoint store and the requests going where `fetch` sends them (a local test server). Nothing is mocked but the
  * token endpoint and Table Storage.
  */
-export async function runJobForTest(
-  module: JobModule<never, never, never> | JobModule<never, never, string>,
+export async function runJobForTest<Input, Checkpoint, Setting extends string>(
+  module: JobModule<Input, Checkpoint, Setting>,
   options: JobTestOptions = {},
 ): Promise<JobTestRun> {
   const settings = options.settings ?? {};

@@ -223,7 +223,7 @@ describe("the checkpoint", () => {
 describe("tokens", () => {
   it("answers a 401 to a cached token with one fresh token, once", async () => {
     let refusals = 1;
-    routes.set("GET /items", (req, res) => {
+    routes.set("GET /items", (_req, res) => {
       if (refusals-- > 0)
         json(res, 401, { error: { code: "InvalidAuthenticationToken", message: "expired" } });
       else json(res, 200, { value: [1] });
