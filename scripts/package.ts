@@ -31,7 +31,8 @@ function main(argv: string[]): number {
     return 2;
   }
 
-  execFileSync(process.execPath, ["--import", "tsx", "scripts/build.mjs"], { stdio: "inherit" });
+  // The build reads the job folders' rules from the app's TypeScript: it runs with the loader this script runs with.
+  execFileSync(process.execPath, [...process.execArgv, "scripts/build.mjs"], { stdio: "inherit" });
   try {
     const result = packageApp({ root: process.cwd(), include });
     const listed = readZip(readFileSync(result.outFile));

@@ -77,6 +77,8 @@ describe("npm run package", () => {
     project = mkdtempSync(join(tmpdir(), "m2m-package-"));
     symlinkSync(join(repo, "src"), join(project, "src"), "dir");
     symlinkSync(join(repo, "scripts"), join(project, "scripts"), "dir");
+    // The job modules the build bundles.
+    symlinkSync(join(repo, "examples"), join(project, "examples"), "dir");
     copyFileSync(join(repo, "package.json"), join(project, "package.json"));
     copyFileSync(join(repo, "host.json"), join(project, "host.json"));
     output = execFileSync(process.execPath, ["--import", tsxLoader, join(repo, "scripts/package.ts")], {

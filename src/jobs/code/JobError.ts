@@ -2,8 +2,8 @@
 const CODE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 
 /**
- * A failure a job names: throw `new JobError("SOURCE_EMPTY", "The source returned no changes for a full day; …")` and
- * the run fails with that code and message (recorded, alerted, shown). Say what was expected, what was found and what
+ * A failure a job names: throw a JobError with a code of the job's own (SOURCE_EMPTY) and a message, and the run fails
+ * with that code and message (recorded, alerted, shown). Say what was expected, what was found and what
  * to do; never put a token or data in the message.
  */
 export class JobError extends Error {
