@@ -77,9 +77,9 @@ describe("the status page in headless Chromium, on the demo", () => {
     // for screen readers; a code job shows its module.
     const rows = page.locator("main table tbody tr");
     await expect(rows.count()).resolves.toBe(4);
-    await expect(page.locator("tr", { hasText: "sync-changes" }).locator("code").textContent()).resolves.toBe(
-      "code examples/jobs/sync-changes.ts",
-    );
+    await expect(
+      page.locator("tr", { hasText: "sync-changes" }).locator("th code").textContent(),
+    ).resolves.toBe("code examples/jobs/sync-changes.ts");
     const pull = page.locator("tr", { hasText: "report-pull" });
     expect(await pull.locator("ol.runs li.s-succeeded").count()).toBeGreaterThan(0);
     await expect(pull.locator("ol.runs li.s-failed").count()).resolves.toBe(0);
