@@ -16,9 +16,10 @@ export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
 export interface DashboardJob {
   name: string;
   enabled: boolean;
+  /** NCRONTAB; a %SETTING% schedule as "<resolved> (%SETTING%)". */
   schedule: string;
   nextRun: string | null;
-  /** Method and URL without the query (which may carry keys). */
+  /** What the job does (jobTarget): a declared job's method and URL without the query, or a code job's module. */
   request: string;
   summary: JobSummary | null;
   /** Newest first. */
@@ -95,7 +96,9 @@ export function createDashboard(deps: {
         return {
           name: job.name,
           enabled: job.enabled,
-          schedule: job.schedule,
+          // A %SETTING% schedule shows what it resolves to, and the setting it comes from.
+          schedule:
+            job.schedule === job.resolvedSchedule ? job.schedule : `${job.resolvedSchedule} (${job.schedule})`,
           nextRun: job.enabled ? nextOccurrence(job.resolvedSchedule, now).toISOString() : null,
           request: jobTarget(job),
           summary: summaries.get(job.name) ?? null,
