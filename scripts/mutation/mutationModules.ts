@@ -112,6 +112,15 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   },
   { module: "src/jobs/code/nextPageUrl.ts", tests: ["test/jobs/code/nextPageUrl.test.ts"] },
   { module: "src/state/checkpointJson.ts", tests: ["test/state/checkpointJson.test.ts"] },
+  { module: "src/jobs/code/pageItems.ts", tests: ["test/jobs/code/pageItems.test.ts"] },
+  { module: "src/jobs/code/codeJobFailure.ts", tests: ["test/jobs/code/codeJobFailure.test.ts"] },
+  { module: "src/jobs/code/runSummaryJson.ts", tests: ["test/jobs/code/runSummaryJson.test.ts"] },
+  { module: "src/jobs/code/jobModuleFiles.ts", tests: ["test/jobs/code/jobModuleFiles.test.ts"] },
+  { module: "src/jobs/jobFields.ts", tests: ["test/jobs/jobFields.test.ts"] },
+  { module: "src/jobs/jobTarget.ts", tests: ["test/jobs/jobTarget.test.ts"] },
+  { module: "src/jobs/code/checkJobInput.ts", tests: ["test/jobs/code/checkJobInput.test.ts"] },
+  { module: "src/jobs/code/parseJobModules.ts", tests: ["test/jobs/code/parseJobModules.test.ts"] },
+  { module: "src/state/memoryCheckpointStore.ts", tests: ["test/state/memoryCheckpointStore.test.ts"] },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */

@@ -53,7 +53,7 @@ export function parseSchedule(
 /** A job's retry policy: DEFAULT_RETRY for what it leaves out. */
 export function parseRetry(value: unknown, problem: FieldProblem): RetryPolicy {
   const input = value ?? {};
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+  if (typeof input !== "object" || Array.isArray(input)) {
     problem("retry", "{ maxAttempts, baseDelayMs, maxDelayMs }", input);
     return DEFAULT_RETRY;
   }
@@ -74,7 +74,8 @@ export function integer(
   problem: FieldProblem,
 ): number {
   if (value === undefined) return fallback;
-  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
+  // Number.isInteger is false for anything that is not a number.
+  if (Number.isInteger(value) && (value as number) >= min && (value as number) <= max) return value as number;
   problem(field, `a whole number from ${min} to ${max}`, value);
   return fallback;
 }
@@ -89,7 +90,17 @@ export function boolean(value: unknown, fallback: boolean, field: string, proble
 /** A value as a problem shows it: JSON, scrubbed (no URL query or user info, no token), at most 80 characters. */
 export function describe(value: unknown): string {
   if (value === undefined) return "nothing";
-  // JSON.stringify gives undefined for a function or a symbol: name its type instead.
-  const text = scrubSecrets(JSON.stringify(value) ?? `a ${typeof value}`);
+  // JSON has no text for a function or a symbol, and refuses a BigInt or a cycle (a module's field is any JavaScript
+  // value, and a problem is reported, not thrown): name its type instead.
+  const text = scrubSecrets(json(value) ?? (typeof value === "object" ? "an object" : `a ${typeof value}`));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function json(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // A BigInt or a cycle.
+  }
+  return undefined;
 }

@@ -28,20 +28,21 @@ export function memoryCheckpointStore(clock: () => Date = () => new Date()): Che
       return Promise.resolve(found);
     },
     write(job, value, { expectedEtag, runId }) {
-      const json = checkpointJson(job, value);
-      const row = rows.get(job.toLowerCase());
-      if ((row?.etag ?? null) !== expectedEtag) {
-        return Promise.reject(
-          new M2mError(
+      // What the executor throws (checkpointJson's refusals included) rejects, as the Table Storage store's does.
+      return new Promise((resolve) => {
+        const json = checkpointJson(job, value);
+        const row = rows.get(job.toLowerCase());
+        if ((row?.etag ?? null) !== expectedEtag) {
+          throw new M2mError(
             "CHECKPOINT_CONFLICT",
             `The checkpoint of job '${job}' moved since run '${runId}' read it, so this run's checkpoint was not saved.`,
-          ),
-        );
-      }
-      const etag = `W/"${++version}"`;
-      rows.set(job.toLowerCase(), { json, etag, updatedAt: clock(), runId });
-      writes.push({ job, value: JSON.parse(json) as unknown, runId });
-      return Promise.resolve(etag);
+          );
+        }
+        const etag = `W/"${++version}"`;
+        rows.set(job.toLowerCase(), { json, etag, updatedAt: clock(), runId });
+        writes.push({ job, value: JSON.parse(json) as unknown, runId });
+        resolve(etag);
+      });
     },
   };
 }

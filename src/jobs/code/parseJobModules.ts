@@ -111,25 +111,24 @@ export function parseJobModules(
     }
     const settings = parseSettings(module.settings, env, enabled, problem);
 
-    if (typeof name === "string") {
-      jobs.push(
-        Object.freeze({
-          kind: "code" as const,
-          name,
-          source,
-          schedule,
-          resolvedSchedule,
-          scope,
-          deadlineMs,
-          timeoutMs,
-          retry,
-          enabled,
-          keepResponse: true,
-          module: exported as JobModule<never, never>,
-          settings,
-        }),
-      );
-    }
+    // A name that is not a string is a problem, and a problem leaves no job returned.
+    jobs.push(
+      Object.freeze({
+        kind: "code" as const,
+        name: String(name),
+        source,
+        schedule,
+        resolvedSchedule,
+        scope,
+        deadlineMs,
+        timeoutMs,
+        retry,
+        enabled,
+        keepResponse: true,
+        module: exported as JobModule<never, never>,
+        settings,
+      }),
+    );
   }
   return { jobs: problems.length > 0 ? [] : jobs, problems };
 }
