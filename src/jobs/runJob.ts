@@ -243,8 +243,9 @@ async function runOnce(
  */
 async function leaseAndCall(
   job: JobDefinition,
-  run: Omit<Pick<RunResult, "runId" | "job" | "startedAt" | "isPastDue">, "trigger"> & {
+  run: Pick<RunResult, "runId" | "job" | "startedAt" | "isPastDue"> & {
     started: Date;
+    /** What started the run: its kind is recorded, and a code job's context tells it. */
     trigger: { kind: "timer" | "manual"; isPastDue: boolean };
   },
   deps: JobRunnerDeps,

@@ -95,6 +95,24 @@ function deps(overrides: Partial<JobRunnerDeps> = {}) {
 const timer = { kind: "timer", isPastDue: false } as const;
 
 describe("runJob", () => {
+  it("checks a manual run's input before anything starts: refused, no lease, no call, no record", async () => {
+    const t = deps();
+    await expect(
+      runJob("report-sync", { kind: "manual", isPastDue: false }, t.deps, { input: { day: 1 } }),
+    ).rejects.toMatchObject({ code: "JOB_INPUT_INVALID" });
+    expect([t.leases, t.calls, t.recorded]).toEqual([[], [], []]);
+  });
+
+  it("hands the call what started the run and the checked input", async () => {
+    const t = deps();
+    await runJob("report-sync", { kind: "manual", isPastDue: false }, t.deps);
+    await runJob("report-sync", { kind: "timer", isPastDue: true }, t.deps, { input: "ignored" });
+    expect(t.calls.map((c) => [c.trigger, "input" in c])).toEqual([
+      [{ kind: "manual", isPastDue: false }, false],
+      [{ kind: "timer", isPastDue: true }, false],
+    ]);
+  });
+
   it("takes the lease, calls the API, records the run and hands the outcome to the alerts", async () => {
     const t = deps();
     const result = await runJob("report-sync", timer, t.deps);
