@@ -50,6 +50,9 @@ describe("npm run dev", () => {
     const unique = [...new Set(ports)];
     expect(output).toMatch(/Status page: http:\/\/127\.0\.0\.1:\d+\/api\/dashboard\?code=/);
     expect(output).toContain("job-report-pull: timerTrigger");
+    // The example job modules run in the demo too.
+    expect(output).toContain("job-sync-changes: timerTrigger (%SYNC_SCHEDULE% = ");
+    expect(output).toContain("job-directory-report: timerTrigger (%DIRECTORY_REPORT_SCHEDULE% = ");
     // The host, Entra ID, Key Vault and Azurite at least.
     expect(unique.length).toBeGreaterThanOrEqual(4);
     for (const port of unique) expect(await listening(port)).toBe(true);
