@@ -98,7 +98,9 @@ export function createDashboard(deps: {
           enabled: job.enabled,
           // A %SETTING% schedule shows what it resolves to, and the setting it comes from.
           schedule:
-            job.schedule === job.resolvedSchedule ? job.schedule : `${job.resolvedSchedule} (${job.schedule})`,
+            job.schedule === job.resolvedSchedule
+              ? job.schedule
+              : `${job.resolvedSchedule} (${job.schedule})`,
           nextRun: job.enabled ? nextOccurrence(job.resolvedSchedule, now).toISOString() : null,
           request: jobTarget(job),
           summary: summaries.get(job.name) ?? null,
