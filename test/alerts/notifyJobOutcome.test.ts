@@ -207,8 +207,22 @@ describe("notifyJobOutcome", () => {
     await notifyJobOutcome(history("failed", time.clock()), deps(ledgers[0]!));
     await notifyJobOutcome(history("failed", time.clock()), deps(ledgers[0]!));
     const third = history("failed", time.clock());
+    // At once: each instance has read the alert state before either writes (on a busy machine one could otherwise
+    // finish before the other starts, and the second would find the alert firing already).
+    let read = 0;
+    let bothRead: () => void = () => undefined;
+    const allRead = new Promise<void>((resolve) => (bothRead = resolve));
+    const racing = ledgers.map((ledger): AlertLedger => ({
+      ...ledger,
+      getState: async (...args) => {
+        const state = await ledger.getState(...args);
+        if (++read === ledgers.length) bothRead();
+        await allRead;
+        return state;
+      },
+    }));
 
-    const outcomes = await Promise.all(ledgers.map((ledger) => notifyJobOutcome(third, deps(ledger))));
+    const outcomes = await Promise.all(racing.map((ledger) => notifyJobOutcome(third, deps(ledger))));
 
     expect(outcomes.map((o) => o.action)).toEqual(["fire", "fire"]);
     expect(outcomes.filter((o) => o.applied)).toHaveLength(1);
