@@ -96,9 +96,7 @@ export function createInventoryService(deps: {
       : null;
   const managed =
     own && source.kind === "keyvault-certificate" && source.certificateVersion === null ? own : null;
-  const named = [...(own ? [own] : []), ...config.watch.certificates].filter(
-    (c, i, all) => all.findIndex((o) => sameCertificate(o, c)) === i,
-  );
+  const named = firstOfEach([...(own ? [own] : []), ...config.watch.certificates]);
 
   async function readVault(vaultUrl: string, logger: Logger, deadline: Deadline | undefined): Promise<Read> {
     const client = clientFor(vaultUrl);
@@ -175,13 +173,11 @@ export function createInventoryService(deps: {
         if (read.error) logger.warn(`Could not read ${read.source}: ${read.error}`, { source: read.source });
       }
       // A certificate read on its own (with its version and policy) wins over the same one in a listing.
-      const scanned: ScannedCertificate[] = [];
-      for (const certificate of [
-        ...reads.slice(config.watch.vaults.length),
-        ...reads.slice(0, config.watch.vaults.length),
-      ].flatMap((r) => r.found)) {
-        if (!scanned.some((c) => sameCertificate(c, certificate))) scanned.push(certificate);
-      }
+      const scanned = firstOfEach(
+        [...reads.slice(config.watch.vaults.length), ...reads.slice(0, config.watch.vaults.length)].flatMap(
+          (r) => r.found,
+        ),
+      );
       const certificate = current.certificate;
       const inUse: AppCertificate | null = certificate
         ? {
@@ -221,14 +217,18 @@ interface Read {
   found: ScannedCertificate[];
 }
 
-function sameCertificate(
-  a: { vaultUrl: string; name: string },
-  b: { vaultUrl: string; name: string },
-): boolean {
-  return (
-    a.vaultUrl.replace(/\/+$/, "").toLowerCase() === b.vaultUrl.replace(/\/+$/, "").toLowerCase() &&
-    a.name.toLowerCase() === b.name.toLowerCase()
-  );
+/**
+ * The first of each certificate in `certificates`, in order — one is the same as another when its vault (without a
+ * trailing slash) and name match in any case. Linear: one key per certificate, whatever a vault holds.
+ */
+function firstOfEach<T extends { vaultUrl: string; name: string }>(certificates: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return certificates.filter((certificate) => {
+    const key = `${certificate.vaultUrl.replace(/\/+$/, "").toLowerCase()}\n${certificate.name.toLowerCase()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function messageOf(error: unknown): string {
