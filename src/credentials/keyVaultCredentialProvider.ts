@@ -22,6 +22,13 @@ export const REFRESH_CHECK_MAX_MS = 10_000;
  * time, the latest version is followed, as when it fails.
  */
 export const HOLD_READ_MAX_MS = 5_000;
+/**
+ * How long before a check for a newer version is due it may run in the background (at most half the interval): a call
+ * in that window, or a timer at its start, begins the check and is answered with the loaded certificate at once, so a
+ * warm run does not wait for Key Vault. Only a call at or after the due time with no check done in the window waits,
+ * as a cold start does — that keeps the promise that a new version is in use within the refresh interval.
+ */
+export const REFRESH_AHEAD_MS = 60_000;
 
 export interface KeyVaultCredentialOptions {
   store: CertificateStore;
@@ -75,6 +82,35 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
   let loaded: { credential: AppCredential; version: string } | null = null;
   let nextCheckAt = 0;
   let inFlight: { promise: Promise<AppCredential>; deadline: Deadline | undefined } | null = null;
+  const following = !pinnedVersion && refreshMs > 0;
+  const aheadMs = Math.min(REFRESH_AHEAD_MS, refreshMs / 2);
+  /** The check running ahead of its due time, in the background; null when none runs. */
+  let ahead: Promise<AppCredential> | null = null;
+  let aheadTimer: NodeJS.Timeout | undefined;
+
+  /** The next check is due at `at`; a timer begins it in the background when its window opens. */
+  const checkDueAt = (at: number) => {
+    nextCheckAt = at;
+    clearTimeout(aheadTimer);
+    if (!following) return;
+    // Unref'd: it never keeps the process alive. Where the host freezes the process between invocations, the first call
+    // in the window begins the check instead.
+    aheadTimer = setTimeout(checkAhead, Math.max(0, at - aheadMs - clock().getTime()));
+    aheadTimer.unref();
+  };
+
+  /** Begins the check in the background, bounded by its own deadline; its failures are logged by check(). */
+  function checkAhead(): void {
+    if (ahead || !loaded || inFlight) return;
+    const current = loaded;
+    const within = createDeadline({ budgetMs: refreshCheckMaxMs, clock });
+    ahead = check(current, within).finally(() => {
+      ahead = null;
+    });
+    // check() answers its own failures (logged, the loaded certificate kept) unless the certificate has expired, which
+    // the next call finds and loads at once.
+    ahead.catch(() => undefined);
+  }
 
   /** A deadline for optional work: at most `maxMs` of `deadline` (undefined: none, as the caller). */
   const share = (deadline: Deadline | undefined, maxMs: number): Deadline | undefined =>
@@ -143,7 +179,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     );
     const previous = loaded?.version;
     loaded = { credential, version };
-    nextCheckAt = clock().getTime() + refreshMs;
+    checkDueAt(clock().getTime() + refreshMs);
     logger.info(previous && previous !== version ? "Certificate version changed" : "Certificate loaded", {
       ...credential.summary,
       previousVersion: previous ?? null,
@@ -195,22 +231,22 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     }
   };
 
-  const check = async (
+  /** Asks Key Vault for the latest version within `within` and loads it when it is newer (and not held back). */
+  async function check(
     current: { credential: AppCredential; version: string },
-    deadline: Deadline | undefined,
-  ): Promise<AppCredential> => {
-    const within = share(deadline, Math.min(refreshCheckMaxMs, (deadline?.leftMs() ?? 0) / 2));
+    within: Deadline | undefined,
+  ): Promise<AppCredential> {
     try {
       const latest = await store.getProperties(name, null, within);
       // A disabled latest version is also what a renewal in progress looks like (the pending version is the
       // latest until it completes): keep the loaded certificate until a usable version appears.
       if (latest.version === current.version || !latest.enabled) {
-        nextCheckAt = clock().getTime() + refreshMs;
+        checkDueAt(clock().getTime() + refreshMs);
         return current.credential;
       }
       const held = await wanted(within);
       if (held === current.version) {
-        nextCheckAt = clock().getTime() + refreshMs;
+        checkDueAt(clock().getTime() + refreshMs);
         // Debug: during the overlap this holds at every refresh, and the rotation logs its own progress.
         logger.debug("A newer certificate version exists; the key rotation has not switched to it yet", {
           certificateName: name,
@@ -223,7 +259,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
     } catch (error) {
       const expired = current.credential.certificate && current.credential.certificate.notAfter <= clock();
       if (expired) throw error;
-      nextCheckAt = clock().getTime() + retryAfterFailureMs;
+      checkDueAt(clock().getTime() + retryAfterFailureMs);
       logger.warn("Could not check Key Vault for a new certificate version; keeping the loaded one", {
         certificateName: name,
         version: current.version,
@@ -231,7 +267,7 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
       });
       return current.credential;
     }
-  };
+  }
 
   return {
     current(deadline) {
@@ -241,11 +277,22 @@ export function keyVaultCredentialProvider(options: KeyVaultCredentialOptions): 
       if (expired && !pinnedVersion) {
         return once((d) => load(null, "the loaded certificate has expired", d), deadline);
       }
-      if (pinnedVersion || refreshMs <= 0 || clock().getTime() < nextCheckAt) {
+      const now = clock().getTime();
+      if (!following || now < nextCheckAt - aheadMs) return Promise.resolve(loaded.credential);
+      if (now < nextCheckAt) {
+        // Ahead of time: the check runs in the background; this call does not wait for Key Vault.
+        checkAhead();
         return Promise.resolve(loaded.credential);
       }
+      // Due, and no check finished in its window (the process was frozen, or idle): this call waits for it, within a
+      // share of its deadline, so a new version is in use within the refresh interval.
       const current = loaded;
-      return once((d) => check(current, d), deadline);
+      const within = share(deadline, Math.min(refreshCheckMaxMs, (deadline?.leftMs() ?? 0) / 2));
+      const running = ahead;
+      if (running) {
+        return (within ? within.bound(KEY_VAULT, () => running) : running).catch(() => current.credential);
+      }
+      return once(() => check(current, within), deadline);
     },
     reload(reason, deadline) {
       return once((d) => loadWanted(reason, d), deadline);

@@ -144,4 +144,58 @@ describe("keyVaultCredentialProvider within a caller's deadline", () => {
       properties: { error: expect.stringMatching(/^Table Storage did not answer within 0\.2 s/) as unknown },
     });
   });
+
+  it("checks ahead of the due time in the background: a call in the window never waits on a hung vault", async () => {
+    const time = manualClock();
+    const { store } = scriptedStore(["ok", "hang"]);
+    const { credentials, log } = provider(store, { clock: time.clock, refreshCheckMaxMs: 300 });
+    await credentials.current();
+    // 40 s into a 60 s interval: within the 30 s before the check is due.
+    time.advance(40_000);
+    const limit = deadline(5_000);
+
+    const credential = await credentials.current(limit);
+
+    // Answered at once with the loaded certificate, while the check waits on the vault in the background.
+    expect(credential.summary).toMatchObject({ version: "v1" });
+    expect(log.entries.filter((e) => e.level === "warn")).toEqual([]);
+    // The background check ends at its own deadline, logged; the loaded certificate stays.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(log.entries.find((e) => e.level === "warn")).toMatchObject({
+      message: "Could not check Key Vault for a new certificate version; keeping the loaded one",
+    });
+  });
+
+  it("makes a call at the due time wait for the check running ahead, then use what it loaded", async () => {
+    const time = manualClock();
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const scripted = scriptedStore(["ok", "ok", "ok"]);
+    let checks = 0;
+    const store: CertificateStore = {
+      ...scripted.store,
+      // The version check is slow: it answers when the test says.
+      getProperties: async (...args) => {
+        checks += 1;
+        await slow;
+        return scripted.store.getProperties(...args);
+      },
+    };
+    const { credentials, log } = provider(store, { clock: time.clock });
+    await credentials.current();
+    time.advance(40_000);
+    expect((await credentials.current()).summary).toMatchObject({ version: "v1" });
+    time.advance(20_000);
+
+    const due = credentials.current(deadline(5_000));
+    release();
+    await due;
+
+    // One check (the one ahead, which the due call waited for, not a second), which found a newer version and read it.
+    expect(checks).toBe(1);
+    expect(scripted.calls).toHaveLength(2);
+    expect(
+      log.entries.filter((e) => e.message.startsWith("Certificate")).map((e) => e.properties?.reason),
+    ).toEqual(["first use", "Key Vault has a newer version (v2)"]);
+  });
 });
