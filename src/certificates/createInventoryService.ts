@@ -1,7 +1,8 @@
 import { CertificateClient } from "@azure/keyvault-certificates";
 import type { TokenCredential } from "@azure/identity";
 import type { Clock } from "../clock/Clock.js";
-import type { Deadline } from "../clock/Deadline.js";
+import { createDeadline, type Deadline } from "../clock/Deadline.js";
+import { INTERACTIVE_BUDGET_MS } from "../clock/interactiveBudget.js";
 import type { Config } from "../config/Config.js";
 import type { CredentialProvider } from "../credentials/AppCredential.js";
 import { keyVaultCall } from "../credentials/keyVaultCall.js";
@@ -48,6 +49,13 @@ export interface InventoryService {
    * cannot be, fails the inventory.
    */
   inventory(logger: Logger, deadline?: Deadline): Promise<CertificateInventory>;
+  /**
+   * The last inventory read (by anyone: the certificate check, a rotation, a Key Vault event, another viewer) when it
+   * is at most `maxAgeMs` old, else a new one — one read at a time, shared by every caller that comes while it runs,
+   * bounded by INTERACTIVE_BUDGET_MS. For views that many open at once: the status page costs Key Vault and Graph one
+   * read per `maxAgeMs` per instance, whatever the viewers.
+   */
+  recent(logger: Logger, maxAgeMs: number): Promise<CertificateInventory>;
 }
 
 /** The certificate client for a vault: one per vault, kept for the process. */
@@ -149,66 +157,90 @@ export function createInventoryService(deps: {
     }
   }
 
-  return {
+  // The last inventory read, and the shared read in flight for recent().
+  let latest: { inventory: CertificateInventory; atMs: number } | null = null;
+  let sharedRead: Promise<CertificateInventory> | null = null;
+
+  const service: InventoryService = {
     async inventory(logger, deadline) {
-      const now = deps.clock();
-      const [reads, current, application, rotation] = await Promise.all([
-        Promise.all([
-          ...config.watch.vaults.map((vault) => readVault(vault, logger, deadline)),
-          ...named.map((certificate) => readOne(certificate, deadline)),
-        ]),
-        deps.credentials.current(deadline),
-        deps.graph.getByAppId(config.clientId, deadline).then(
-          (app): { app: GraphApplication | null; error: string | null } => ({ app, error: null }),
-          (error: unknown) => ({ app: null, error: messageOf(error) }),
-        ),
-        own
-          ? deps.rotations.get(own.name, deadline).catch((error: unknown) => {
-              logger.warn("Could not read the rotation's progress", { error: messageOf(error) });
-              return null;
-            })
-          : Promise.resolve(null),
-      ]);
-      for (const read of reads) {
-        if (read.error) logger.warn(`Could not read ${read.source}: ${read.error}`, { source: read.source });
-      }
-      // A certificate read on its own (with its version and policy) wins over the same one in a listing.
-      const scanned = firstOfEach(
-        [...reads.slice(config.watch.vaults.length), ...reads.slice(0, config.watch.vaults.length)].flatMap(
-          (r) => r.found,
-        ),
-      );
-      const certificate = current.certificate;
-      const inUse: AppCertificate | null = certificate
-        ? {
-            name: own ? own.name : certificate.source,
-            thumbprintSha1: certificate.thumbprintSha1,
-            thumbprintSha256: certificate.thumbprintSha256,
-            issuer: certificate.issuer,
-            notAfter: certificate.notAfter,
-          }
-        : null;
-      const record = rotation?.record ?? null;
-      const built = buildCertificateInventory({
-        scanned,
-        inUse,
-        application: application.app,
-        otherKnownThumbprints: [record?.oldThumbprintSha1, record?.newThumbprintSha1].filter(
-          (t): t is string => !!t,
-        ),
-        managed,
-        now,
-        policy: config.expiry,
-      });
-      return {
-        generatedAt: now.toISOString(),
-        ...built,
-        graphError: application.error,
-        sources: reads.map((r) => ({ source: r.source, ok: r.error === null, error: r.error })),
-        rotation: record,
-      };
+      const read = await readInventory(logger, deadline);
+      latest = { inventory: read, atMs: deps.clock().getTime() };
+      return read;
+    },
+    recent(logger, maxAgeMs) {
+      if (latest && deps.clock().getTime() - latest.atMs <= maxAgeMs)
+        return Promise.resolve(latest.inventory);
+      sharedRead ??= service
+        .inventory(logger, createDeadline({ budgetMs: INTERACTIVE_BUDGET_MS, clock: deps.clock }))
+        .finally(() => {
+          sharedRead = null;
+        });
+      return sharedRead;
     },
   };
+  return service;
+
+  async function readInventory(
+    logger: Logger,
+    deadline: Deadline | undefined,
+  ): Promise<CertificateInventory> {
+    const now = deps.clock();
+    const [reads, current, application, rotation] = await Promise.all([
+      Promise.all([
+        ...config.watch.vaults.map((vault) => readVault(vault, logger, deadline)),
+        ...named.map((certificate) => readOne(certificate, deadline)),
+      ]),
+      deps.credentials.current(deadline),
+      deps.graph.getByAppId(config.clientId, deadline).then(
+        (app): { app: GraphApplication | null; error: string | null } => ({ app, error: null }),
+        (error: unknown) => ({ app: null, error: messageOf(error) }),
+      ),
+      own
+        ? deps.rotations.get(own.name, deadline).catch((error: unknown) => {
+            logger.warn("Could not read the rotation's progress", { error: messageOf(error) });
+            return null;
+          })
+        : Promise.resolve(null),
+    ]);
+    for (const read of reads) {
+      if (read.error) logger.warn(`Could not read ${read.source}: ${read.error}`, { source: read.source });
+    }
+    // A certificate read on its own (with its version and policy) wins over the same one in a listing.
+    const scanned = firstOfEach(
+      [...reads.slice(config.watch.vaults.length), ...reads.slice(0, config.watch.vaults.length)].flatMap(
+        (r) => r.found,
+      ),
+    );
+    const certificate = current.certificate;
+    const inUse: AppCertificate | null = certificate
+      ? {
+          name: own ? own.name : certificate.source,
+          thumbprintSha1: certificate.thumbprintSha1,
+          thumbprintSha256: certificate.thumbprintSha256,
+          issuer: certificate.issuer,
+          notAfter: certificate.notAfter,
+        }
+      : null;
+    const record = rotation?.record ?? null;
+    const built = buildCertificateInventory({
+      scanned,
+      inUse,
+      application: application.app,
+      otherKnownThumbprints: [record?.oldThumbprintSha1, record?.newThumbprintSha1].filter(
+        (t): t is string => !!t,
+      ),
+      managed,
+      now,
+      policy: config.expiry,
+    });
+    return {
+      generatedAt: now.toISOString(),
+      ...built,
+      graphError: application.error,
+      sources: reads.map((r) => ({ source: r.source, ok: r.error === null, error: r.error })),
+      rotation: record,
+    };
+  }
 }
 
 interface Read {

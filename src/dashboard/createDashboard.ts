@@ -57,9 +57,14 @@ const RUNS_PER_JOB = 12;
 const ALERTS_SHOWN = 15;
 const ALERT_DAYS = 14;
 /**
+ * How old the certificate inventory shown may be: it is read at most once a minute per instance, whatever the viewers,
+ * and every certificate check, rotation and Key Vault event reads it afresh.
+ */
+const INVENTORY_MAX_AGE_MS = 60_000;
+/**
  * What each part waits on, for a TIMED_OUT message. The inventory reads Key Vault and Graph (and the rotation record
- * from Table Storage) and takes no deadline of its own yet; jobs and alerts are read from Table Storage, and their
- * reads take the deadline.
+ * from Table Storage), in a read shared by the viewers with a deadline of its own; jobs and alerts are read from Table
+ * Storage, and their reads take the deadline.
  */
 const CERTIFICATES_EDGE = "Key Vault, Microsoft Graph or Table Storage";
 const STORAGE_EDGE = "Table Storage";
@@ -122,7 +127,8 @@ export function createDashboard(deps: {
       const now = deps.clock();
       const since = new Date(now.getTime() - ALERT_DAYS * 86_400_000);
       const [certificates, jobList, alerts] = await Promise.all([
-        part(deadline, CERTIFICATES_EDGE, () => deps.inventory.inventory(logger)),
+        // Shared by every viewer for a minute: open tabs refreshing every 30 s do not each read Key Vault and Graph.
+        part(deadline, CERTIFICATES_EDGE, () => deps.inventory.recent(logger, INVENTORY_MAX_AGE_MS)),
         part(deadline, STORAGE_EDGE, () => jobs(now, deadline)),
         part(deadline, STORAGE_EDGE, () =>
           deps.ledger.recentAlerts(since, ALERTS_SHOWN, deadline ? { deadline } : {}),

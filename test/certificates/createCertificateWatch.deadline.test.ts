@@ -89,6 +89,7 @@ function world(options: { storageHangs?: boolean; inventoryHangs?: boolean; chec
   const inventoryService: InventoryService = {
     inventory: (_logger, deadline) =>
       options.inventoryHangs ? hung("Key Vault", deadline) : Promise.resolve(inventory),
+    recent: () => Promise.reject(new Error("not used by the certificate check")),
   };
   const rotation: RotationService = {
     managed: { vaultUrl: "https://kv.test", name: "app" },

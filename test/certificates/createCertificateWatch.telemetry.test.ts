@@ -133,6 +133,7 @@ function world(options: { inventoryHangs?: boolean } = {}) {
       options.inventoryHangs
         ? deadline!.bound("Key Vault", () => new Promise<never>(() => undefined))
         : Promise.resolve(inventoryAt(NOW)),
+    recent: () => Promise.reject(new Error("not used by the certificate check")),
   };
   const watch = createCertificateWatch({
     config: loadConfig(appSettings([])),

@@ -65,6 +65,37 @@ const inventory = async () =>
   ).jsonBody as CertificateInventory;
 
 describe("certificate inventory and rotation, end to end", () => {
+  it("serves views from one shared read a minute, whatever the viewers; a fresh read (the check's) replaces it", async () => {
+    const log = recordingLogger().logger;
+    const reads = () => ({
+      vault: standIns.vault.requests.length,
+      graph: standIns.entra.graphRequests.length,
+    });
+    const fresh = await services.inventory.inventory(log);
+    const one = { vault: reads().vault, graph: reads().graph };
+    await services.inventory.inventory(log);
+    const perRead = { vault: reads().vault - one.vault, graph: reads().graph - one.graph };
+    expect(perRead.vault).toBeGreaterThan(0);
+    expect(perRead.graph).toBeGreaterThan(0);
+
+    // Three viewers at once, with nothing recent enough: one read between them.
+    const before = reads();
+    // (A max age below zero: whatever was read before is too old.)
+    const views = await Promise.all([-1, -1, -1].map((maxAgeMs) => services.inventory.recent(log, maxAgeMs)));
+    expect(new Set(views.map((v) => v.generatedAt)).size).toBe(1);
+    expect(reads()).toEqual({ vault: before.vault + perRead.vault, graph: before.graph + perRead.graph });
+
+    // Within a minute: no read at all.
+    const shown = await services.inventory.recent(log, 60_000);
+    expect(shown).toBe(views[0]);
+    expect(reads()).toEqual({ vault: before.vault + perRead.vault, graph: before.graph + perRead.graph });
+
+    // The certificate check reads afresh; viewers then see its inventory.
+    const checked = await services.inventory.inventory(log);
+    expect(await services.inventory.recent(log, 60_000)).toBe(checked);
+    expect(fresh.items.map((item) => item.name)).toEqual(checked.items.map((item) => item.name));
+  });
+
   it("lists the vault's certificates with days left, state and whether the app registration knows them", async () => {
     const listed = await inventory();
     expect(listed.graphError).toBeNull();
