@@ -94,10 +94,11 @@ export interface AlertLedger {
   getState(subject: string, options?: LedgerCallOptions): Promise<StoredAlertState>;
 
   /**
-   * The subjects now firing whose name starts with `prefix` (e.g. "certificate:"), so that a check can resolve the
-   * ones it no longer sees (a certificate deleted, renewed out of scope, a finding gone). One query.
+   * Every subject's stored state whose name starts with one of `prefixes`, in one query whatever their number (a
+   * subject that has none is absent: it is "ok"). What a check that tells many subjects reads once, instead of one
+   * getState per subject.
    */
-  firingSubjects(prefix: string, options?: LedgerCallOptions): Promise<string[]>;
+  states(prefixes: readonly string[], options?: LedgerCallOptions): Promise<Map<string, StoredAlertState>>;
 
   /** Alerts raised since `since`, newest first (at most `limit`), each with its delivery per channel: for status pages. */
   recentAlerts(since: Date, limit: number, options?: LedgerCallOptions): Promise<RecentAlert[]>;

@@ -224,26 +224,26 @@ export function tableAlertLedger(
       return readState(client, subject, deadline);
     },
 
-    async firingSubjects(prefix, { deadline } = {}) {
+    async states(prefixes, { deadline } = {}) {
       const client = await table.client(deadline);
-      const subjects: string[] = [];
+      const found = new Map<string, StoredAlertState>();
       try {
         await boundStorage(deadline, async (abortSignal) => {
           const rows = client.listEntities<Record<string, unknown>>({
-            queryOptions: {
-              filter: odata`kind eq ${"state"} and status eq ${"firing"}`,
-              select: ["subject"],
-            },
+            queryOptions: { filter: odata`kind eq ${"state"}` },
             abortSignal,
           });
           for await (const row of rows) {
-            if (typeof row.subject === "string" && row.subject.startsWith(prefix)) subjects.push(row.subject);
+            const subject = row.subject;
+            if (typeof subject !== "string" || !prefixes.some((prefix) => subject.startsWith(prefix)))
+              continue;
+            found.set(subject, fromAlertStateEntity(subject, { ...row, etag: row.etag ?? "" }));
           }
         });
       } catch (error) {
-        throw fail(error, `listing the firing alerts of '${prefix}*'`);
+        throw fail(error, `reading the alert states of '${prefixes.join("*', '")}*'`);
       }
-      return subjects.sort();
+      return found;
     },
 
     async recentAlerts(since, limit, { deadline } = {}) {

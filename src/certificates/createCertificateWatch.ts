@@ -1,6 +1,7 @@
 import type { Span } from "@opentelemetry/api";
 import type { AlertChannel } from "../alerts/Alert.js";
 import type { AlertLedger, DeliveryReport } from "../alerts/AlertLedger.js";
+import { alertStates, unalerted, type AlertStates } from "../alerts/alertStates.js";
 import { decideConditionAlert, parseConditionStep } from "../alerts/decideConditionAlert.js";
 import type { Clock } from "../clock/Clock.js";
 import { createDeadline, type Deadline } from "../clock/Deadline.js";
@@ -26,6 +27,7 @@ import {
   planCertificateAlerts,
   ROTATION_PREFIX,
   type WatchedSubject,
+  certificateAlertPrefixes,
 } from "./planCertificateAlerts.js";
 
 const DAY_MS = 86_400_000;
@@ -194,8 +196,14 @@ export function createCertificateWatch(deps: {
     }
   }
 
-  async function tell(entry: WatchedSubject, logger: Logger, told: Told, deadline: Deadline): Promise<void> {
-    let state = await ledger.getState(entry.subject, { deadline });
+  async function tell(
+    entry: WatchedSubject,
+    logger: Logger,
+    told: Told,
+    states: AlertStates,
+    deadline: Deadline,
+  ): Promise<void> {
+    let state = (await states.read(deadline)).get(entry.subject) ?? unalerted(entry.subject);
     const steps = [entry.condition];
     if (entry.announceThenResolve && entry.condition) {
       const last = parseConditionStep(state.step);
@@ -222,6 +230,8 @@ export function createCertificateWatch(deps: {
         title: decision.alert.title,
       });
       const properties = { subject: entry.subject, dedupeKey: decision.alert.dedupeKey };
+      // What the ledger holds now, for a later subject of this check that reads it (announce, then decide).
+      (await states.read(deadline)).set(entry.subject, result.applied ? result.state : result.current);
       if (!result.applied) {
         logger.info("Alert state already moved by another instance; nothing enqueued", properties);
         return;
@@ -238,6 +248,7 @@ export function createCertificateWatch(deps: {
     renewal: { starting: boolean; error: string | null },
     logger: Logger,
     told: Told,
+    states: AlertStates,
     deadline: Deadline,
   ): Promise<void> {
     const plan = planCertificateAlerts({
@@ -249,19 +260,23 @@ export function createCertificateWatch(deps: {
       renewalError: renewal.error,
       now: deps.clock(),
     });
-    for (const entry of plan.subjects) await tell(entry, logger, told, deadline);
+    for (const entry of plan.subjects) await tell(entry, logger, told, states, deadline);
+    // The subjects still firing that this inventory no longer shows (a certificate deleted, a finding gone): resolved.
     const seen = new Set(plan.subjects.map((s) => s.subject));
-    for (const prefix of plan.prefixes) {
-      for (const subject of await ledger.firingSubjects(prefix, { deadline })) {
-        const resolution = seen.has(subject) ? null : plan.gone(subject);
-        if (resolution) {
-          await tell(
-            { subject, condition: null, resolution, announceThenResolve: false },
-            logger,
-            told,
-            deadline,
-          );
-        }
+    const firing = [...(await states.read(deadline)).values()]
+      .filter((state) => state.status === "firing" && plan.prefixes.some((p) => state.subject.startsWith(p)))
+      .map((state) => state.subject)
+      .sort();
+    for (const subject of firing) {
+      const resolution = seen.has(subject) ? null : plan.gone(subject);
+      if (resolution) {
+        await tell(
+          { subject, condition: null, resolution, announceThenResolve: false },
+          logger,
+          told,
+          states,
+          deadline,
+        );
       }
     }
   }
@@ -276,6 +291,8 @@ export function createCertificateWatch(deps: {
     const observed = observeTimeouts(budget);
     const within = observed.deadline;
     const alerts: Told = [];
+    // Every alert state this check may read or resolve, in one query when first needed.
+    const states = alertStates(ledger, [CHECK_PREFIX, ...certificateAlertPrefixes(config.clientId)]);
     const alerting = channels.length > 0;
     let alertError: string | null = null;
     const failed = (error: unknown) => {
@@ -297,7 +314,7 @@ export function createCertificateWatch(deps: {
           // check's one error line names that edge and its alerting after the deadline says where things stand;
           // asking the ledger now would only add a second error, blaming Table Storage for the deadline.
           if (within.signal.aborted) return;
-          await decide(before, { starting: true, error: null }, logger, alerts, budget);
+          await decide(before, { starting: true, error: null }, logger, alerts, states, budget);
         };
         await announce().catch(failed);
       },
@@ -353,9 +370,22 @@ export function createCertificateWatch(deps: {
       ? createDeadline({ budgetMs: ALERT_AFTER_DEADLINE_MS, clock: deps.clock })
       : budget;
     try {
-      await tell(checkSubject(config.clientId, report.timedOut, deps.clock()), logger, alerts, alertWithin);
+      await tell(
+        checkSubject(config.clientId, report.timedOut, deps.clock()),
+        logger,
+        alerts,
+        states,
+        alertWithin,
+      );
       if (inventory) {
-        await decide(inventory, { starting: false, error: renewal.error }, logger, alerts, alertWithin);
+        await decide(
+          inventory,
+          { starting: false, error: renewal.error },
+          logger,
+          alerts,
+          states,
+          alertWithin,
+        );
       }
       report.delivery = await ledger.deliverPending(channels, {
         deadline: alertWithin,

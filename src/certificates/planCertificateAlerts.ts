@@ -110,12 +110,7 @@ export function planCertificateAlerts(input: PlanInput): CertificateAlertPlan {
     }
   }
 
-  const prefixes = [
-    CERTIFICATE_PREFIX,
-    ROTATION_PREFIX,
-    `${DRIFT_PREFIX}${appId}/`,
-    `${CREDENTIAL_PREFIX}${appId}/`,
-  ];
+  const prefixes = certificateAlertPrefixes(appId);
   const facts = [{ name: "Checked", value: now.toISOString() }];
   return {
     subjects,
@@ -523,4 +518,9 @@ function credentialSubjectFor(credential: AppCredentialItem, appId: string): Wat
     resolution,
     announceThenResolve: false,
   };
+}
+
+/** The subject prefixes the certificate alerts of app `appId` are under (see planCertificateAlerts' `prefixes`). */
+export function certificateAlertPrefixes(appId: string): string[] {
+  return [CERTIFICATE_PREFIX, ROTATION_PREFIX, `${DRIFT_PREFIX}${appId}/`, `${CREDENTIAL_PREFIX}${appId}/`];
 }

@@ -33,7 +33,7 @@ function memoryLedger(failWith?: Error) {
         lastAlertKey: null,
         version: null,
       }),
-    firingSubjects: (_prefix, options) => answer("firingSubjects", options, []),
+    states: (_prefixes, options) => answer("states", options, new Map()),
     recentAlerts: (_since, _limit, options) => answer("recentAlerts", options, []),
     transition: (_s, expected, _n, _a, _c, options) =>
       answer("transition", options, { applied: false, current: expected }),
@@ -147,7 +147,7 @@ describe("createJobNotifier", () => {
     let ledger = down.ledger;
     const proxy: AlertLedger = {
       getState: (...a) => ledger.getState(...a),
-      firingSubjects: (...a) => ledger.firingSubjects(...a),
+      states: (...a) => ledger.states(...a),
       recentAlerts: (...a) => ledger.recentAlerts(...a),
       transition: (...a) => ledger.transition(...a),
       deliverPending: (...a) => ledger.deliverPending(...a),

@@ -384,7 +384,7 @@ describe("tableAlertLedger", () => {
     expect(slack.sent.map((a) => a.kind)).toEqual(["firing", "resolved", "firing", "resolved"]);
   });
 
-  it("lists the firing subjects under a prefix, and not those resolved since", async () => {
+  it("reads the states under some prefixes in one query: firing, resolved since, and no other subject", async () => {
     const {
       ledgers: [ledger],
     } = instances(1);
@@ -401,8 +401,19 @@ describe("tableAlertLedger", () => {
       [],
     );
 
-    expect(await ledger!.firingSubjects("certificate:")).toEqual(["certificate:vault/a"]);
-    expect(await ledger!.firingSubjects("")).toEqual(["certificate:vault/a", SUBJECT]);
+    const states = await ledger!.states(["certificate:"]);
+    expect([...states.values()].map((s) => [s.subject, s.status]).sort()).toEqual([
+      ["certificate:vault/a", "firing"],
+      ["certificate:vault/b", "ok"],
+    ]);
+    // Each as getState reads it, ETag included: a transition can be made on it.
+    expect(states.get("certificate:vault/a")).toEqual(await ledger!.getState("certificate:vault/a"));
+    expect([...(await ledger!.states(["certificate:", SUBJECT])).keys()].sort()).toEqual([
+      "certificate:vault/a",
+      "certificate:vault/b",
+      SUBJECT,
+    ]);
+    expect(await ledger!.states(["rotation:"])).toEqual(new Map());
   });
 
   it("lists recent alerts newest first, with each channel's delivery", async () => {

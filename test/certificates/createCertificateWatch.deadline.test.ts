@@ -53,23 +53,33 @@ function world(options: { storageHangs?: boolean; inventoryHangs?: boolean; chec
     version: null,
   });
   const ledger: AlertLedger = {
+    // The check reads its states in one query (states); a getState here would show in ledgerCalls.
     getState: (subject) => {
       ledgerCalls.push(`getState ${subject}`);
-      if (options.checkFiring && subject.startsWith("check:")) {
-        return Promise.resolve({
-          ...ok(subject),
-          status: "firing" as const,
-          step: "1|timed-out|timed out",
-          since: "2030-05-31T06:00:00.000Z",
-          lastAlertKey: "k",
-          version: "1",
-        });
-      }
       return Promise.resolve(ok(subject));
     },
-    firingSubjects: (prefix) => {
-      ledgerCalls.push(`firingSubjects ${prefix}`);
-      return Promise.resolve([]);
+    states: (prefixes) => {
+      ledgerCalls.push(`states ${prefixes.join(" ")}`);
+      const check = `check:certificates/${APP}`;
+      return Promise.resolve(
+        new Map(
+          options.checkFiring
+            ? [
+                [
+                  check,
+                  {
+                    ...ok(check),
+                    status: "firing" as const,
+                    step: "1|timed-out|timed out",
+                    since: "2030-05-31T06:00:00.000Z",
+                    lastAlertKey: "k",
+                    version: "1",
+                  },
+                ],
+              ]
+            : [],
+        ),
+      );
     },
     recentAlerts: () => Promise.resolve([]),
     transition: (subject, _expected, next, alert) => {
@@ -144,7 +154,8 @@ describe("a certificate check that runs out of time", () => {
     ]);
     // Only the check's own subject is told: without an inventory, nothing is known to be resolved.
     expect(ledgerCalls).toEqual([
-      `getState check:certificates/${APP}`,
+      // The alert states, in one query; then the one transition.
+      `states check: certificate: rotation: drift:${APP}/ credential:${APP}/`,
       `transition check:certificates/${APP} Certificate check ran out of time`,
       "deliverPending",
     ]);
@@ -179,7 +190,7 @@ describe("a certificate check that runs out of time", () => {
     );
     expect(report.timedOut).toBeNull();
     expect(ledgerCalls.slice(0, 2)).toEqual([
-      `getState check:certificates/${APP}`,
+      `states check: certificate: rotation: drift:${APP}/ credential:${APP}/`,
       `transition check:certificates/${APP} Certificate check finishes in time again`,
     ]);
   });

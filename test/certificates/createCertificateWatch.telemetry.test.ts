@@ -95,7 +95,7 @@ function world(options: { inventoryHangs?: boolean } = {}) {
   const deliveries: DeliverOptions[] = [];
   const ledger: AlertLedger = {
     getState: (subject) => Promise.resolve(ok(subject)),
-    firingSubjects: () => Promise.resolve([]),
+    states: () => Promise.resolve(new Map()),
     recentAlerts: () => Promise.resolve([]),
     transition: (_subject, _expected, next, alert) => {
       if (alert) raised.push(alert.title);
