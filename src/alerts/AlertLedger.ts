@@ -79,6 +79,11 @@ export interface DeliverOptions extends LedgerCallOptions {
    * that speaks for its subject.
    */
   subjects?: (subject: string) => boolean;
+  /**
+   * Only this one subject's deliveries (with `subjects`, those it also accepts): a query of the subject's partition,
+   * not a scan of the ledger — what a job's run asks after every run.
+   */
+  subject?: string;
 }
 
 /** With runs every few minutes, about an hour of retrying; with a daily job, two weeks. */

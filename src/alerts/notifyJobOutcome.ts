@@ -78,10 +78,7 @@ export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDep
       else logger.info(`Alert resolved: ${decision.alert.title}`, properties);
     }
 
-    const delivery = await ledger.deliverPending(channels, {
-      ...bounded,
-      subjects: (pending) => pending === subject,
-    });
+    const delivery = await ledger.deliverPending(channels, { ...bounded, subject });
     for (const sent of delivery.sent) logger.info("Alert delivered", { job: outcome.job, ...sent });
     for (const failure of delivery.failed) {
       logger.error(

@@ -330,16 +330,23 @@ export function tableAlertLedger(
       const report: DeliveryReport = { sent: [], failed: [] };
       const byName = new Map(channels.map((channel) => [channel.name, channel]));
       const { deadline } = deliverOptions;
-      const accepted = deliverOptions.subjects ?? (() => true);
+      const only = deliverOptions.subject;
+      const accepted = (subject: string) =>
+        (only === undefined || subject === only) && (deliverOptions.subjects?.(subject) ?? true);
       const client = await table.client(deadline);
 
       const due = new Map<string, Delivery[]>();
       const waiting = new Set<string>();
       try {
         await boundStorage(deadline, async (abortSignal) => {
+          const pending = odata`kind eq ${"delivery"} and status ne ${"sent"} and attempts lt ${maxAttempts}`;
           const rows = client.listEntities<Record<string, unknown>>({
             queryOptions: {
-              filter: odata`kind eq ${"delivery"} and status ne ${"sent"} and attempts lt ${maxAttempts}`,
+              // One subject's deliveries live in its partition: a partition query, not a scan of the table.
+              filter:
+                deliverOptions.subject === undefined
+                  ? pending
+                  : `${odata`PartitionKey eq ${ledgerKey(deliverOptions.subject, "alert subject")}`} and ${pending}`,
             },
             abortSignal,
           });

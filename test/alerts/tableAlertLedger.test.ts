@@ -120,6 +120,25 @@ describe("tableAlertLedger", () => {
     expect(await ledger!.deliverPending([teams.channel, slack.channel])).toEqual({ sent: [], failed: [] });
   });
 
+  it("sends one subject's deliveries only when asked for that subject (a query of its partition)", async () => {
+    const {
+      ledgers: [ledger],
+    } = instances(1);
+    const teams = fakeChannel("teams");
+    const other = sampleAlert({ subject: "certificate:vault/a", dedupeKey: "certificate:vault/a|1" });
+    await fire(ledger!, [teams]);
+    await fire(ledger!, [teams], other);
+
+    const report = await ledger!.deliverPending([teams.channel], { subject: SUBJECT });
+
+    expect(report.sent).toEqual([{ dedupeKey: fireAlert.dedupeKey, channel: "teams" }]);
+    expect(teams.sent).toEqual([fireAlert]);
+    // The other subject's delivery is still pending for the run that speaks for it.
+    expect((await ledger!.deliverPending([teams.channel])).sent).toEqual([
+      { dedupeKey: other.dedupeKey, channel: "teams" },
+    ]);
+  });
+
   it("enqueues an alert once when the same episode fires twice (a repeat, or a stale retry)", async () => {
     const {
       ledgers: [ledger],
