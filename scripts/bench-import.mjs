@@ -6,7 +6,8 @@ import { copyFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
 
 const runs = Number(process.env.RUNS ?? 7);
-execFileSync("node", ["scripts/build.mjs"], { stdio: "ignore" });
+// The build reads the job folders' rules from the app's TypeScript: it runs under tsx, as npm run build does.
+execFileSync("node", ["--import", "tsx", "scripts/build.mjs"], { stdio: "ignore" });
 execFileSync("npx", ["--no-install", "tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
 // src/ reads ../package.json (the user agent's version); give the unbundled copy the same neighbour.
 copyFileSync("package.json", ".tsbuild/package.json");
