@@ -121,6 +121,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: "src/jobs/code/checkJobInput.ts", tests: ["test/jobs/code/checkJobInput.test.ts"] },
   { module: "src/jobs/code/parseJobModules.ts", tests: ["test/jobs/code/parseJobModules.test.ts"] },
   { module: "src/state/memoryCheckpointStore.ts", tests: ["test/state/memoryCheckpointStore.test.ts"] },
+  { module: "src/dashboard/overallStatus.ts", tests: ["test/dashboard/overallStatus.test.ts"] },
 ];
 
 /** The lowest mutation score (percent) any module may have; `npm run test:mutation` fails below it. */

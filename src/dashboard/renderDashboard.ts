@@ -2,6 +2,7 @@ import type { RecentAlert } from "../alerts/AlertLedger.js";
 import type { CertificateInventoryItem } from "../certificates/CertificateInventoryItem.js";
 import type { CertificateInventory } from "../certificates/createInventoryService.js";
 import type { DashboardJob, DashboardModel, Part } from "./createDashboard.js";
+import { overallStatus, type OverallStatus } from "./overallStatus.js";
 
 const DAY_MS = 86_400_000;
 /** The timeline's drawing width (its viewBox); it scales to the card. */
@@ -32,17 +33,24 @@ h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .75rem; }
 h3 { font-size: 1.05rem; margin: 0; }
 p.meta, .muted { color: var(--muted); }
-.cards { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); }
+.cards { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(22rem, 40rem)); }
+section.status { margin: 1.25rem 0 0; padding: .75rem 1rem; border-radius: .5rem; }
+section.status p { margin: 0; font-size: 1.1rem; }
+section.status ul { margin: .5rem 0 0; padding-left: 0; list-style: none; }
+section.status li { margin: .2rem 0; }
+section.status .badge { background: var(--bg); }
+td.when { white-space: nowrap; }
 article.card { border: 1px solid var(--line); border-radius: .5rem; padding: 1rem; background: var(--panel); }
 .card header { border: 0; padding: 0; margin: 0 0 .5rem; display: flex; gap: .5rem; align-items: baseline; justify-content: space-between; }
 .badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; font-weight: 600; white-space: nowrap; }
 .s-valid, .s-succeeded, .s-sent, .s-resolved, .s-ok { background: var(--ok-bg); color: var(--ok); }
 .s-warning, .s-pending, .s-skipped, .s-not-yet-valid, .s-unknown, .s-disabled { background: var(--warn-bg); color: var(--warn); }
 .s-critical, .s-expired, .s-failed, .s-timed-out, .s-firing { background: var(--crit-bg); color: var(--crit); }
+.s-ok.status, .s-warning.status, .s-critical.status { color: var(--text); }
 .s-info { background: var(--info-bg); color: var(--info); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .75rem; margin: .5rem 0 0; font-size: .9rem; }
 dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
-svg.timeline { width: 100%; height: auto; display: block; margin: .5rem 0 .25rem; }
+svg.timeline { width: 100%; max-width: 26rem; height: auto; display: block; margin: .5rem 0 .25rem; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 caption { text-align: left; color: var(--muted); padding-bottom: .25rem; }
 th, td { text-align: left; vertical-align: top; padding: .45rem .5rem; border-bottom: 1px solid var(--line); }
@@ -77,6 +85,7 @@ export function renderDashboard(model: DashboardModel): string {
 <p class="meta">Generated <time datetime="${e(model.generatedAt)}">${e(shortTime(model.generatedAt))}</time> UTC · refreshes every ${model.refreshSeconds} seconds</p>
 </header>
 <main>
+${statusLine(overallStatus(model))}
 <section aria-labelledby="certificates-heading">
 <h2 id="certificates-heading">Certificates</h2>
 ${section(model.certificates, (inventory) => certificates(inventory, model))}
@@ -93,6 +102,15 @@ ${section(model.alerts, alerts)}
 </body>
 </html>
 `;
+}
+
+/** The first thing on the page: all well, or what needs attention, worst first. */
+function statusLine(status: OverallStatus): string {
+  const list =
+    status.items.length === 0
+      ? ""
+      : `<ul>${status.items.map((item) => `<li><span class="badge s-${item.level}">${item.level}</span> ${e(item.text)}</li>`).join("")}</ul>`;
+  return `<section class="status s-${status.level}" role="status" aria-label="Overall status"><p><strong>${e(status.headline)}</strong></p>${list}</section>`;
 }
 
 function section<T>(part: Part<T>, render: (value: T) => string): string {
@@ -138,7 +156,9 @@ function certificateCard(
       item.managed ? `by the app, ${model.renewBeforeDays} days before expiry` : "not managed by this app",
     ],
     ["Issuer", item.policyIssuer ?? item.issuer],
+    // SHA-1 as the Azure portal shows it; SHA-256 as the token path sends it (x5t#S256), known for the one in use.
     ["SHA-1", item.thumbprints.sha1],
+    ["SHA-256", item.thumbprints.sha256],
     [
       "Rotation",
       rotation
@@ -193,7 +213,7 @@ function timeline(item: CertificateInventoryItem, model: DashboardModel): string
 <rect x="${x(Math.max(start, warning))}" y="14" width="${width(Math.max(start, warning), Math.max(start, critical))}" height="22" fill="#f2cc60"/>
 <rect x="${x(Math.max(start, critical))}" y="14" width="${width(Math.max(start, critical), end)}" height="22" fill="#f59a9a"/>
 ${ticks}
-${item.managed ? `<line x1="${x(renewAt)}" x2="${x(renewAt)}" y1="6" y2="44" stroke="#0a3069" stroke-width="2.5" stroke-dasharray="4 3"/>` : ""}
+${item.managed ? `<line x1="${x(renewAt)}" x2="${x(renewAt)}" y1="14" y2="44" stroke="#0a3069" stroke-width="2.5" stroke-dasharray="4 3"/>` : ""}
 <line x1="${nowX.toFixed(1)}" x2="${nowX.toFixed(1)}" y1="4" y2="46" stroke="#1b1f24" stroke-width="2.5"/>
 <text x="${nowX.toFixed(1)}" y="62" font-size="13" fill="#1b1f24" text-anchor="${nowX < 40 ? "start" : nowX > WIDTH - 40 ? "end" : "middle"}">today</text>
 <text x="${WIDTH}" y="10" font-size="11" fill="#484f58" text-anchor="end">expires ${e(shortTime(item.notAfter).slice(0, 10))}</text>
@@ -213,7 +233,7 @@ function jobs(list: DashboardJob[]): string {
     return `<tr>
 <th scope="row">${e(job.name)}${job.enabled ? "" : ` <span class="badge s-disabled">disabled</span>`}<div class="muted"><code>${e(job.request)}</code></div></th>
 <td><code>${e(job.schedule)}</code></td>
-<td>${job.nextRun ? `<time datetime="${e(job.nextRun)}">${e(shortTime(job.nextRun))}</time>` : "—"}</td>
+<td class="when">${job.nextRun ? `<time datetime="${e(job.nextRun)}">${e(shortTime(job.nextRun))}</time>` : "—"}</td>
 <td>${
       runs.length === 0
         ? `<span class="muted">no run yet</span>`
@@ -246,11 +266,21 @@ ${rows.join("\n")}
 
 function alerts(list: RecentAlert[]): string {
   if (list.length === 0) return `<p class="muted">No alert in the last two weeks.</p>`;
+  // Newest first: a firing alert with a newer "resolved" of its subject above it is over.
+  const resolvedSince = new Set<string>();
+  const over = list.map(({ alert }) => {
+    if (alert.kind === "resolved") {
+      resolvedSince.add(alert.subject);
+      return false;
+    }
+    return resolvedSince.has(alert.subject);
+  });
   return `<ol class="alerts">
 ${list
-  .map(({ alert, deliveries }) => {
+  .map(({ alert, deliveries }, index) => {
     const kind = alert.kind === "resolved" ? "resolved" : alert.severity;
-    return `<li><span class="badge s-${e(kind)}">${e(kind)}</span> <strong>${e(alert.title)}</strong>
+    const since = over[index] ? ` <span class="badge s-resolved">resolved since</span>` : "";
+    return `<li><span class="badge s-${e(kind)}">${e(kind)}</span>${since} <strong>${e(alert.title)}</strong>
 <div class="muted"><time datetime="${e(alert.occurredAt)}">${e(shortTime(alert.occurredAt))}</time> · ${e(alert.subject)} · ${deliveries
       .map(
         (d) =>

@@ -8,7 +8,8 @@ import { dashboardHandler } from "./dashboardHandler.js";
 // instead of carrying a key in the URL.
 azureFunctions.app.http("dashboard", {
   route: "dashboard",
-  methods: ["GET"],
+  // HEAD as GET (uptime monitors and link checkers ask it), without the body.
+  methods: ["GET", "HEAD"],
   authLevel: "anonymous",
   handler: authorized("read", (request, context) =>
     dashboardHandler(request, context, () => getServices().dashboard),

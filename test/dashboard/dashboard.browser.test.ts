@@ -65,6 +65,14 @@ describe("the status page in headless Chromium, on the demo", () => {
     expect(response?.status()).toBe(200);
     await expect(page.title()).resolves.toBe("m2m-functions status");
 
+    // The overall status comes first: all well once the demo's certificate is renewed and its jobs succeed, or the
+    // things that need attention, worst first.
+    const status = page.locator("main > section.status");
+    await expect(status.getAttribute("role")).resolves.toBe("status");
+    await expect(status.locator("p strong").textContent()).resolves.toMatch(
+      /^(All well: \d+ certificates? valid, \d+ jobs? without a failure|\d+ things? needs? attention)$/,
+    );
+
     // Certificates: renewed and rotated by the demo's first checks.
     const card = page.locator("article.card", { hasText: "m2m-client" });
     await expect(card.locator(".badge").textContent()).resolves.toBe("valid");

@@ -80,6 +80,59 @@ const model = (overrides: Partial<DashboardModel> = {}): DashboardModel => ({
 });
 
 describe("renderDashboard", () => {
+  it("opens with the overall status: what needs attention, worst first", () => {
+    const html = renderDashboard(model());
+    expect(html).toMatch(
+      /<main>\n<section class="status s-warning" role="status" aria-label="Overall status"><p><strong>1 thing needs attention<\/strong><\/p><ul><li><span class="badge s-warning">warning<\/span> Certificate &#39;app&#39; expires \(12 days left\)<\/li><\/ul><\/section>/,
+    );
+  });
+
+  it("shows both thumbprints when known: SHA-1 as the portal shows it, SHA-256 as the token path sends it", () => {
+    const html = renderDashboard(
+      model({
+        certificates: {
+          ok: true,
+          value: inventory([item({ thumbprints: { sha1: "AB".repeat(20), sha256: "CD".repeat(32) } })]),
+        },
+      }),
+    );
+    expect(html).toContain(
+      `<dt>SHA-1</dt><dd>${"AB".repeat(20)}</dd><dt>SHA-256</dt><dd>${"CD".repeat(32)}</dd>`,
+    );
+    expect(renderDashboard(model())).not.toContain("<dt>SHA-256</dt>");
+  });
+
+  it("marks a firing alert resolved since when a newer 'resolved' of its subject is in the history", () => {
+    const fired = sampleAlert({
+      subject: "job:a",
+      kind: "firing",
+      title: "Job a is failing",
+      occurredAt: "2026-11-21T08:00:00.000Z",
+    });
+    const resolved = sampleAlert({
+      subject: "job:a",
+      kind: "resolved",
+      title: "Job a recovered",
+      occurredAt: "2026-11-21T09:00:00.000Z",
+    });
+    const other = sampleAlert({
+      subject: "job:b",
+      kind: "firing",
+      title: "Job b is failing",
+      occurredAt: "2026-11-21T07:00:00.000Z",
+    });
+    const html = renderDashboard(
+      model({
+        alerts: { ok: true, value: [resolved, fired, other].map((alert) => ({ alert, deliveries: [] })) },
+      }),
+    );
+    expect(html).toMatch(
+      /<span class="badge s-resolved">resolved since<\/span> <strong>Job a is failing<\/strong>/,
+    );
+    expect(html).not.toMatch(/resolved since<\/span> <strong>Job b is failing/);
+    expect(html.match(/resolved since/g)).toHaveLength(1);
+  });
+
   it("is one self-contained document that refreshes itself: no script, no external asset", () => {
     const html = renderDashboard(model());
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);

@@ -92,3 +92,19 @@ describe("GET /api/dashboard with a system that does not answer", () => {
     });
   });
 });
+
+describe("HEAD /api/dashboard", () => {
+  it("answers as GET does, with the same headers and no body, reading nothing", async () => {
+    const response = await dashboardHandler(
+      new HttpRequest({ method: "HEAD", url: "http://localhost/api/dashboard" }),
+      new InvocationContext({ functionName: "dashboard" }),
+      () => ({ model: () => Promise.reject(new Error("a HEAD request reads nothing")) }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toBeUndefined();
+    expect(response.headers).toMatchObject({
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": expect.stringContaining("default-src 'none'") as unknown,
+    });
+  });
+});
