@@ -124,7 +124,7 @@ describe("overallStatus", () => {
           certificate("drifted", { drift: [finding("Certificate 'drifted' is not registered")] }),
         ],
         findings: [finding("A registered key has expired")],
-        rotation: { step: "failed", resumeStep: "registering" },
+        rotation: { step: "failed", resumeStep: "verifying" },
         jobs: [
           job("ok", summary({})),
           job(
@@ -142,7 +142,7 @@ describe("overallStatus", () => {
         { level: "critical", text: "Certificate 'gone' has expired" },
         { level: "critical", text: "Certificate 'today' expires soon (1 day left)" },
         { level: "critical", text: "Certificate 'zero' expires soon" },
-        { level: "critical", text: "The key rotation failed at step 'registering'" },
+        { level: "critical", text: "The key rotation failed at step 'verifying'" },
         { level: "critical", text: "Job 'once' failed (HTTP_STATUS)" },
         { level: "critical", text: "Job 'slow' timed out 4 times in a row" },
         { level: "warning", text: "Certificate 'soon' expires (20 days left)" },
