@@ -1,3 +1,4 @@
+import { reminderUrgency, URGENCY } from "./alertUrgency.js";
 import type { AlertCondition, AlertResolution } from "../alerts/decideConditionAlert.js";
 import type { RotationRecord } from "../rotation/RotationRecord.js";
 import type { AppCredentialItem, CertificateInventoryItem } from "./CertificateInventoryItem.js";
@@ -56,14 +57,11 @@ export const DRIFT_PREFIX = "drift:";
 export const CREDENTIAL_PREFIX = "credential:";
 
 const DAY_MS = 86_400_000;
-/** Urgency of an expiry step: fewer days left is more urgent; expired is the most urgent. */
-const EXPIRED_URGENCY = 10_000;
-
 /** The urgency and label of a reminder step reached (fewer days is more urgent), or of expiry (the most urgent). */
 function expiryLevel(expired: boolean, step: number): { urgency: number; label: string } {
   return expired
-    ? { urgency: EXPIRED_URGENCY, label: "expired" }
-    : { urgency: EXPIRED_URGENCY - step, label: `${step} days` };
+    ? { urgency: URGENCY.expired, label: "expired" }
+    : { urgency: reminderUrgency(step), label: `${step} days` };
 }
 
 /** `certificate:<vault host>/<name>`: one subject per certificate, whatever its version. */
@@ -343,8 +341,8 @@ function rotationSubjectFor(
     severity: AlertCondition["severity"],
     title: string,
     text: string,
-    // A different thing to do is a new episode, whatever the urgency: after a failure (30) is fixed, the manual
-    // renewal (20) it was hiding must still be asked for.
+    // A different thing to do is a new episode, whatever the urgency: after a failure is fixed, the manual renewal it
+    // was hiding (a lower urgency) must still be asked for.
     kind = "",
   ): AlertCondition => ({
     subject,
@@ -362,7 +360,7 @@ function rotationSubjectFor(
     return {
       subject,
       condition: condition(
-        30,
+        URGENCY.renewalFailed,
         "failed",
         urgent ? "critical" : "warning",
         `Renewal of certificate '${name}' failed`,
@@ -379,7 +377,7 @@ function rotationSubjectFor(
       return {
         subject,
         condition: condition(
-          20,
+          URGENCY.manualRenewal,
           "manual renewal",
           urgent ? "critical" : "warning",
           `Certificate '${name}' needs a manual renewal`,
@@ -398,7 +396,7 @@ function rotationSubjectFor(
       return {
         subject,
         condition: condition(
-          { renewing: 1, verifying: 3 }[record.step],
+          record.step === "renewing" ? URGENCY.rotationRenewing : URGENCY.rotationVerifying,
           record.step,
           "info",
           `Renewing certificate '${name}'`,
@@ -410,7 +408,7 @@ function rotationSubjectFor(
     case "switched":
     case "completed": {
       const switched = condition(
-        4,
+        URGENCY.rotationSwitched,
         "switched",
         "info",
         `Certificate '${name}' renewed; the app uses the new version`,
@@ -454,7 +452,7 @@ function driftSubjectFor(finding: DriftFinding, appId: string): WatchedSubject |
     condition: {
       subject,
       episode: finding.code === "ORPHANED_KEYS" ? [...finding.keyIds].sort().join("+") : "found",
-      urgency: finding.severity === "critical" ? 2 : 1,
+      urgency: finding.severity === "critical" ? URGENCY.driftCritical : URGENCY.driftWarning,
       label: finding.code,
       severity: finding.severity,
       title,
