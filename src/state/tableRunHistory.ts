@@ -42,6 +42,8 @@ export function tableRunHistory(
   options: { maxConflictRetries?: number } = {},
 ): RunHistory & RowPurge {
   const maxAttempts = Math.max(1, options.maxConflictRetries ?? 10);
+  // Each job's summary as this process last wrote it (with its ETag), by job name in lower case.
+  const written = new Map<string, { summary: JobSummary; countedRunIds: string[]; etag: string }>();
   const fail = (error: unknown, action: string) =>
     stateError(error, { table: table.tableName, endpoint: table.endpoint, action });
 
@@ -69,19 +71,27 @@ export function tableRunHistory(
         // 409: this run's row is already there (recorded before); the summary decides whether it was counted.
         if (storageStatus(error) !== 409) throw fail(error, action);
       }
+      const key = result.job.toLowerCase();
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const current = await readSummary(client, result.job, deadline);
+        // The summary as this process last wrote it, when it did: the write is conditional on its ETag, so a summary
+        // another instance changed since is refused (412) and read afresh — one read fewer for a warm instance.
+        const current =
+          (attempt === 1 ? written.get(key) : undefined) ?? (await readSummary(client, result.job, deadline));
         if (current?.countedRunIds.includes(result.runId)) return current.summary;
         const next = nextJobSummary(current?.summary ?? null, result);
-        const entity = toSummaryEntity(next, [...(current?.countedRunIds ?? []), result.runId]);
+        const countedRunIds = [...(current?.countedRunIds ?? []), result.runId];
+        const entity = toSummaryEntity(next, countedRunIds);
         try {
-          await boundStorage(deadline, (abortSignal) =>
+          const answer = await boundStorage(deadline, (abortSignal) =>
             current
               ? client.updateEntity(entity, "Replace", { etag: current.etag, abortSignal })
               : client.createEntity(entity, { abortSignal }),
           );
+          if (answer.etag) written.set(key, { ...fromSummaryEntity(entity), etag: answer.etag });
+          else written.delete(key);
           return next;
         } catch (error) {
+          written.delete(key);
           const status = storageStatus(error);
           // 412: changed since read; 409: created since read; 404: deleted since read. Read again.
           if (status !== 412 && status !== 409 && status !== 404) throw fail(error, action);

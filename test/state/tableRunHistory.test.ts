@@ -95,6 +95,42 @@ describe("tableRunHistory", () => {
     expect(await history.recent("report-sync", 100)).toHaveLength(8);
   });
 
+  it("records a warm instance's next run without reading the summary it wrote, and rereads one changed since", async () => {
+    const { table } = freshHistory();
+    // The SDK calls the history makes, counted by name.
+    const calls: string[] = [];
+    const counted = {
+      ...table,
+      client: async (deadline?: Parameters<typeof table.client>[0]) => {
+        const client = await table.client(deadline);
+        return new Proxy(client, {
+          get(target, name, receiver) {
+            const value: unknown = Reflect.get(target, name, receiver);
+            if (typeof value !== "function" || typeof name !== "string") return value;
+            return (...args: unknown[]) => {
+              calls.push(name);
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          },
+        });
+      },
+    };
+    const here = tableRunHistory(counted);
+    const elsewhere = tableRunHistory(table);
+    await here.record(failedRunFor({ runId: "a", startedAt: at(0) }));
+    calls.length = 0;
+
+    await here.record(failedRunFor({ runId: "b", startedAt: at(1) }));
+    expect(calls).toEqual(["createEntity", "updateEntity"]);
+
+    // Another instance records a run: this one's next write is refused on the ETag, reads, and counts all three.
+    await elsewhere.record(failedRunFor({ runId: "c", startedAt: at(2) }));
+    calls.length = 0;
+    const summary = await here.record(failedRunFor({ runId: "d", startedAt: at(3) }));
+    expect(calls).toEqual(["createEntity", "updateEntity", "getEntity", "updateEntity"]);
+    expect(summary).toMatchObject({ consecutiveFailures: 4, totalRuns: 4 });
+  });
+
   it("counts a run recorded twice once, one after the other or at the same time", async () => {
     const { history } = freshHistory();
     const run = failedRunFor({ runId: "dup" });
