@@ -49,8 +49,10 @@ function decode(pfx: forge.asn1.Asn1, password: string, source: string): forge.p
   let failure = attempt(pfx, password);
   // An empty password has two encodings in the wild: try "no password" when the MAC rejects "".
   if (failure.kind === "mac" && password === "") failure = attempt(pfx, undefined);
-  // The MAC passed (or there is none) but decryption failed: PBES2 wants the password as UTF-8 bytes.
-  if (failure.kind === "decrypt" && /[^\x20-\x7e]/.test(password)) {
+  // The MAC passed (or there is none) but decryption failed: PBES2 wants the password as UTF-8 bytes. Decrypting with
+  // the other encoding gives noise, which now and then passes the padding check and fails later, as DER that does not
+  // parse ("Unparsed DER bytes remain"): that is the same failure, so it is tried with UTF-8 too.
+  if ((failure.kind === "decrypt" || failure.kind === "other") && /[^\x20-\x7e]/.test(password)) {
     failure = attempt(withoutMac(pfx), forge.util.encodeUtf8(password));
   }
   if (failure.kind === "ok") return failure.p12;
