@@ -1,5 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { GROUP_MEMBERSHIP_CLAIMS, type GroupMembershipClaims } from "./entra/Directory.js";
+import {
+  GROUP_MEMBERSHIP_CLAIMS,
+  type GroupMembershipClaims,
+  type NewDirectoryUser,
+} from "./entra/Directory.js";
 import { isKeyVaultRole, KEY_VAULT_ROLES, type KeyVaultRole } from "./keyvault/builtInRoles.js";
 import type { CreateCompletion } from "./keyvault/createVaultStore.js";
 
@@ -57,16 +61,7 @@ export interface Scenario {
    * Users of the tenant, what Graph's `GET /users` pages through (reading them needs User.Read.All or a directory
    * permission in `roleAssignments`). `id` is generated when absent; `accountEnabled` defaults to true.
    */
-  users?: {
-    displayName: string;
-    userPrincipalName: string;
-    id?: string;
-    givenName?: string;
-    surname?: string;
-    mail?: string;
-    jobTitle?: string;
-    accountEnabled?: boolean;
-  }[];
+  users?: NewDirectoryUser[];
   /**
    * App roles granted to the app (admin-consented application permissions), by resource: the downstream API's, and
    * Microsoft Graph's (`https://graph.microsoft.com`: Application.ReadWrite.OwnedBy or Application.Read.All, which

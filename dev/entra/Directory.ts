@@ -136,6 +136,18 @@ export interface DirectoryUser {
   accountEnabled: boolean;
 }
 
+/** A user to add: `id` is generated when absent, `accountEnabled` defaults to true, other absent properties are null. */
+export interface NewDirectoryUser {
+  displayName: string;
+  userPrincipalName: string;
+  id?: string;
+  givenName?: string;
+  surname?: string;
+  mail?: string;
+  jobTitle?: string;
+  accountEnabled?: boolean;
+}
+
 /**
  * An app role granted to a principal (Graph's `appRoleAssignment`): the principal's object id, the resource's
  * service principal (by app id here) and the role's id. The role id {@link DEFAULT_ACCESS_ROLE_ID} assigns a group to
@@ -705,16 +717,7 @@ export class Directory {
    * Adds a user (Graph: `POST /users`). Ids are GUIDs, kept in lower case; the user principal name must be
    * `name@domain` and not taken (compared without regard to case, as Entra ID does).
    */
-  addUser(input: {
-    displayName: string;
-    userPrincipalName: string;
-    id?: string;
-    givenName?: string;
-    surname?: string;
-    mail?: string;
-    jobTitle?: string;
-    accountEnabled?: boolean;
-  }): DirectoryUser {
+  addUser(input: NewDirectoryUser): DirectoryUser {
     const id = (input.id ?? randomUUID()).toLowerCase();
     if (this.users.has(id) || this.groups.has(id) || this.findServicePrincipal(id)) {
       throw new Error(`An object with id ${id} already exists in the directory`);

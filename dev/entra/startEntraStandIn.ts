@@ -14,6 +14,7 @@ import {
   type GroupMembershipClaims,
   type KeyCredential,
   type ManagedIdentity,
+  type NewDirectoryUser,
   type NewPasswordCredential,
   type ServicePrincipal,
 } from "./Directory.js";
@@ -131,16 +132,7 @@ export interface EntraStandIn {
   /** Adds a service principal or a group (by object id) to a group. */
   addGroupMember(groupId: string, memberObjectId: string): void;
   /** Adds a user (what Graph's `GET /users` lists); the id is generated when absent. */
-  addUser(input: {
-    displayName: string;
-    userPrincipalName: string;
-    id?: string;
-    givenName?: string;
-    surname?: string;
-    mail?: string;
-    jobTitle?: string;
-    accountEnabled?: boolean;
-  }): DirectoryUser;
+  addUser(input: NewDirectoryUser): DirectoryUser;
   /** Makes a service principal (by object id) an owner of the application registration `clientId`. */
   addOwner(clientId: string, ownerObjectId: string): void;
   addTenantDomain(domain: string): void;

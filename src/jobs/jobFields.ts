@@ -19,6 +19,28 @@ export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
 });
 
 const SETTING_REFERENCE = /^%([A-Za-z0-9_.:-]+)%$/;
+/** A token scope as the client credentials grant takes it: `<resource>/.default`. */
+const DEFAULT_SCOPE = /^\S+\/\.default$/;
+
+/** Whether `value` is a scope the client credentials grant takes: `<resource>/.default`. */
+export function isDefaultScope(value: unknown): value is string {
+  return typeof value === "string" && DEFAULT_SCOPE.test(value);
+}
+
+/** A job's scope: `fallback` when it names none; one that is not `<resource>/.default` is a problem. */
+export function parseScope(value: unknown, fallback: string, problem: FieldProblem): string {
+  if (value === undefined) return fallback;
+  if (isDefaultScope(value)) return value;
+  problem("scope", "<resource>/.default", value);
+  return fallback;
+}
+
+/** The problems of a job's fields that are not among `known`: `<label>.<field>: unknown field (known: …)`. */
+export function unknownFieldProblems(job: object, known: ReadonlySet<string>, label: string): string[] {
+  return Object.keys(job)
+    .filter((key) => !known.has(key))
+    .map((key) => `${label}.${key}: unknown field (known: ${[...known].join(", ")})`);
+}
 
 /**
  * A job's schedule — six-field NCRONTAB or a %SETTING% reference, resolved from `env` (the host resolves it the same

@@ -10,6 +10,8 @@ import {
   JOB_NAME_EXPECTED,
   parseRetry,
   parseSchedule,
+  parseScope,
+  unknownFieldProblems,
 } from "./jobFields.js";
 
 export interface JobDefaults {
@@ -73,10 +75,7 @@ export function parseJobs(
       return;
     }
     const job = raw as Record<string, unknown>;
-    for (const key of Object.keys(job)) {
-      if (!FIELDS.has(key))
-        problems.push(`${label}.${key}: unknown field (known: ${[...FIELDS].join(", ")})`);
-    }
+    problems.push(...unknownFieldProblems(job, FIELDS, label));
 
     const name = job.name;
     if (typeof name !== "string" || !JOB_NAME.test(name)) {
@@ -89,11 +88,7 @@ export function parseJobs(
 
     const { schedule, resolvedSchedule } = parseSchedule(job.schedule, env, problem);
 
-    let scope = defaults.scope;
-    if (job.scope !== undefined) {
-      if (typeof job.scope === "string" && /^\S+\/\.default$/.test(job.scope)) scope = job.scope;
-      else problem("scope", "<resource>/.default", job.scope);
-    }
+    const scope = parseScope(job.scope, defaults.scope, problem);
 
     const request = parseRequest(job.request, problem);
 

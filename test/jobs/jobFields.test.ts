@@ -5,10 +5,13 @@ import {
   DEFAULT_TIMEOUT_MS,
   describe as describeValue,
   integer,
+  isDefaultScope,
   JOB_NAME,
   JOB_NAME_EXPECTED,
   parseRetry,
   parseSchedule,
+  parseScope,
+  unknownFieldProblems,
 } from "../../src/jobs/jobFields.js";
 
 const SIX_FIELDS = "NCRONTAB needs six fields ({second} {minute} {hour} {day} {month} {day-of-week})";
@@ -318,5 +321,46 @@ describe("describe", () => {
 
   it("cuts a longer text to 77 characters and an ellipsis", () => {
     expect(describeValue("x".repeat(79))).toBe(`"${"x".repeat(76)}...`);
+  });
+});
+
+describe("parseScope", () => {
+  it("takes a <resource>/.default scope, falls back when none is named, and reports any other", () => {
+    const problems: unknown[][] = [];
+    const problem = (...args: unknown[]) => void problems.push(args);
+    expect(parseScope(undefined, "api://app/.default", problem)).toBe("api://app/.default");
+    expect(parseScope("https://graph.microsoft.com/.default", "x", problem)).toBe(
+      "https://graph.microsoft.com/.default",
+    );
+    expect(parseScope("api://app/read", "api://app/.default", problem)).toBe("api://app/.default");
+    expect(parseScope(42, "api://app/.default", problem)).toBe("api://app/.default");
+    expect(problems).toEqual([
+      ["scope", "<resource>/.default", "api://app/read"],
+      ["scope", "<resource>/.default", 42],
+    ]);
+  });
+
+  it("takes no white space in a scope, and nothing after .default", () => {
+    expect([
+      isDefaultScope("api://a b/.default"),
+      isDefaultScope("/.default"),
+      isDefaultScope("api://app/.default/x"),
+      isDefaultScope("xapi://app/.default"),
+      isDefaultScope(null),
+      // Not a string, though it reads as one.
+      isDefaultScope({ toString: () => "api://app/.default" }),
+    ]).toEqual([false, false, false, true, false, false]);
+  });
+});
+
+describe("unknownFieldProblems", () => {
+  it("names each field not known, in order, with the known ones", () => {
+    expect(
+      unknownFieldProblems({ name: 1, shedule: 2, retries: 3 }, new Set(["name", "schedule"]), "job 'a'"),
+    ).toEqual([
+      "job 'a'.shedule: unknown field (known: name, schedule)",
+      "job 'a'.retries: unknown field (known: name, schedule)",
+    ]);
+    expect(unknownFieldProblems({ name: 1 }, new Set(["name"]), "x")).toEqual([]);
   });
 });

@@ -8,6 +8,8 @@ import {
   JOB_NAME_EXPECTED,
   parseRetry,
   parseSchedule,
+  parseScope,
+  unknownFieldProblems,
 } from "../jobFields.js";
 import type { JobModule } from "./JobModule.js";
 
@@ -64,10 +66,7 @@ export function parseJobModules(
       continue;
     }
     const module = exported as Record<string, unknown>;
-    for (const key of Object.keys(module)) {
-      if (!FIELDS.has(key))
-        problems.push(`${label}.${key}: unknown field (known: ${[...FIELDS].join(", ")})`);
-    }
+    problems.push(...unknownFieldProblems(module, FIELDS, label));
 
     const name = module.name;
     if (typeof name !== "string" || !JOB_NAME.test(name)) {
@@ -82,11 +81,7 @@ export function parseJobModules(
     }
     const { schedule, resolvedSchedule } = parseSchedule(module.schedule, env, problem);
 
-    let scope = defaults.scope;
-    if (module.scope !== undefined) {
-      if (typeof module.scope === "string" && /^\S+\/\.default$/.test(module.scope)) scope = module.scope;
-      else problem("scope", "<resource>/.default", module.scope);
-    }
+    const scope = parseScope(module.scope, defaults.scope, problem);
     const deadlineMs = integer(
       module.deadlineMs,
       defaults.deadlineMs,

@@ -4,6 +4,7 @@ import { isLoopbackUrl } from "../../credentials/isLoopbackUrl.js";
 import type { CheckpointStore } from "../../state/CheckpointStore.js";
 import type { DownstreamDeps, RunContext } from "../downstream/callDownstream.js";
 import type { CodeJobDefinition } from "../JobDefinition.js";
+import { isDefaultScope } from "../jobFields.js";
 import type { DownstreamOutcome } from "../runJob.js";
 import { checkJobInput } from "./checkJobInput.js";
 import { codeJobFailure, type CodeJobFailure } from "./codeJobFailure.js";
@@ -168,7 +169,7 @@ function jobContext(
   const graphScope = `${isLoopbackUrl(graphRoot) ? "https://graph.microsoft.com" : graphRoot}/.default`;
   const clients = new Map<string, JobHttp>();
   const httpFor = (scope: string): JobHttp => {
-    if (!/^\S+\/\.default$/.test(scope)) {
+    if (!isDefaultScope(scope)) {
       throw new JobError(
         "REQUEST_INVALID",
         `ctx.httpFor: expected a scope "<resource>/.default"; got ${JSON.stringify(scope)}.`,
