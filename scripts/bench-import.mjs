@@ -5,18 +5,23 @@
 //   Vault certificates client and @azure/data-tables) and @azure/functions, with the same esbuild settings: what any
 //   app on these SDKs pays;
 // - `unbundled`: the tsc output importing from node_modules (what the bundle saves).
-// Prints medians and p99 per arm and the ratios against the reference. RUNS=<n> sets the samples per arm (default 21).
+// Prints medians and p99 per arm and the ratios against the reference. RUNS=<n> sets the samples per arm (default 21);
+// BENCH_JSON=<file> also writes the figures there.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { build } from "esbuild";
 
 const runs = Number(process.env.RUNS ?? 21);
+// UNBUNDLED=0 leaves out the unbundled arm and its tsc build (npm run bench -- --quick).
+const unbundled = process.env.UNBUNDLED !== "0";
 // The build reads the job folders' rules from the app's TypeScript: it runs under tsx, as npm run build does.
 execFileSync("node", ["--import", "tsx", "scripts/build.mjs"], { stdio: "ignore" });
-execFileSync("npx", ["--no-install", "tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
-// src/ reads ../package.json (the user agent's version); give the unbundled copy the same neighbour.
-copyFileSync("package.json", ".tsbuild/package.json");
+if (unbundled) {
+  execFileSync("npx", ["--no-install", "tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  // src/ reads ../package.json (the user agent's version); give the unbundled copy the same neighbour.
+  copyFileSync("package.json", ".tsbuild/package.json");
+}
 
 // The reference: the SDKs alone, each module evaluated (a namespace kept alive, so nothing is dropped), bundled as
 // scripts/build.mjs bundles the app.
@@ -80,7 +85,7 @@ function percentile(values, p) {
 const arms = {
   app: resolve("dist/index.js"),
   sdks: resolve(".tsbuild/bench/dist/sdks.js"),
-  unbundled: resolve(".tsbuild/src/index.js"),
+  ...(unbundled ? { unbundled: resolve(".tsbuild/src/index.js") } : {}),
 };
 const times = Object.fromEntries(Object.keys(arms).map((name) => [name, []]));
 for (const entry of Object.values(arms)) {
@@ -99,4 +104,15 @@ for (const [name, values] of Object.entries(times)) {
   console.log(
     `  ${name.padEnd(9)} p50 ${p50.toFixed(1).padStart(7)} ms  p99 ${percentile(values, 0.99).toFixed(1).padStart(7)} ms  ${ratio}`,
   );
+}
+
+// For `npm run bench`: the figures as JSON.
+if (process.env.BENCH_JSON) {
+  const summary = Object.fromEntries(
+    Object.entries(times).map(([name, values]) => [
+      name,
+      { p50: percentile(values, 0.5), p99: percentile(values, 0.99), samples: values.length },
+    ]),
+  );
+  writeFileSync(process.env.BENCH_JSON, `${JSON.stringify({ runs, arms: summary })}\n`);
 }

@@ -15,6 +15,7 @@ import type { RotationRecord } from "../rotation/RotationRecord.js";
 import { buildCertificateInventory, type AppCertificate } from "./buildCertificateInventory.js";
 import type { AppCredentialItem, CertificateInventoryItem } from "./CertificateInventoryItem.js";
 import type { DriftFinding } from "./DriftFinding.js";
+import { firstOfEach } from "./firstOfEach.js";
 import type { ScannedCertificate } from "./ScannedCertificate.js";
 import { scanVaultCertificates, type CertificateLister } from "./scanVaultCertificates.js";
 
@@ -247,20 +248,6 @@ interface Read {
   source: string;
   error: string | null;
   found: ScannedCertificate[];
-}
-
-/**
- * The first of each certificate in `certificates`, in order — one is the same as another when its vault (without a
- * trailing slash) and name match in any case. Linear: one key per certificate, whatever a vault holds.
- */
-function firstOfEach<T extends { vaultUrl: string; name: string }>(certificates: readonly T[]): T[] {
-  const seen = new Set<string>();
-  return certificates.filter((certificate) => {
-    const key = `${certificate.vaultUrl.replace(/\/+$/, "").toLowerCase()}\n${certificate.name.toLowerCase()}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function messageOf(error: unknown): string {
