@@ -2,7 +2,7 @@ import type { Clock } from "../clock/Clock.js";
 import type { Deadline } from "../clock/Deadline.js";
 import type { Logger } from "../logging/Logger.js";
 import type { AlertChannel } from "./Alert.js";
-import type { AlertLedger, DeliveryReport } from "./AlertLedger.js";
+import type { AlertLedger, DeliveryReport, StoredAlertState } from "./AlertLedger.js";
 import { decideJobAlert, type JobRunFacts } from "./decideJobAlert.js";
 import { jobAlertSubject } from "./jobAlertSubject.js";
 
@@ -33,6 +33,11 @@ export interface JobNotification {
   delivery: DeliveryReport | null;
   /** The ledger could not be read or written (returned, not thrown: the caller's run log line names it). */
   error: Error | null;
+  /**
+   * The job's alert state as this call left it in the ledger — read, or written by this call's transition — when the
+   * call knows it; null when the ledger failed or another instance moved the state first.
+   */
+  state: StoredAlertState | null;
 }
 
 /**
@@ -51,6 +56,7 @@ export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDep
   let applied = false;
   try {
     const state = await ledger.getState(subject, bounded);
+    let after: StoredAlertState | null = state;
     const decision = decideJobAlert({
       job: outcome.job,
       state,
@@ -71,6 +77,7 @@ export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDep
         bounded,
       );
       applied = result.applied;
+      after = result.applied ? result.state : null;
       const properties = { job: outcome.job, runId: outcome.run.runId, dedupeKey: decision.alert.dedupeKey };
       if (!result.applied)
         logger.info("Alert state already moved by another run; nothing enqueued", properties);
@@ -88,13 +95,14 @@ export async function notifyJobOutcome(outcome: JobOutcome, deps: JobNotifierDep
         { job: outcome.job, ...failure },
       );
     }
-    return { action, applied, delivery, error: null };
+    return { action, applied, delivery, error: null, state: after };
   } catch (error) {
     return {
       action,
       applied,
       delivery: null,
       error: error instanceof Error ? error : new Error(String(error)),
+      state: null,
     };
   }
 }

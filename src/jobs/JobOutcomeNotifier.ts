@@ -8,6 +8,11 @@ export interface JobStanding {
   consecutiveFailures: number;
   /** Start of the last successful run: the current failure streak began after it. */
   lastSuccessAt: string | null;
+  /**
+   * Nobody else has recorded a run of the job since this process last did (see RecordedSummary): what this process
+   * knows of the job's alert state still holds. Absent: not known.
+   */
+  uninterrupted?: boolean;
 }
 
 /** Whether the run reached run history, and where the job stands if it did. */

@@ -12,12 +12,21 @@ export interface RecordedRun extends RunResult {
 }
 
 /** The history of job runs and a summary per job. Job names are matched case-insensitively. */
+/** A job's summary as a run's recording left it. */
+export interface RecordedSummary extends JobSummary {
+  /**
+   * This process wrote the job's previous summary too, and nobody has recorded a run of the job since (the write was
+   * conditional on that summary's ETag): whatever this process learned about the job from its own runs still holds.
+   */
+  uninterrupted: boolean;
+}
+
 export interface RunHistory {
   /**
-   * Appends the run and updates its job's summary; returns the summary after it. Recording the same runId again
+   * Appends the run and updates its job's summary; returns the summary after it (and whether it was uninterrupted). Recording the same runId again
    * changes nothing and returns the current summary. Safe to call from several instances at once.
    */
-  record(result: RunResult, options?: StorageCallOptions): Promise<JobSummary>;
+  record(result: RunResult, options?: StorageCallOptions): Promise<RecordedSummary>;
   /** Every job that has recorded a run, by name. */
   summaries(options?: StorageCallOptions): Promise<JobSummary[]>;
   /** The job's summary, or null when it has never recorded a run. */

@@ -8,7 +8,7 @@ import { nextJobSummary } from "./nextJobSummary.js";
 import { keysOf, purgeListed } from "./purgeListed.js";
 import { runsDueFilter } from "./retentionPlan.js";
 import type { PurgeReport, RowPurge } from "./RowPurge.js";
-import type { RecordedRun, RunHistory } from "./RunHistory.js";
+import type { RecordedRun, RecordedSummary, RunHistory } from "./RunHistory.js";
 import { fromRunEntity, runPartitionKey, toRunEntity } from "./runEntity.js";
 import type { StateTable } from "./StateTable.js";
 import { stateError } from "./stateError.js";
@@ -61,7 +61,7 @@ export function tableRunHistory(
   }
 
   return {
-    async record(result: RunResult, { deadline } = {}): Promise<JobSummary> {
+    async record(result: RunResult, { deadline } = {}): Promise<RecordedSummary> {
       const row = toRunEntity(result);
       const client = await table.client(deadline);
       const action = `recording run ${result.runId} of job '${result.job}'`;
@@ -75,9 +75,10 @@ export function tableRunHistory(
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         // The summary as this process last wrote it, when it did: the write is conditional on its ETag, so a summary
         // another instance changed since is refused (412) and read afresh — one read fewer for a warm instance.
-        const current =
-          (attempt === 1 ? written.get(key) : undefined) ?? (await readSummary(client, result.job, deadline));
-        if (current?.countedRunIds.includes(result.runId)) return current.summary;
+        const known = attempt === 1 ? written.get(key) : undefined;
+        const current = known ?? (await readSummary(client, result.job, deadline));
+        if (current?.countedRunIds.includes(result.runId))
+          return { ...current.summary, uninterrupted: false };
         const next = nextJobSummary(current?.summary ?? null, result);
         const countedRunIds = [...(current?.countedRunIds ?? []), result.runId];
         const entity = toSummaryEntity(next, countedRunIds);
@@ -89,7 +90,7 @@ export function tableRunHistory(
           );
           if (answer.etag) written.set(key, { ...fromSummaryEntity(entity), etag: answer.etag });
           else written.delete(key);
-          return next;
+          return { ...next, uninterrupted: known !== undefined };
         } catch (error) {
           written.delete(key);
           const status = storageStatus(error);

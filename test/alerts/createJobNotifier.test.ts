@@ -1,13 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { Alert, AlertChannel } from "../../src/alerts/Alert.js";
-import type { AlertLedger, DeliverOptions, LedgerCallOptions } from "../../src/alerts/AlertLedger.js";
-import { createJobNotifier } from "../../src/alerts/createJobNotifier.js";
+import type {
+  AlertLedger,
+  DeliverOptions,
+  DeliveryReport,
+  LedgerCallOptions,
+  StoredAlertState,
+} from "../../src/alerts/AlertLedger.js";
+import { ALERT_RECHECK_MS, createJobNotifier } from "../../src/alerts/createJobNotifier.js";
 import { systemClock } from "../../src/clock/Clock.js";
 import { createDeadline, type Deadline } from "../../src/clock/Deadline.js";
 import type { JobDefinition } from "../../src/jobs/JobDefinition.js";
 import type { JobNotifyContext, RunRecording } from "../../src/jobs/JobOutcomeNotifier.js";
 import { TimedOutError } from "../../src/errors.js";
-import { failedRunFor } from "../state/runResultFor.js";
+import { failedRunFor, runResultFor } from "../state/runResultFor.js";
 import { manualClock } from "../support/manualClock.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 
@@ -195,5 +201,141 @@ describe("createJobNotifier", () => {
       "job:report-sync:storage:2030-01-01T10:00:00.000Z",
       "job:report-sync:storage:2030-01-01T10:02:00.000Z",
     ]);
+  });
+});
+
+/** A ledger keeping one job's state in memory: transitions apply; deliverPending answers `report()`. */
+function statefulLedger(report: () => DeliveryReport = () => ({ sent: [], failed: [] })) {
+  const calls: string[] = [];
+  let state: StoredAlertState = {
+    subject: "job:report-sync",
+    status: "ok",
+    step: null,
+    since: null,
+    lastAlertKey: null,
+    version: null,
+  };
+  const ledger: AlertLedger = {
+    getState: () => (calls.push("getState"), Promise.resolve(state)),
+    states: () => Promise.reject(new Error("not used")),
+    recentAlerts: () => Promise.reject(new Error("not used")),
+    transition: (_subject, _expected, next) => {
+      calls.push("transition");
+      state = { ...next, version: `v${calls.length}` };
+      return Promise.resolve({ applied: true, state });
+    },
+    deliverPending: () => (calls.push("deliverPending"), Promise.resolve(report())),
+  };
+  return { ledger, calls };
+}
+
+describe("createJobNotifier on a warm instance", () => {
+  const succeeded = (runId: string) => runResultFor({ runId });
+  const failed = (runId: string) => failedRunFor({ runId });
+  const standing = (consecutiveFailures: number, uninterrupted: boolean): RunRecording => ({
+    recorded: true,
+    standing: { consecutiveFailures, lastSuccessAt: null, uninterrupted },
+  });
+
+  it("makes no ledger call for a run that changes nothing, after a pass that left nothing pending", async () => {
+    const { ledger, calls } = statefulLedger();
+    const notify = createJobNotifier({ channels: [channel("webhook").channel], ledger, threshold: 2 });
+
+    expect(await notify(job, succeeded("a"), standing(0, false), context())).toEqual({
+      via: "ledger",
+      ledgerError: null,
+    });
+    expect(calls).toEqual(["getState", "deliverPending"]);
+    calls.length = 0;
+    expect(await notify(job, succeeded("b"), standing(0, true), context())).toEqual({
+      via: "none",
+      ledgerError: null,
+    });
+    // A failure below the threshold changes nothing either.
+    await notify(job, failed("c"), standing(1, true), context());
+    expect(calls).toEqual([]);
+  });
+
+  it("goes through the ledger when the recording was interrupted: another instance may have moved the state", async () => {
+    const { ledger, calls } = statefulLedger();
+    const notify = createJobNotifier({ channels: [channel("webhook").channel], ledger, threshold: 2 });
+    await notify(job, succeeded("a"), standing(0, false), context());
+    calls.length = 0;
+
+    await notify(job, succeeded("b"), standing(0, false), context());
+    await notify(
+      job,
+      succeeded("c"),
+      { recorded: true, standing: { consecutiveFailures: 0, lastSuccessAt: null } },
+      context(),
+    );
+    expect(calls).toEqual(["getState", "deliverPending", "getState", "deliverPending"]);
+  });
+
+  it("fires and resolves through the ledger from the state it kept, and skips what follows each", async () => {
+    const { ledger, calls } = statefulLedger();
+    const webhook = channel("webhook");
+    const notify = createJobNotifier({ channels: [webhook.channel], ledger, threshold: 2 });
+    await notify(job, failed("a"), standing(1, false), context());
+    calls.length = 0;
+
+    await notify(job, failed("b"), standing(2, true), context());
+    expect(calls).toEqual(["getState", "transition", "deliverPending"]);
+    calls.length = 0;
+    // Firing, and failing still: nothing to do.
+    await notify(job, failed("c"), standing(3, true), context());
+    expect(calls).toEqual([]);
+    // Recovered: resolved through the ledger.
+    await notify(job, succeeded("d"), standing(0, true), context());
+    expect(calls).toEqual(["getState", "transition", "deliverPending"]);
+    calls.length = 0;
+    await notify(job, succeeded("e"), standing(0, true), context());
+    expect(calls).toEqual([]);
+  });
+
+  it("reads the ledger again after a pass that left a delivery to retry, and after ALERT_RECHECK_MS", async () => {
+    let failedDeliveries: DeliveryReport["failed"] = [
+      { dedupeKey: "k", channel: "webhook", error: "HTTP 500", code: null, attempts: 1, gaveUp: false },
+    ];
+    const { ledger, calls } = statefulLedger(() => ({ sent: [], failed: failedDeliveries }));
+    const time = manualClock(Date.parse("2030-01-01T10:00:00.000Z"));
+    const notify = createJobNotifier({
+      channels: [channel("webhook").channel],
+      ledger,
+      threshold: 2,
+      clock: time.clock,
+    });
+    await notify(job, succeeded("a"), standing(0, false), context());
+    await notify(job, succeeded("b"), standing(0, true), context());
+    expect(calls).toEqual(["getState", "deliverPending", "getState", "deliverPending"]);
+
+    // Given up: nothing left to send.
+    failedDeliveries = [{ ...failedDeliveries[0]!, attempts: 5, gaveUp: true }];
+    await notify(job, succeeded("c"), standing(0, true), context());
+    calls.length = 0;
+    time.advance(ALERT_RECHECK_MS - 1);
+    await notify(job, succeeded("d"), standing(0, true), context());
+    expect(calls).toEqual([]);
+    time.advance(1);
+    await notify(job, succeeded("e"), standing(0, true), context());
+    expect(calls).toEqual(["getState", "deliverPending"]);
+  });
+
+  it("reads the ledger again after it failed", async () => {
+    const { ledger, calls } = statefulLedger();
+    let down = false;
+    const flaky: AlertLedger = {
+      ...ledger,
+      getState: (subject, options) =>
+        down ? Promise.reject(storageDown) : ledger.getState(subject, options),
+    };
+    const notify = createJobNotifier({ channels: [channel("webhook").channel], ledger: flaky, threshold: 2 });
+    await notify(job, succeeded("a"), standing(0, false), context());
+    down = true;
+    await notify(job, failed("b"), standing(1, false), context());
+    down = false;
+    calls.length = 0;
+    await notify(job, succeeded("c"), standing(0, true), context());
+    expect(calls).toEqual(["getState", "deliverPending"]);
   });
 });

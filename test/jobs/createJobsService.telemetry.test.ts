@@ -22,7 +22,7 @@ function memoryHistory(): RunHistory {
     record: (result) => {
       const next = nextJobSummary(summaries.get(result.job) ?? null, result);
       summaries.set(result.job, next);
-      return Promise.resolve(next);
+      return Promise.resolve({ ...next, uninterrupted: false });
     },
     summaries: () => Promise.resolve([...summaries.values()]),
     summary: (job) => Promise.resolve(summaries.get(job) ?? null),

@@ -131,6 +131,34 @@ describe("tableRunHistory", () => {
     expect(summary).toMatchObject({ consecutiveFailures: 4, totalRuns: 4 });
   });
 
+  it("says a summary is uninterrupted when this instance wrote the one before it and nobody recorded since", async () => {
+    const { table } = freshHistory();
+    const here = tableRunHistory(table);
+    const elsewhere = tableRunHistory(table);
+    // The first write here: nothing known before it.
+    expect(await here.record(failedRunFor({ runId: "a", startedAt: at(0) }))).toMatchObject({
+      uninterrupted: false,
+    });
+    expect(await here.record(runResultFor({ runId: "b", startedAt: at(1) }))).toMatchObject({
+      uninterrupted: true,
+    });
+    // Another instance records: its first write read the summary; this one's next write is refused, reads, and is not.
+    expect(await elsewhere.record(failedRunFor({ runId: "c", startedAt: at(2) }))).toMatchObject({
+      uninterrupted: false,
+    });
+    expect(await here.record(failedRunFor({ runId: "d", startedAt: at(3) }))).toMatchObject({
+      uninterrupted: false,
+      consecutiveFailures: 2,
+    });
+    expect(await here.record(runResultFor({ runId: "e", startedAt: at(4) }))).toMatchObject({
+      uninterrupted: true,
+    });
+    // The same run again changes nothing and vouches for nothing.
+    expect(await here.record(runResultFor({ runId: "e", startedAt: at(4) }))).toMatchObject({
+      uninterrupted: false,
+    });
+  });
+
   it("counts a run recorded twice once, one after the other or at the same time", async () => {
     const { history } = freshHistory();
     const run = failedRunFor({ runId: "dup" });
