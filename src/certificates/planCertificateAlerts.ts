@@ -1,9 +1,37 @@
 import { reminderUrgency, URGENCY } from "./alertUrgency.js";
 import type { AlertCondition, AlertResolution } from "../alerts/decideConditionAlert.js";
 import type { RotationRecord } from "../rotation/RotationRecord.js";
+import type { AlertWording } from "./AlertWording.js";
+import {
+  certificateExpiryWording,
+  certificateFacts,
+  certificateRenewedWording,
+  type AddKeyRisk,
+  type RenewalStatus,
+} from "./certificateAlertWording.js";
 import type { AppCredentialItem, CertificateInventoryItem } from "./CertificateInventoryItem.js";
 import type { CertificateInventory } from "./createInventoryService.js";
+import {
+  credentialExpiryWording,
+  credentialFacts,
+  credentialResolvedWording,
+} from "./credentialAlertWording.js";
 import type { DriftFinding } from "./DriftFinding.js";
+import {
+  driftAlertWording,
+  driftFacts,
+  driftResolvedWording,
+  type AlertedDriftCode,
+} from "./driftAlertWording.js";
+import { goneAlertWording, type GoneSubject } from "./goneAlertWording.js";
+import {
+  manualRenewalWording,
+  renewalFailedWording,
+  renewalProgressWording,
+  rotationFacts,
+  rotationResolvedWording,
+  rotationSwitchedWording,
+} from "./rotationAlertWording.js";
 
 /** One subject a certificate check speaks about, with what is wrong now (or null) and how a firing one is closed. */
 export interface WatchedSubject {
@@ -23,7 +51,8 @@ export interface CertificateAlertPlan {
   prefixes: string[];
   /**
    * How a firing subject the check no longer sees is resolved (a certificate deleted or out of scope, a finding
-   * fixed, a secret removed), or null when this check cannot tell (its vault or Graph could not be read).
+   * fixed, a secret removed), or null when this check cannot tell (its vault or Graph could not be read, or the
+   * subject is not one of its own).
    */
   gone(subject: string): AlertResolution | null;
 }
@@ -41,6 +70,7 @@ export interface PlanInput {
   >;
   /** The app's client id: names the app registration's subjects. */
   appId: string;
+  /** M2M_CERT_RENEW_BEFORE_DAYS: the app renews its certificate this many days before expiry. */
   renewBeforeDays: number;
   /** M2M_CERT_ALERT_APP_CREDENTIALS. */
   appCredentials: boolean;
@@ -57,6 +87,7 @@ export const DRIFT_PREFIX = "drift:";
 export const CREDENTIAL_PREFIX = "credential:";
 
 const DAY_MS = 86_400_000;
+
 /** The urgency and label of a reminder step reached (fewer days is more urgent), or of expiry (the most urgent). */
 function expiryLevel(expired: boolean, step: number): { urgency: number; label: string } {
   return expired
@@ -69,12 +100,14 @@ export function certificateSubject(vaultUrl: string, name: string): string {
   return `${CERTIFICATE_PREFIX}${new URL(vaultUrl).host.toLowerCase()}/${name.toLowerCase()}`;
 }
 
+/** `rotation:<vault host>/<name>`: the app's renewal and key rotation of its certificate. */
 export function rotationSubject(vaultUrl: string, name: string): string {
   return `${ROTATION_PREFIX}${new URL(vaultUrl).host.toLowerCase()}/${name.toLowerCase()}`;
 }
 
 /**
- * Pure: what a certificate check has to tell people, subject by subject.
+ * Pure: what a certificate check has to tell people, subject by subject (the wording is in the *AlertWording
+ * modules; this decides what is told, and how urgently).
  * - `certificate:` each watched certificate that reached a reminder step (or expired), escalating step by step;
  *   resolved as "renewed" when a version with a later expiry replaces it;
  * - `rotation:` the app's own renewal and key rotation: progress, a manual renewal (CSR) a person must do, a failed
@@ -82,21 +115,21 @@ export function rotationSubject(vaultUrl: string, name: string): string {
  * - `drift:` the app's certificate not registered, unknown keys registered, the registration of the key in use ended;
  * - `credential:` (with M2M_CERT_ALERT_APP_CREDENTIALS) client secrets and certificates on the app registration
  *   that Key Vault does not hold, as they near expiry.
- * Critical certificate alerts say when addKey becomes impossible (every registered certificate expired).
+ * Critical alerts about a certificate in use or registered say when addKey becomes impossible (every registered
+ * certificate expired), or that it has.
  */
 export function planCertificateAlerts(input: PlanInput): CertificateAlertPlan {
-  const { inventory, appId, now } = input;
+  const { inventory, appId } = input;
   const subjects: WatchedSubject[] = [];
 
   const managedItem = inventory.items.find((item) => item.managed) ?? null;
   for (const item of inventory.items) subjects.push(certificateSubjectFor(item, input, managedItem === item));
   if (managedItem) {
-    const rotation = rotationSubjectFor(managedItem, inventory.rotation, input);
+    const rotation = rotationSubjectFor(managedItem, inventory.rotation, input.renewalError);
     if (rotation) subjects.push(rotation);
   }
 
-  const graphRead = inventory.graphError === null;
-  if (graphRead) {
+  if (inventory.graphError === null) {
     for (const finding of [...inventory.findings, ...inventory.items.flatMap((item) => item.drift)]) {
       const subject = driftSubjectFor(finding, appId);
       if (subject && !subjects.some((s) => s.subject === subject.subject)) subjects.push(subject);
@@ -108,345 +141,251 @@ export function planCertificateAlerts(input: PlanInput): CertificateAlertPlan {
     }
   }
 
-  const prefixes = certificateAlertPrefixes(appId);
-  const facts = [{ name: "Checked", value: now.toISOString() }];
   return {
     subjects,
-    prefixes,
+    prefixes: certificateAlertPrefixes(appId),
     gone(subject) {
-      /** The sources that would list `<host>/<name>`; a subject none of them could read is not known to be gone. */
-      const coveringOf = (rest: string) => {
-        const slash = rest.indexOf("/");
-        const host = rest.slice(0, slash);
-        const name = rest.slice(slash + 1);
-        const covering = inventory.sources.filter((source) => {
-          const url = URL.parse(source.source);
-          if (!url || url.host.toLowerCase() !== host) return false;
-          const path = url.pathname.replace(/\/+$/, "");
-          return path === "" || path.toLowerCase() === `/certificates/${name}`;
-        });
-        return { host, name, covering, read: !covering.some((source) => !source.ok) };
-      };
-      if (subject.startsWith(CERTIFICATE_PREFIX)) {
-        const { host, name, covering, read } = coveringOf(subject.slice(CERTIFICATE_PREFIX.length));
-        if (!read) return null;
-        return {
-          title: `Certificate '${name}' is no longer watched`,
-          text:
-            covering.length > 0
-              ? `'${name}' is no longer in ${host} (deleted, or filtered out by M2M_CERT_SCOPE_TAG): nothing more is alerted about it.`
-              : `'${name}' in ${host} is outside M2M_CERT_SCOPE now: nothing more is alerted about it.`,
-          facts,
-        };
-      }
-      if (subject.startsWith(ROTATION_PREFIX)) {
-        // A certificate that could not be read (its vault timed out, say) is still managed as far as the check knows.
-        if (!coveringOf(subject.slice(ROTATION_PREFIX.length)).read) return null;
-        return {
-          title: "Certificate renewal is no longer managed here",
-          text: `The app no longer renews this certificate (its credential settings changed): nothing more is alerted about ${subject.slice(ROTATION_PREFIX.length)}.`,
-          facts,
-        };
-      }
-      if (!graphRead) return null;
-      if (subject.startsWith(`${DRIFT_PREFIX}${appId}/`)) {
-        return {
-          title: "App registration drift resolved",
-          text: `The certificate check no longer finds ${subject.slice(DRIFT_PREFIX.length + appId.length + 1).split("/")[0]} on the app registration.`,
-          facts,
-        };
-      }
-      if (subject.startsWith(`${CREDENTIAL_PREFIX}${appId}/`)) {
-        return {
-          title: "App registration credential no longer watched",
-          text: input.appCredentials
-            ? `The credential ${subject.slice(CREDENTIAL_PREFIX.length + appId.length + 1)} was removed from the app registration (or replaced).`
-            : `M2M_CERT_ALERT_APP_CREDENTIALS is off: the app registration's own credentials are no longer alerted on.`,
-          facts,
-        };
-      }
-      return null;
+      const gone = goneSubject(subject, input);
+      return gone ? goneAlertWording(gone, input.now) : null;
     },
   };
 }
 
+/** What became of a firing subject the plan does not list, or null when this check cannot tell. */
+function goneSubject(subject: string, input: PlanInput): GoneSubject | null {
+  const { inventory, appId } = input;
+  if (subject.startsWith(CERTIFICATE_PREFIX)) {
+    const { host, name, inScope, read } = coverage(
+      inventory.sources,
+      subject.slice(CERTIFICATE_PREFIX.length),
+    );
+    return read ? { kind: "certificate", host, name, inScope } : null;
+  }
+  if (subject.startsWith(ROTATION_PREFIX)) {
+    const certificate = subject.slice(ROTATION_PREFIX.length);
+    // A certificate that could not be read (its vault timed out, say) is still managed as far as the check knows.
+    return coverage(inventory.sources, certificate).read ? { kind: "rotation", certificate } : null;
+  }
+  if (inventory.graphError !== null) return null;
+  const drift = `${DRIFT_PREFIX}${appId}/`;
+  if (subject.startsWith(drift)) {
+    return { kind: "drift", finding: subject.slice(drift.length).split("/")[0] ?? "" };
+  }
+  const credential = `${CREDENTIAL_PREFIX}${appId}/`;
+  if (subject.startsWith(credential)) {
+    return { kind: "credential", keyId: subject.slice(credential.length), alerting: input.appCredentials };
+  }
+  return null;
+}
+
+/**
+ * The sources that would list certificate `<host>/<name>` (its whole vault, or the certificate itself): `inScope`
+ * when there are any, `read` when none of them failed. A subject a covering source could not read is not known to be
+ * gone.
+ */
+function coverage(sources: PlanInput["inventory"]["sources"], hostAndName: string) {
+  const slash = hostAndName.indexOf("/");
+  const host = hostAndName.slice(0, slash);
+  const name = hostAndName.slice(slash + 1);
+  const covering = sources.filter((source) => {
+    const url = URL.parse(source.source);
+    if (!url || url.host.toLowerCase() !== host) return false;
+    const path = url.pathname.replace(/\/+$/, "");
+    return path === "" || path.toLowerCase() === `/certificates/${name}`;
+  });
+  return { host, name, inScope: covering.length > 0, read: covering.every((source) => source.ok) };
+}
+
+/** The certificate states an expiry reminder speaks in; in the others (disabled, not yet valid, unknown) it resolves. */
+const REMINDED_STATES: readonly CertificateInventoryItem["state"][] = [
+  "valid",
+  "warning",
+  "critical",
+  "expired",
+];
+
+/** `managed`: the certificate the app renews (the first managed item), whose alert says how its renewal stands. */
 function certificateSubjectFor(
   item: CertificateInventoryItem,
   input: PlanInput,
   managed: boolean,
 ): WatchedSubject {
   const subject = certificateSubject(item.vaultUrl, item.name);
-  const facts = certificateFacts(item, input);
-  const resolution: AlertResolution = {
-    title: `Certificate '${item.name}' renewed`,
-    text:
-      item.notAfter === null
-        ? `'${item.name}' in ${item.vaultUrl} no longer needs attention (state: ${item.state}).`
-        : `'${item.name}' in ${item.vaultUrl} now expires on ${item.notAfter} (${item.daysLeft} days left).` +
-          (item.state === "disabled" ? " Its latest version is disabled." : ""),
-    facts,
-  };
-  const expired = item.state === "expired";
-  if (
-    item.step === null ||
-    item.notAfter === null ||
-    !["valid", "warning", "critical", "expired"].includes(item.state)
-  ) {
+  const rotationStep = item.managed ? (input.inventory.rotation?.step ?? null) : null;
+  const facts = certificateFacts(item, input.renewBeforeDays, rotationStep);
+  const resolution: AlertResolution = { ...certificateRenewedWording(item), facts };
+  const { step, notAfter } = item;
+  if (step === null || notAfter === null || !REMINDED_STATES.includes(item.state)) {
     return { subject, condition: null, resolution, announceThenResolve: false };
   }
-  const days = item.daysLeft ?? 0;
-  const title = expired
-    ? days === 0
-      ? `Certificate '${item.name}' has expired`
-      : `Certificate '${item.name}' expired ${-days} day${days === -1 ? "" : "s"} ago`
-    : `Certificate '${item.name}' expires in ${days} day${days === 1 ? "" : "s"}`;
+  const expired = item.state === "expired";
   const severity =
     expired || item.state === "critical" ? "critical" : item.state === "warning" ? "warning" : "info";
-  const lines = [
-    `'${item.name}' in ${item.vaultUrl} ${expired ? "expired" : "expires"} on ${item.notAfter}.` +
-      (item.inUse ? " The app signs its token requests with it." : ""),
-    managed ? managedAdvice(item, input) : unmanagedAdvice(item),
-  ];
-  const addKey = addKeyWarning(item, input, severity);
-  if (addKey) lines.push(addKey);
+  const wording = certificateExpiryWording({
+    item,
+    notAfter,
+    expired,
+    renewal: managed ? renewalStatus(item, input) : null,
+    addKey: addKeyRisk(item, input, severity),
+    appId: input.appId,
+    renewBeforeDays: input.renewBeforeDays,
+  });
   return {
     subject,
-    condition: {
-      subject,
-      episode: item.notAfter,
-      ...expiryLevel(expired, item.step),
-      severity,
-      title,
-      text: lines.join(" "),
-      facts,
-    },
+    condition: { subject, episode: notAfter, ...expiryLevel(expired, step), severity, ...wording, facts },
     resolution,
     announceThenResolve: false,
   };
 }
 
-function managedAdvice(item: CertificateInventoryItem, input: PlanInput): string {
+/** How the app's renewal of its own certificate `item` stands: the rotation under way first, then this check's. */
+function renewalStatus(item: CertificateInventoryItem, input: PlanInput): RenewalStatus {
   const record = input.inventory.rotation;
-  const active = record && record.step !== "completed";
-  if (active && record.step === "manual") {
-    return "Key Vault cannot renew its issuer itself: a person must merge a signed CSR (the renewal alert says how).";
+  if (record && record.step !== "completed") {
+    if (record.step === "manual") return { kind: "manual" };
+    if (record.step === "failed") {
+      return { kind: "failed", resumeStep: record.resumeStep, lastError: record.lastError };
+    }
+    return { kind: "rotating", step: record.step };
   }
-  if (active && record.step === "failed") {
-    return `The app's renewal failed at step '${record.resumeStep ?? "renewing"}' (${record.lastError ?? "no detail"}); it tries again on every check.`;
-  }
-  if (active)
-    return `The app is renewing it (step '${record.step}'); the renewal alerts follow its progress.`;
-  if (input.renewalStarting) {
-    return `It is due for renewal (M2M_CERT_RENEW_BEFORE_DAYS=${input.renewBeforeDays}): the app is renewing it and rotating the app registration's key now; the renewal alerts follow.`;
-  }
-  if (input.renewalError)
-    return `The app's renewal could not run: ${input.renewalError}. It tries again on every check.`;
+  if (input.renewalStarting) return { kind: "starting" };
+  if (input.renewalError) return { kind: "not-run", error: input.renewalError };
   if (item.daysLeft !== null && item.daysLeft > input.renewBeforeDays && item.notAfter) {
     const due = new Date(Date.parse(item.notAfter) - input.renewBeforeDays * DAY_MS).toISOString();
-    return `The app renews it and rotates the app registration's key ${input.renewBeforeDays} days before expiry (from ${due}, M2M_CERT_RENEW_BEFORE_DAYS); nothing to do unless that fails.`;
+    return { kind: "scheduled", due };
   }
-  return `It is due for renewal (M2M_CERT_RENEW_BEFORE_DAYS=${input.renewBeforeDays}) but no renewal is under way: check M2M_ROTATION_DRY_RUN and the app's logs, or renew now with POST /api/certificates/${item.name}/renew.`;
+  return { kind: "overdue" };
 }
 
-function unmanagedAdvice(item: CertificateInventoryItem): string {
-  const vault = new URL(item.vaultUrl).hostname.split(".")[0];
-  const policyCommand = `az keyvault certificate show --vault-name ${vault} --name ${item.name} --query policy`;
-  return (
-    `Renew it: create a new version with its policy (az keyvault certificate create --vault-name ${vault} --name ${item.name} --policy "$(${policyCommand})"), ` +
-    `or for a CA Key Vault is not integrated with, merge the CA-signed CSR (az keyvault certificate pending merge). ` +
-    (item.registration === "registered"
-      ? "It is registered on the app registration: register the new version there too. "
-      : "") +
-    "This alert resolves when a version with a later expiry exists."
-  );
-}
-
-/** The warning critical alerts carry: addKey needs a valid registered certificate to sign its proof. */
-function addKeyWarning(
+/**
+ * The addKey warning a critical alert about a certificate in use or registered carries, when the last end date of
+ * the registered certificates is known: addKey needs a proof signed by one that is still valid.
+ */
+function addKeyRisk(
   item: CertificateInventoryItem,
   input: PlanInput,
   severity: AlertCondition["severity"],
-): string | null {
+): AddKeyRisk | null {
   const until = input.inventory.registeredCertificatesValidUntil;
   if (severity !== "critical" || until === null || !(item.inUse || item.registration === "registered"))
     return null;
-  if (Date.parse(until) <= input.now.getTime()) {
-    return (
-      `Every certificate registered on the app registration has expired (the last on ${until}): the app can no longer add a key itself, because Graph's addKey needs a proof signed by a currently valid registered certificate. ` +
-      `Upload the new certificate by hand (Azure portal > App registrations > Certificates & secrets > Upload certificate, or az ad app credential reset --id ${input.appId} --cert @<file>.pem --append).`
-    );
-  }
-  return (
-    `Renew before ${until}: once the last certificate registered on the app registration expires, the app cannot add a key itself (Graph's addKey needs a proof signed by a currently valid registered certificate) ` +
-    "and a person must upload the next certificate in the Azure portal."
-  );
+  return { registeredUntil: until, lost: Date.parse(until) <= input.now.getTime() };
 }
 
-function certificateFacts(item: CertificateInventoryItem, input: PlanInput): AlertCondition["facts"] {
-  const record = item.managed ? input.inventory.rotation : null;
-  const all: [string, string | null][] = [
-    ["Certificate", item.name],
-    ["Vault", item.vaultUrl],
-    ["Version", item.version],
-    ["Expires", item.notAfter],
-    ["Days left", item.daysLeft === null ? null : String(item.daysLeft)],
-    ["State", item.state],
-    ["SHA-1 thumbprint", item.thumbprints.sha1],
-    ["In use by the app", item.inUse ? "yes" : "no"],
-    ["App registration", item.registration],
-    [
-      "Renewal",
-      item.managed ? `automatic, ${input.renewBeforeDays} days before expiry` : "not managed by this app",
-    ],
-    ["Rotation step", record ? record.step : null],
-  ];
-  return all.flatMap(([name, value]) => (value === null ? [] : [{ name, value }]));
-}
-
+/** The rotation alert of the app's certificate `item`, or null while its rotation has nothing to tell. */
 function rotationSubjectFor(
   item: CertificateInventoryItem,
   record: RotationRecord | null,
-  input: PlanInput,
+  renewalError: string | null,
 ): WatchedSubject | null {
+  const alert = rotationAlert(item, record, renewalError);
+  if (!alert) return null;
   const subject = rotationSubject(item.vaultUrl, item.name);
-  const name = item.name;
-  const urgent = item.state === "critical" || item.state === "expired";
-  const facts = (r: RotationRecord | null): AlertCondition["facts"] => {
-    const all: [string, string | null][] = [
-      ["Certificate", name],
-      ["Vault", item.vaultUrl],
-      ["Step", r?.step ?? null],
-      ["Started", r?.startedAt ?? null],
-      ["Old version", r?.oldVersion ?? null],
-      ["Old SHA-1", r?.oldThumbprintSha1 ?? null],
-      ["New version", r?.newVersion ?? null],
-      ["New SHA-1", r?.newThumbprintSha1 ?? null],
-      ["Old key removed after", r?.retireAfter ?? null],
-      ["Attempts", r && r.attempts > 0 ? String(r.attempts) : null],
-    ];
-    return all.flatMap(([n, value]) => (value === null ? [] : [{ name: n, value }]));
-  };
-  const completed: AlertResolution = {
-    title: `Certificate '${name}' rotated`,
-    text:
-      record?.step === "completed"
-        ? `The app uses version ${record.newVersion ?? "?"} (SHA-1 ${record.newThumbprintSha1 ?? "?"}) and the old key (SHA-1 ${record.oldThumbprintSha1}) was removed from the app registration at ${record.completedAt ?? "?"}. Nothing is left to do.`
-        : `The renewal of '${name}' no longer needs attention.`,
-    facts: facts(record),
-  };
-  const vault = new URL(item.vaultUrl).hostname.split(".")[0];
-  const condition = (
-    urgency: number,
-    label: string,
-    severity: AlertCondition["severity"],
-    title: string,
-    text: string,
-    // A different thing to do is a new episode, whatever the urgency: after a failure is fixed, the manual renewal it
-    // was hiding (a lower urgency) must still be asked for.
-    kind = "",
-  ): AlertCondition => ({
+  const facts = rotationFacts(item, record);
+  return {
     subject,
-    episode: `${record?.startedAt ?? `error-${item.notAfter ?? "unknown"}`}${kind}`,
-    urgency,
-    label,
-    severity,
-    title,
-    text,
-    facts: facts(record),
-  });
+    condition: {
+      subject,
+      episode: `${record?.startedAt ?? `error-${item.notAfter ?? "unknown"}`}${alert.episodeKind ?? ""}`,
+      urgency: alert.urgency,
+      label: alert.label,
+      severity: alert.severity,
+      title: alert.title,
+      text: alert.text,
+      facts,
+    },
+    resolution: { ...rotationResolvedWording(item.name, record), facts },
+    announceThenResolve: alert.announceThenResolve ?? false,
+  };
+}
 
-  const failure = record?.step === "failed" ? record.lastError : input.renewalError;
+interface RotationAlert extends Pick<AlertCondition, "urgency" | "label" | "severity">, AlertWording {
+  /**
+   * Appended to the rotation's episode. A different thing to do is a new episode, whatever the urgency: after a
+   * failure is fixed, the manual renewal it was hiding (a lower urgency) must still be asked for.
+   */
+  episodeKind?: string;
+  /** See WatchedSubject. */
+  announceThenResolve?: boolean;
+}
+
+/** What the rotation of `item` has to tell: a failure above all, else its step's news; null when nothing. */
+function rotationAlert(
+  item: CertificateInventoryItem,
+  record: RotationRecord | null,
+  renewalError: string | null,
+): RotationAlert | null {
+  const urgent = item.state === "critical" || item.state === "expired";
+  const failure = record?.step === "failed" ? record.lastError : renewalError;
   if (failure) {
     return {
-      subject,
-      condition: condition(
-        URGENCY.renewalFailed,
-        "failed",
-        urgent ? "critical" : "warning",
-        `Renewal of certificate '${name}' failed`,
-        `${failure}${record?.step === "failed" ? ` (step '${record.resumeStep ?? "renewing"}', attempt ${record.attempts})` : ""}. ` +
-          `The app tries again on every check (M2M_CERT_CHECK_SCHEDULE) and on POST /api/certificates/${name}/renew; the token path keeps the current certificate meanwhile.`,
-      ),
-      resolution: completed,
-      announceThenResolve: false,
+      urgency: URGENCY.renewalFailed,
+      label: "failed",
+      severity: urgent ? "critical" : "warning",
+      ...renewalFailedWording(item.name, failure, record?.step === "failed" ? record : null),
     };
   }
   if (!record) return null;
   switch (record.step) {
     case "manual":
       return {
-        subject,
-        condition: condition(
-          URGENCY.manualRenewal,
-          "manual renewal",
-          urgent ? "critical" : "warning",
-          `Certificate '${name}' needs a manual renewal`,
-          `Key Vault cannot renew '${name}' itself: its policy's issuer is neither Self nor an issuer object whose provider Key Vault works with (DigiCert, GlobalSign). ` +
-            `Create the new version from a CSR: (1) az keyvault certificate create --vault-name ${vault} --name ${name} --policy "$(az keyvault certificate show --vault-name ${vault} --name ${name} --query policy)" ` +
-            `starts a pending version; (2) az keyvault certificate pending show --vault-name ${vault} --name ${name} --query csr -o tsv gives the CSR for your CA to sign; ` +
-            `(3) az keyvault certificate pending merge --vault-name ${vault} --name ${name} --file <signed>.cer completes it. ` +
-            `The app then registers the new key, proves it, switches to it and retires the old key on its own.`,
-          "/manual",
-        ),
-        resolution: completed,
-        announceThenResolve: false,
+        urgency: URGENCY.manualRenewal,
+        label: "manual renewal",
+        severity: urgent ? "critical" : "warning",
+        ...manualRenewalWording(item),
+        episodeKind: "/manual",
       };
     case "renewing":
     case "verifying":
       return {
-        subject,
-        condition: condition(
-          record.step === "renewing" ? URGENCY.rotationRenewing : URGENCY.rotationVerifying,
-          record.step,
-          "info",
-          `Renewing certificate '${name}'`,
-          `Renewal started at ${record.startedAt} (step '${record.step}'). The app creates the new version in Key Vault, registers its key on the app registration, proves it gets a token with it and switches to it on its own.`,
-        ),
-        resolution: completed,
-        announceThenResolve: false,
+        urgency: record.step === "renewing" ? URGENCY.rotationRenewing : URGENCY.rotationVerifying,
+        label: record.step,
+        severity: "info",
+        ...renewalProgressWording(item.name, record),
       };
     case "switched":
-    case "completed": {
-      const switched = condition(
-        URGENCY.rotationSwitched,
-        "switched",
-        "info",
-        `Certificate '${name}' renewed; the app uses the new version`,
-        `Version ${record.newVersion ?? "?"} (SHA-1 ${record.newThumbprintSha1 ?? "?"}) is registered on the app registration, got a token, and signs the app's token requests since ${record.switchedAt ?? "?"}. ` +
-          `The old key (SHA-1 ${record.oldThumbprintSha1}) ${record.step === "completed" ? `was removed at ${record.completedAt ?? "?"}` : `is removed after ${record.retireAfter ?? "the grace period"} (M2M_ROTATION_GRACE_HOURS)`}.`,
-      );
+    case "completed":
       return {
-        subject,
-        condition: switched,
-        resolution: completed,
+        urgency: URGENCY.rotationSwitched,
+        label: "switched",
+        severity: "info",
+        ...rotationSwitchedWording(item.name, record),
         announceThenResolve: record.step === "completed",
       };
-    }
     case "failed":
+      // A failed step with no error recorded has nothing to tell.
       return null;
   }
 }
 
-const DRIFT_TITLES: Partial<Record<DriftFinding["code"], string>> = {
-  NOT_REGISTERED: "The app's certificate is not registered on its app registration",
-  ORPHANED_KEYS: "Unknown certificates are registered on the app registration",
-  REGISTERED_EXPIRED: "The registration of the app's certificate has ended",
-};
+/**
+ * Drift worth a message: the certificate in use not registered (NOT_REGISTERED) or its registration ended
+ * (REGISTERED_EXPIRED, critical); unknown keys registered (ORPHANED_KEYS).
+ */
+function isAlertedDrift(finding: DriftFinding): finding is DriftFinding & { code: AlertedDriftCode } {
+  if (finding.severity === "info") return false;
+  switch (finding.code) {
+    case "NOT_REGISTERED":
+    case "ORPHANED_KEYS":
+      return true;
+    case "REGISTERED_EXPIRED":
+      // A warning one is a registered key the app does not use, past its end: its expiry is told as a Key Vault
+      // certificate's or (M2M_CERT_ALERT_APP_CREDENTIALS) as a credential's.
+      return finding.severity === "critical";
+    case "SECRET_EXPIRING":
+    case "SECRET_EXPIRED":
+      // Told as app registration credentials (M2M_CERT_ALERT_APP_CREDENTIALS).
+      return false;
+  }
+}
 
-/** Drift worth a message: the certificate in use not registered or its registration ended; unknown keys registered. */
 function driftSubjectFor(finding: DriftFinding, appId: string): WatchedSubject | null {
-  const title = DRIFT_TITLES[finding.code];
-  if (!title || finding.severity === "info") return null;
-  if (finding.code === "REGISTERED_EXPIRED" && finding.severity !== "critical") return null; // alerted as a credential
+  if (!isAlertedDrift(finding)) return null;
   const subject =
     finding.code === "ORPHANED_KEYS"
       ? `${DRIFT_PREFIX}${appId}/ORPHANED_KEYS`
       : `${DRIFT_PREFIX}${appId}/${finding.code}/${finding.thumbprintSha1 ?? finding.keyIds.join("+")}`;
-  const facts = [
-    { name: "Finding", value: finding.code },
-    ...(finding.thumbprintSha1 ? [{ name: "SHA-1 thumbprint", value: finding.thumbprintSha1 }] : []),
-    ...(finding.keyIds.length > 0 ? [{ name: "Key ids", value: finding.keyIds.join(", ") }] : []),
-  ];
+  const facts = driftFacts(finding);
   return {
     subject,
     condition: {
@@ -455,51 +394,29 @@ function driftSubjectFor(finding: DriftFinding, appId: string): WatchedSubject |
       urgency: finding.severity === "critical" ? URGENCY.driftCritical : URGENCY.driftWarning,
       label: finding.code,
       severity: finding.severity,
-      title,
-      text: finding.message,
+      ...driftAlertWording(finding),
       facts,
     },
-    resolution: { title: `${title}: resolved`, text: "The certificate check no longer finds it.", facts },
+    resolution: { ...driftResolvedWording(finding.code), facts },
     announceThenResolve: false,
   };
 }
 
 function credentialSubjectFor(credential: AppCredentialItem, appId: string): WatchedSubject {
   const subject = `${CREDENTIAL_PREFIX}${appId}/${credential.keyId}`;
-  const what =
-    credential.kind === "secret"
-      ? `Client secret ${credential.displayName ? `'${credential.displayName}' ` : ""}(keyId ${credential.keyId})`
-      : `Certificate ${credential.displayName ? `'${credential.displayName}' ` : ""}(keyId ${credential.keyId}${credential.thumbprintSha1 ? `, SHA-1 ${credential.thumbprintSha1}` : ""})`;
-  const facts = [
-    { name: "App registration", value: appId },
-    {
-      name: "Credential",
-      value: credential.kind === "secret" ? "client secret" : "certificate (not in Key Vault)",
-    },
-    { name: "Key id", value: credential.keyId },
-    ...(credential.endDateTime ? [{ name: "Ends", value: credential.endDateTime }] : []),
-    ...(credential.daysLeft !== null ? [{ name: "Days left", value: String(credential.daysLeft) }] : []),
-  ];
-  const resolution = {
-    title: `${what} no longer expiring`,
-    text: `${what} ends on ${credential.endDateTime ?? "an unknown date"} now.`,
-    facts,
-  };
-  if (credential.step === null || credential.endDateTime === null || credential.state === "not-yet-valid") {
+  const facts = credentialFacts(credential, appId);
+  const resolution: AlertResolution = { ...credentialResolvedWording(credential), facts };
+  const { step, endDateTime } = credential;
+  if (step === null || endDateTime === null || credential.state === "not-yet-valid") {
     return { subject, condition: null, resolution, announceThenResolve: false };
   }
   const expired = credential.state === "expired";
-  const days = credential.daysLeft ?? 0;
-  const advice =
-    credential.kind === "secret"
-      ? "Create a new secret, move whatever uses this one to it (better: to a certificate in Key Vault, which this app renews and rotates), then remove this one."
-      : "It was uploaded outside Key Vault, so nothing renews it: upload its successor (or move the app that uses it to a Key Vault certificate), then remove this one.";
   return {
     subject,
     condition: {
       subject,
-      episode: credential.endDateTime,
-      ...expiryLevel(expired, credential.step),
+      episode: endDateTime,
+      ...expiryLevel(expired, step),
       severity: expired
         ? "warning"
         : credential.state === "critical"
@@ -507,10 +424,7 @@ function credentialSubjectFor(credential: AppCredentialItem, appId: string): Wat
           : credential.state === "warning"
             ? "warning"
             : "info",
-      title: expired
-        ? `${what} on the app registration has expired`
-        : `${what} on the app registration expires in ${days} day${days === 1 ? "" : "s"}`,
-      text: `${what} on app registration ${appId} ${expired ? "expired" : "expires"} on ${credential.endDateTime}. ${expired ? "Whatever still uses it gets AADSTS7000222 (secret) or AADSTS700027 (certificate). " : ""}${advice}`,
+      ...credentialExpiryWording({ credential, endDateTime, expired, appId }),
       facts,
     },
     resolution,
