@@ -33,8 +33,8 @@ export function fileCredentialProvider(options: {
     const password = options.password ?? undefined;
     const text = bytes.toString("utf8");
     const certificate = text.includes("-----BEGIN ")
-      ? parseCertificateMaterial({ kind: "pem", text, password }, source)
-      : parseCertificateMaterial({ kind: "pkcs12", der: bytes, password }, source);
+      ? await parseCertificateMaterial({ kind: "pem", text, password }, source)
+      : await parseCertificateMaterial({ kind: "pkcs12", der: bytes, password }, source);
     checkCertificateCredential(certificate, options.clock());
     const credential = certificateCredential(
       "certificate-file",

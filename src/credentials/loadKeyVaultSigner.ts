@@ -59,7 +59,7 @@ export async function loadKeyVaultSigner(
   }
   const secret = await source.store.getSecret(name, version, deadline);
   const origin = where(secret.version);
-  const parts = readMaterialParts(keyVaultSecretMaterial(secret, origin), origin);
+  const parts = await readMaterialParts(keyVaultSecretMaterial(secret, origin), origin);
   if (parts.privateKeys.length > 0 || source.signing === "local" || !secret.keyId) {
     const credential = withSigningHint(() => assembleCertificateCredential(parts, origin), source.signing);
     checkCertificateCredential(credential, now);

@@ -14,7 +14,7 @@ let signer: CertificateSigner;
 beforeAll(async () => {
   issued = await issueCertificate({ subject: "CN=explain" });
   const local = localSigner(
-    parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "test"),
+    await parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "test"),
   );
   signs = 0;
   // Key Vault's signer, counting: showing an assertion must never ask the vault to sign.

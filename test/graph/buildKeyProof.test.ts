@@ -26,7 +26,7 @@ describe("buildKeyProof", () => {
     ca = await issueCertificate({ subject: "CN=issuing CA", isCa: true });
     current = await issueCertificate({ subject: "CN=current", issuer: ca });
     signer = localSigner(
-      parseCertificateMaterial(
+      await parseCertificateMaterial(
         { kind: "pem", text: current.keyPem + current.certPem + ca.certPem },
         "test certificate",
       ),

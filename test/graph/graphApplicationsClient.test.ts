@@ -60,8 +60,8 @@ function tokensWith(clientId: string, certificate: IssuedCertificate): TokenSour
   };
 }
 
-const signer = (c: IssuedCertificate) =>
-  localSigner(parseCertificateMaterial({ kind: "pem", text: c.keyPem + c.certPem }, "test"));
+const signer = async (c: IssuedCertificate) =>
+  localSigner(await parseCertificateMaterial({ kind: "pem", text: c.keyPem + c.certPem }, "test"));
 
 /** An app registration with `current` registered and, unless told otherwise, Application.ReadWrite.OwnedBy. */
 function newApp(graphRoles: string[] = ["Application.ReadWrite.OwnedBy"]): AppRegistration {
@@ -116,14 +116,14 @@ describe("the product's Graph client against the stand-in", () => {
       found.id,
       next.derBase64,
       "CN=client-next",
-      await buildKeyProof(signer(current), found.id, new Date()),
+      await buildKeyProof(await signer(current), found.id, new Date()),
     );
     expect(added.customKeyIdentifier).toBe(Buffer.from(next.thumbprintSha1, "hex").toString("base64"));
 
     await graph.removeKey(
       found.id,
       old?.keyId ?? "",
-      await buildKeyProof(signer(next), found.id, new Date()),
+      await buildKeyProof(await signer(next), found.id, new Date()),
     );
     expect(standIn.getApp(app.clientId)?.keyCredentials.map((k) => k.customKeyIdentifier)).toEqual([
       next.thumbprintSha1,
@@ -143,7 +143,7 @@ describe("the product's Graph client against the stand-in", () => {
       app.objectId,
       next.derBase64,
       "CN=client-next",
-      await buildKeyProof(signer(current), app.objectId, new Date()),
+      await buildKeyProof(await signer(current), app.objectId, new Date()),
     );
     expect(added.keyId).toMatch(new RegExp(`^${UUID}$`));
 
@@ -234,7 +234,7 @@ describe("retries", () => {
   it("repeats addKey after 429 and 503, which say Graph did not add it, but not after a 504", async () => {
     const app = newApp();
     const { graph, waits } = clientFor(app);
-    const proof = await buildKeyProof(signer(current), app.objectId, new Date());
+    const proof = await buildKeyProof(await signer(current), app.objectId, new Date());
     standIn.graphFaults.enqueue({ kind: "throttle", retryAfter: "1" }, { kind: "status", status: 503 });
     await expect(graph.addKey(app.objectId, next.derBase64, "next", proof)).resolves.toMatchObject({
       type: "AsymmetricX509Cert",
@@ -416,7 +416,7 @@ describe("telemetry", () => {
     await graph.get(app.objectId);
     standIn.graphFaults.enqueue({ kind: "hang" });
     await graph.get(app.objectId, createDeadline({ budgetMs: 5_000, clock: systemClock }));
-    const proof = await buildKeyProof(signer(current), app.objectId, new Date());
+    const proof = await buildKeyProof(await signer(current), app.objectId, new Date());
     await graph.addKey(app.objectId, next.derBase64, "next", proof);
 
     expect(graphSpans().map((span) => [span.name, span.attributes["error.type"] ?? null])).toEqual([

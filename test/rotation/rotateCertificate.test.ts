@@ -128,14 +128,12 @@ function world(first: IssuedCertificate) {
         state.pending = await issueCertificate({ subject: "CN=app v2" });
         return "started" as const;
       },
-      load: (_name, version) => {
+      load: async (_name, version) => {
         const found = versions.find((v) => v.version === version)!;
-        return Promise.resolve(
-          localSigner(
-            parseCertificateMaterial(
-              { kind: "pem", text: found.cert.keyPem + found.cert.certPem },
-              `app ${version}`,
-            ),
+        return localSigner(
+          await parseCertificateMaterial(
+            { kind: "pem", text: found.cert.keyPem + found.cert.certPem },
+            `app ${version}`,
           ),
         );
       },

@@ -19,18 +19,21 @@ describe("acquireWithCertificate", () => {
     const config = loadConfig({ ...standIns.settings, AzureWebJobsStorage: "UseDevelopmentStorage=true" });
     const registered = await issueCertificate({ subject: "CN=next" });
     standIns.entra.addCertificate(scenario.app.clientId, { certPem: registered.certPem });
-    const credential = (cert: typeof registered) =>
+    const credential = async (cert: typeof registered) =>
       localSigner(
-        parseCertificateMaterial({ kind: "pem", text: cert.keyPem + cert.certPem }, "candidate certificate"),
+        await parseCertificateMaterial(
+          { kind: "pem", text: cert.keyPem + cert.certPem },
+          "candidate certificate",
+        ),
       );
 
     const before = standIns.entra.tokenRequests.length;
-    await acquireWithCertificate(config, credential(registered));
-    await acquireWithCertificate(config, credential(registered));
+    await acquireWithCertificate(config, await credential(registered));
+    await acquireWithCertificate(config, await credential(registered));
     expect(standIns.entra.tokenRequests.length - before).toBe(2);
 
     const stranger = await issueCertificate({ subject: "CN=stranger" });
-    await expect(acquireWithCertificate(config, credential(stranger))).rejects.toMatchObject({
+    await expect(acquireWithCertificate(config, await credential(stranger))).rejects.toMatchObject({
       code: "CERTIFICATE_NOT_REGISTERED",
       aadsts: 700027,
       message: expect.stringContaining(

@@ -23,9 +23,9 @@ beforeAll(async () => {
 });
 
 /** A signer that signs with a real key, as Key Vault would, counting the signatures and the deadlines it is given. */
-function countingSigner() {
+async function countingSigner() {
   const local = localSigner(
-    parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "test"),
+    await parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "test"),
   );
   const calls: { algorithm: JwsAlgorithm; purpose: SignPurpose; deadline: Deadline | undefined }[] = [];
   let failNext = false;
@@ -50,7 +50,7 @@ const options = { thumbprintAlgorithm: "sha256", sendX5c: false } as const;
 describe("vaultAssertionSource", () => {
   it("builds MSAL's assertion: PS256 with x5t#S256, aud the token endpoint, iss = sub = client, 10 minutes", async () => {
     const time = manualClock(1_800_000_000_000);
-    const { signer, calls } = countingSigner();
+    const { signer, calls } = await countingSigner();
     const jwt = await vaultAssertionSource(
       signer,
       options,
@@ -76,7 +76,7 @@ describe("vaultAssertionSource", () => {
   });
 
   it("signs RS256 with x5t under SHA-1 thumbprints, and sends the chain as x5c when asked", async () => {
-    const { signer, calls } = countingSigner();
+    const { signer, calls } = await countingSigner();
     const jwt = await vaultAssertionSource(
       signer,
       { thumbprintAlgorithm: "sha1", sendX5c: true },
@@ -96,7 +96,7 @@ describe("vaultAssertionSource", () => {
 
   it("reuses an assertion per endpoint until the margin before it expires, then signs a new one", async () => {
     const time = manualClock();
-    const { signer, calls } = countingSigner();
+    const { signer, calls } = await countingSigner();
     const assertion = vaultAssertionSource(signer, options, time.clock);
     const first = await assertion({ clientId: CLIENT, tokenEndpoint: ENDPOINT });
     time.advance(10 * 60_000 - ASSERTION_REUSE_MARGIN_MS - 1_000);
@@ -112,7 +112,7 @@ describe("vaultAssertionSource", () => {
   });
 
   it("shares one signature between concurrent token requests", async () => {
-    const { signer, calls } = countingSigner();
+    const { signer, calls } = await countingSigner();
     const assertion = vaultAssertionSource(signer, options, manualClock().clock);
     const [a, b] = await Promise.all([
       assertion({ clientId: CLIENT, tokenEndpoint: ENDPOINT }),
@@ -123,7 +123,7 @@ describe("vaultAssertionSource", () => {
   });
 
   it("keeps no failed signature: the next request signs again", async () => {
-    const { signer, calls, failOnce } = countingSigner();
+    const { signer, calls, failOnce } = await countingSigner();
     const assertion = vaultAssertionSource(signer, options, manualClock().clock);
     failOnce();
     await expect(assertion({ clientId: CLIENT, tokenEndpoint: ENDPOINT })).rejects.toThrow(
@@ -135,7 +135,7 @@ describe("vaultAssertionSource", () => {
 
   it("gives the signature at most half of the token request's time left, and at most the sign budget", async () => {
     const time = manualClock(1_000_000);
-    const { signer, calls } = countingSigner();
+    const { signer, calls } = await countingSigner();
     const assertion = vaultAssertionSource(signer, options, time.clock, { signBudgetMs: 5_000 });
     await withTokenRequestSignal(
       new AbortController().signal,
@@ -152,7 +152,7 @@ describe("vaultAssertionSource", () => {
   });
 
   it("refuses a call without the token endpoint, which it needs as the audience", async () => {
-    const { signer, calls } = countingSigner();
+    const { signer, calls } = await countingSigner();
     await expect(
       vaultAssertionSource(signer, options, manualClock().clock)({ clientId: CLIENT }),
     ).rejects.toThrow("MSAL asked for a client assertion without the token endpoint (its audience)");

@@ -88,7 +88,10 @@ export async function createCertificateFiles(
 /** The certificate in an existing PEM, read as the app's certificate-file mode reads it. */
 async function existingCertificate(path: string): Promise<Buffer> {
   try {
-    const credential = parseCertificateMaterial({ kind: "pem", text: await readFile(path, "utf8") }, path);
+    const credential = await parseCertificateMaterial(
+      { kind: "pem", text: await readFile(path, "utf8") },
+      path,
+    );
     return new X509Certificate(credential.chainPems[0]!).raw;
   } catch (error) {
     if (!(error instanceof CredentialError)) throw error;

@@ -11,11 +11,14 @@ export type { CertificateMaterial } from "./CertificateMaterial.js";
  * key matches the private key) first, then its issuers in order; the key as unencrypted PKCS#8 PEM with
  * "\n" line ends and no bag attributes. `source` names the material in every error message.
  *
- * Throws CredentialError CERTIFICATE_UNREADABLE (also for PKCS#12 algorithms node-forge cannot read, with
+ * Rejects with CredentialError CERTIFICATE_UNREADABLE (also for PKCS#12 algorithms node-forge cannot read, with
  * the conversion to use), CERTIFICATE_PASSWORD_INVALID, CERTIFICATE_NO_PRIVATE_KEY, CERTIFICATE_NO_CERTIFICATE,
  * CERTIFICATE_KEY_NOT_RSA or CERTIFICATE_KEY_MISMATCH. Key size and validity dates are checked by
- * `checkCertificateCredential`.
+ * `checkCertificateCredential`. Asynchronous because PKCS#12 is read with node-forge, loaded on first use.
  */
-export function parseCertificateMaterial(input: CertificateMaterial, source: string): CertificateCredential {
-  return assembleCertificateCredential(readMaterialParts(input, source), source);
+export async function parseCertificateMaterial(
+  input: CertificateMaterial,
+  source: string,
+): Promise<CertificateCredential> {
+  return assembleCertificateCredential(await readMaterialParts(input, source), source);
 }

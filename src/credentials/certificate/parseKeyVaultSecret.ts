@@ -19,13 +19,13 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * and chain in one text; PKCS#12 secrets are base64 PFX with an empty password. A missing content type
  * (a secret set by hand) is sniffed: PEM armour, else base64 PKCS#12.
  *
- * Throws what `parseCertificateMaterial` throws, and CERTIFICATE_UNREADABLE for another content type or a
+ * Rejects with what `parseCertificateMaterial` rejects with, and CERTIFICATE_UNREADABLE for another content type or a
  * value that does not match its content type.
  */
-export function parseKeyVaultSecret(
+export async function parseKeyVaultSecret(
   secret: KeyVaultCertificateSecret,
   source: string,
-): CertificateCredential {
+): Promise<CertificateCredential> {
   return parseCertificateMaterial(keyVaultSecretMaterial(secret, source), source);
 }
 

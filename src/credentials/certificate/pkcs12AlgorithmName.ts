@@ -1,4 +1,4 @@
-import forge from "node-forge";
+import type forge from "node-forge";
 
 /** Algorithms OpenSSL can put in a PFX that node-forge does not read, by OID. */
 const NAMES: Record<string, string> = {
@@ -26,8 +26,11 @@ const NAMES: Record<string, string> = {
   "1.2.840.113549.1.9.22.2": "SDSI certificate",
 };
 
-/** A readable name for an algorithm or structure OID, falling back to node-forge's names, then the OID. */
-export function pkcs12AlgorithmName(oid: string): string {
-  const name = NAMES[oid] ?? forge.pki.oids[oid];
+/**
+ * A readable name for an algorithm or structure OID, falling back to node-forge's names (`forge.pki.oids`, passed in:
+ * node-forge is loaded on first use), then the OID.
+ */
+export function pkcs12AlgorithmName(oid: string, forgeNames: forge.pki.oids): string {
+  const name = NAMES[oid] ?? forgeNames[oid];
   return typeof name === "string" ? `${name} (OID ${oid})` : `OID ${oid}`;
 }

@@ -1,11 +1,13 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
-import forge from "node-forge";
+import type forge from "node-forge";
 import { certificateError } from "./certificateError.js";
+import { loadForge } from "./loadForge.js";
 import type { MaterialParts } from "./MaterialParts.js";
 import { pkcs12AlgorithmName } from "./pkcs12AlgorithmName.js";
 
+type Forge = typeof forge;
+
 const FORM = "PKCS#12 (PFX)";
-const oids = forge.pki.oids;
 const CONVERT =
   'Convert it to a form this app reads: "openssl pkcs12 -in old.pfx -nodes -out cert.pem", then either use ' +
   'cert.pem (PEM) or re-export it with "openssl pkcs12 -export -legacy -in cert.pem -out new.pfx" ' +
@@ -16,27 +18,33 @@ const KEY_VAULT_PASSWORD =
 /**
  * Reads the private keys and certificates in PKCS#12 bytes with node-forge (node:crypto cannot read
  * PKCS#12). Reads the legacy 3DES/RC2 + SHA-1 MAC form Key Vault and Windows write and OpenSSL 3's
- * AES-256-CBC/PBKDF2/SHA-256 MAC form. `password` undefined means empty.
+ * AES-256-CBC/PBKDF2/SHA-256 MAC form. `password` undefined means empty. node-forge is loaded on the first call.
  *
  * Password quirks handled: an empty password is tried both as an empty BMPString (OpenSSL, forge) and as
  * no password at all (some Windows/.NET exports); a non-ASCII password is used as BMPString for the MAC
  * and as UTF-8 for PBES2 encryption, as OpenSSL does (node-forge alone uses one encoding for both).
  */
-export function readPkcs12Material(der: Buffer, password: string | undefined, source: string): MaterialParts {
+export async function readPkcs12Material(
+  der: Buffer,
+  password: string | undefined,
+  source: string,
+): Promise<MaterialParts> {
+  const forge = await loadForge();
+  const oids = forge.pki.oids;
   let pfx: forge.asn1.Asn1;
   try {
     pfx = forge.asn1.fromDer(der.toString("binary"));
   } catch (error) {
     throw notPkcs12(source, error);
   }
-  const p12 = decode(pfx, password ?? "", source);
+  const p12 = decode(forge, pfx, password ?? "", source);
   const parts: MaterialParts = { form: FORM, privateKeys: [], certificates: [] };
   for (const safeContents of p12.safeContents) {
     for (const bag of safeContents.safeBags) {
       if (bag.type === oids.keyBag || bag.type === oids.pkcs8ShroudedKeyBag) {
-        parts.privateKeys.push(keyFromBag(bag, source));
+        parts.privateKeys.push(keyFromBag(forge, bag, source));
       } else if (bag.type === oids.certBag) {
-        parts.certificates.push(certificateFromBag(bag, source));
+        parts.certificates.push(certificateFromBag(forge, bag, source));
       }
     }
   }
@@ -45,15 +53,20 @@ export function readPkcs12Material(der: Buffer, password: string | undefined, so
 
 type Failure = "mac" | "unsupported" | "decrypt" | "other";
 
-function decode(pfx: forge.asn1.Asn1, password: string, source: string): forge.pkcs12.Pkcs12Pfx {
-  let failure = attempt(pfx, password);
+function decode(
+  forge: Forge,
+  pfx: forge.asn1.Asn1,
+  password: string,
+  source: string,
+): forge.pkcs12.Pkcs12Pfx {
+  let failure = attempt(forge, pfx, password);
   // An empty password has two encodings in the wild: try "no password" when the MAC rejects "".
-  if (failure.kind === "mac" && password === "") failure = attempt(pfx, undefined);
+  if (failure.kind === "mac" && password === "") failure = attempt(forge, pfx, undefined);
   // The MAC passed (or there is none) but decryption failed: PBES2 wants the password as UTF-8 bytes. Decrypting with
   // the other encoding gives noise, which now and then passes the padding check and fails later, as DER that does not
   // parse ("Unparsed DER bytes remain"): that is the same failure, so it is tried with UTF-8 too.
   if ((failure.kind === "decrypt" || failure.kind === "other") && /[^\x20-\x7e]/.test(password)) {
-    failure = attempt(withoutMac(pfx), forge.util.encodeUtf8(password));
+    failure = attempt(forge, withoutMac(forge, pfx), forge.util.encodeUtf8(password));
   }
   if (failure.kind === "ok") return failure.p12;
   const { error } = failure;
@@ -71,7 +84,7 @@ function decode(pfx: forge.asn1.Asn1, password: string, source: string): forge.p
     case "unsupported":
       throw certificateError(
         "CERTIFICATE_UNREADABLE",
-        `${source}: the ${FORM} uses ${unsupportedWhat(error)}, which this app's PKCS#12 reader (node-forge) ` +
+        `${source}: the ${FORM} uses ${unsupportedWhat(error, forge.pki.oids)}, which this app's PKCS#12 reader (node-forge) ` +
           `cannot read. ${CONVERT}`,
         error,
       );
@@ -104,6 +117,7 @@ function notPkcs12(source: string, error: unknown) {
 }
 
 function attempt(
+  forge: Forge,
   pfx: forge.asn1.Asn1,
   password: string | undefined,
 ): { kind: "ok"; p12: forge.pkcs12.Pkcs12Pfx } | { kind: Failure; error: Error } {
@@ -124,13 +138,13 @@ function classify(error: Error): Failure {
   return "other";
 }
 
-function unsupportedWhat(error: Error): string {
+function unsupportedWhat(error: Error, forgeNames: forge.pki.oids): string {
   const fields = error as Error & { oid?: unknown; contentType?: unknown; algorithm?: unknown };
   const oid = [fields.oid, fields.contentType, /(\d+(?:\.\d+){3,})/.exec(error.message)?.[1]].find(
     (value): value is string => typeof value === "string" && /^\d+(\.\d+)+$/.test(value),
   );
   const detail = oid
-    ? pkcs12AlgorithmName(oid)
+    ? pkcs12AlgorithmName(oid, forgeNames)
     : typeof fields.algorithm === "string"
       ? fields.algorithm
       : null;
@@ -147,16 +161,16 @@ function pfxHasMac(pfx: forge.asn1.Asn1): boolean {
 }
 
 /** The PFX without its MacData, for the second pass after the MAC was verified with the BMPString form. */
-function withoutMac(pfx: forge.asn1.Asn1): forge.asn1.Asn1 {
+function withoutMac(forge: Forge, pfx: forge.asn1.Asn1): forge.asn1.Asn1 {
   const value = Array.isArray(pfx.value) ? pfx.value.slice(0, 2) : pfx.value;
   return forge.asn1.create(pfx.tagClass, pfx.type, pfx.constructed, value);
 }
 
-function keyFromBag(bag: forge.pkcs12.Bag, source: string): KeyObject {
+function keyFromBag(forge: Forge, bag: forge.pkcs12.Bag, source: string): KeyObject {
   // forge turns RSA keys into its own objects and leaves other key types (EC, ...) as PrivateKeyInfo ASN.1.
   const info = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : bag.asn1;
   try {
-    return createPrivateKey({ key: derBytes(info), format: "der", type: "pkcs8" });
+    return createPrivateKey({ key: derBytes(forge, info), format: "der", type: "pkcs8" });
   } catch (error) {
     throw certificateError(
       "CERTIFICATE_UNREADABLE",
@@ -166,11 +180,11 @@ function keyFromBag(bag: forge.pkcs12.Bag, source: string): KeyObject {
   }
 }
 
-function certificateFromBag(bag: forge.pkcs12.Bag, source: string): X509Certificate {
+function certificateFromBag(forge: Forge, bag: forge.pkcs12.Bag, source: string): X509Certificate {
   // forge keeps non-RSA certificates as ASN.1; RSA ones are rebuilt from their original TBSCertificate.
-  const asn1 = bag.cert ? originalCertificateAsn1(bag.cert) : bag.asn1;
+  const asn1 = bag.cert ? originalCertificateAsn1(forge, bag.cert) : bag.asn1;
   try {
-    return new X509Certificate(derBytes(asn1));
+    return new X509Certificate(derBytes(forge, asn1));
   } catch (error) {
     throw certificateError(
       "CERTIFICATE_UNREADABLE",
@@ -186,7 +200,7 @@ function certificateFromBag(bag: forge.pkcs12.Bag, source: string): X509Certific
  * (ECDSA-signed, RSA-PSS). RFC 5280 requires the outer AlgorithmIdentifier to equal the `signature` field
  * inside TBSCertificate, and forge keeps that TBSCertificate as parsed, so copy it from there.
  */
-function originalCertificateAsn1(cert: forge.pki.Certificate): forge.asn1.Asn1 {
+function originalCertificateAsn1(forge: Forge, cert: forge.pki.Certificate): forge.asn1.Asn1 {
   const tbs = cert.tbsCertificate;
   const signature = cert.signature as string;
   const fields = Array.isArray(tbs.value) ? tbs.value : [];
@@ -201,6 +215,6 @@ function originalCertificateAsn1(cert: forge.pki.Certificate): forge.asn1.Asn1 {
   ]);
 }
 
-function derBytes(asn1: forge.asn1.Asn1): Buffer {
+function derBytes(forge: Forge, asn1: forge.asn1.Asn1): Buffer {
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), "binary");
 }

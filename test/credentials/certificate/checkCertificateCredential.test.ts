@@ -22,7 +22,7 @@ let credential: CertificateCredential;
 
 beforeAll(async () => {
   f = await certificateFixtures();
-  credential = parseCertificateMaterial(
+  credential = await parseCertificateMaterial(
     { kind: "pem", text: f.leaf.keyPem + f.leaf.certPem + f.intermediate.certPem },
     source,
   );
@@ -77,7 +77,7 @@ describe("checkCertificateCredential", () => {
 
   it("CERTIFICATE_KEY_TOO_SMALL for an RSA key below 2048 bits", async () => {
     const small = await issueCertificate({ subject: "CN=small", keyBits: 1024 });
-    const smallCredential = parseCertificateMaterial(
+    const smallCredential = await parseCertificateMaterial(
       { kind: "pem", text: small.keyPem + small.certPem },
       source,
     );

@@ -10,7 +10,7 @@ let credential: CertificateCredential;
 
 beforeAll(async () => {
   f = await certificateFixtures();
-  credential = parseCertificateMaterial(
+  credential = await parseCertificateMaterial(
     { kind: "pem", text: f.leaf.keyPem + f.leaf.certPem + f.intermediate.certPem },
     source,
   );

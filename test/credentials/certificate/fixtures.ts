@@ -85,6 +85,17 @@ export function credentialErrorOf(fn: () => unknown): CredentialError {
   throw new Error("expected a CredentialError, but nothing was thrown");
 }
 
+/** Awaits `fn`, expects it to reject with a CredentialError and returns it. */
+export async function credentialRejectionOf(fn: () => Promise<unknown>): Promise<CredentialError> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof CredentialError) return error;
+    throw error;
+  }
+  throw new Error("expected a CredentialError, but the promise resolved");
+}
+
 /** The openssl CLI's version line, or null when it is not installed (tests that need it say so). */
 export function opensslVersion(): string | null {
   try {

@@ -8,7 +8,7 @@ import { parseKeyVaultSecret } from "../../../src/credentials/certificate/parseK
 import type { CredentialError } from "../../../src/errors.js";
 import {
   certificateFixtures,
-  credentialErrorOf,
+  credentialRejectionOf,
   issueEcCertificate,
   pemBody,
   toEncryptedPkcs8,
@@ -27,7 +27,7 @@ beforeAll(async () => {
   f = await certificateFixtures();
   small = await issueCertificate({ subject: "CN=small", keyBits: 1024 });
   ec = await issueEcCertificate();
-  credential = parseCertificateMaterial({ kind: "pem", text: f.leaf.keyPem + f.leaf.certPem }, source);
+  credential = await parseCertificateMaterial({ kind: "pem", text: f.leaf.keyPem + f.leaf.certPem }, source);
 });
 
 /** Every 16-character run of every encoding of the keys in play: none may appear in a message. */
@@ -91,9 +91,9 @@ describe("certificate error messages", () => {
     ["an EC key", () => pem(ec.keyPem + ec.certPem)],
     [
       "a small RSA key",
-      () => () =>
+      () => async () =>
         checkCertificateCredential(
-          parseCertificateMaterial({ kind: "pem", text: small.keyPem + small.certPem }, source),
+          await parseCertificateMaterial({ kind: "pem", text: small.keyPem + small.certPem }, source),
           new Date(),
         ),
     ],
@@ -115,9 +115,10 @@ describe("certificate error messages", () => {
     ).not.toBeNull();
   });
 
-  it.each(scenarios)("hold no key material: %s", (_, scenario) => {
+  it.each(scenarios)("hold no key material: %s", async (_, scenario) => {
     const windows = keyWindows();
-    const error: CredentialError = credentialErrorOf(scenario());
+    // Parsing rejects, checking throws: both end up as the rejection.
+    const error: CredentialError = await credentialRejectionOf(async () => await scenario()());
     const cause = error.cause instanceof Error ? error.cause.message : "";
 
     for (const text of [error.message, cause, String(error), JSON.stringify(error)]) {

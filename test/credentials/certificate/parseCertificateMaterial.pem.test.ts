@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseCertificateMaterial } from "../../../src/credentials/certificate/parseCertificateMaterial.js";
 import {
   certificateFixtures,
-  credentialErrorOf,
+  credentialRejectionOf,
   issueEcCertificate,
   toEncryptedPkcs8,
   toPkcs1,
@@ -24,8 +24,8 @@ const pem = (text: string, password?: string) =>
   parseCertificateMaterial({ kind: "pem", text, password }, source);
 
 describe("parseCertificateMaterial (PEM)", () => {
-  it("reads a key and its certificate into a credential with the leaf's facts", () => {
-    const credential = pem(f.leaf.keyPem + f.leaf.certPem);
+  it("reads a key and its certificate into a credential with the leaf's facts", async () => {
+    const credential = await pem(f.leaf.keyPem + f.leaf.certPem);
 
     expect(credential).toEqual({
       source,
@@ -42,8 +42,8 @@ describe("parseCertificateMaterial (PEM)", () => {
     });
   });
 
-  it("reports thumbprints in upper-case hex, as issueCertificate computed them", () => {
-    const credential = pem(f.leaf.certPem + f.leaf.keyPem);
+  it("reports thumbprints in upper-case hex, as issueCertificate computed them", async () => {
+    const credential = await pem(f.leaf.certPem + f.leaf.keyPem);
 
     expect(credential.thumbprintSha1).toBe(f.leaf.thumbprintSha1);
     expect(credential.thumbprintSha256).toBe(f.leaf.thumbprintSha256);
@@ -56,40 +56,40 @@ describe("parseCertificateMaterial (PEM)", () => {
     ["root, intermediate, leaf", ["root", "intermediate", "leaf"]],
     ["intermediate, root, leaf", ["intermediate", "root", "leaf"]],
     ["root, leaf, intermediate", ["root", "leaf", "intermediate"]],
-  ] as const)("orders a chain given as %s: leaf first, then each issuer", (_, order) => {
+  ] as const)("orders a chain given as %s: leaf first, then each issuer", async (_, order) => {
     const certs = order.map((name) => f[name].certPem).join("");
 
     for (const text of [f.leaf.keyPem + certs, certs + f.leaf.keyPem]) {
-      expect(pem(text).chainPems).toEqual([f.leaf.certPem, f.intermediate.certPem, f.root.certPem]);
+      expect((await pem(text)).chainPems).toEqual([f.leaf.certPem, f.intermediate.certPem, f.root.certPem]);
     }
   });
 
-  it("leaves a certificate that is not on the leaf's path out of the chain", () => {
-    const credential = pem(f.other.certPem + f.leaf.keyPem + f.intermediate.certPem + f.leaf.certPem);
+  it("leaves a certificate that is not on the leaf's path out of the chain", async () => {
+    const credential = await pem(f.other.certPem + f.leaf.keyPem + f.intermediate.certPem + f.leaf.certPem);
 
     expect(credential.chainPems).toEqual([f.leaf.certPem, f.intermediate.certPem]);
   });
 
-  it("treats a duplicated certificate or key as one", () => {
-    const credential = pem(f.leaf.certPem + f.leaf.keyPem + f.leaf.certPem + toPkcs1(f.leaf.keyPem));
+  it("treats a duplicated certificate or key as one", async () => {
+    const credential = await pem(f.leaf.certPem + f.leaf.keyPem + f.leaf.certPem + toPkcs1(f.leaf.keyPem));
 
     expect(credential.chainPems).toEqual([f.leaf.certPem]);
   });
 
-  it('accepts "\\r\\n", blank lines and indentation, and returns "\\n" only', () => {
+  it('accepts "\\r\\n", blank lines and indentation, and returns "\\n" only', async () => {
     const messy = `\n\n  ${f.leaf.keyPem}\n\n${f.leaf.certPem.replace(/\n/g, "\r\n")}\r\n\r\n`.replace(
       /\n(?=[A-Za-z0-9+/])/g,
       "\n   ",
     );
 
-    const credential = pem(messy);
+    const credential = await pem(messy);
 
     expect(credential.privateKeyPem).toBe(f.leaf.keyPem);
     expect(credential.chainPems).toEqual([f.leaf.certPem]);
     expect(credential.privateKeyPem + credential.chainPems.join("")).not.toContain("\r");
   });
 
-  it("accepts the Bag Attributes, subject= and issuer= lines openssl pkcs12 prints, and drops them", () => {
+  it("accepts the Bag Attributes, subject= and issuer= lines openssl pkcs12 prints, and drops them", async () => {
     const text = [
       "Bag Attributes",
       "    friendlyName: m2m-client",
@@ -108,7 +108,7 @@ describe("parseCertificateMaterial (PEM)", () => {
       "",
     ].join("\n");
 
-    const credential = pem(text);
+    const credential = await pem(text);
 
     expect(credential.privateKeyPem).toBe(f.leaf.keyPem);
     expect(credential.chainPems).toEqual([f.leaf.certPem, f.intermediate.certPem]);
@@ -117,39 +117,41 @@ describe("parseCertificateMaterial (PEM)", () => {
     );
   });
 
-  it('returns a PKCS#1 "RSA PRIVATE KEY" as PKCS#8 "PRIVATE KEY"', () => {
+  it('returns a PKCS#1 "RSA PRIVATE KEY" as PKCS#8 "PRIVATE KEY"', async () => {
     const pkcs1 = toPkcs1(f.leaf.keyPem);
     expect(pkcs1).toMatch(/^-{5}BEGIN RSA PRIVATE KEY-{5}\n/);
 
-    const credential = pem(f.leaf.certPem + pkcs1);
+    const credential = await pem(f.leaf.certPem + pkcs1);
 
     expect(credential.privateKeyPem).toMatch(/^-{5}BEGIN PRIVATE KEY-{5}\n/);
     expect(credential.privateKeyPem).toBe(f.leaf.keyPem);
   });
 
-  it('decrypts an "ENCRYPTED PRIVATE KEY" with the password and returns it unencrypted', () => {
-    const credential = pem(f.leaf.certPem + toEncryptedPkcs8(f.leaf.keyPem, "s3cret"), "s3cret");
+  it('decrypts an "ENCRYPTED PRIVATE KEY" with the password and returns it unencrypted', async () => {
+    const credential = await pem(f.leaf.certPem + toEncryptedPkcs8(f.leaf.keyPem, "s3cret"), "s3cret");
 
     expect(credential.privateKeyPem).toBe(f.leaf.keyPem);
   });
 
-  it("decrypts a legacy OpenSSL encrypted PKCS#1 key (Proc-Type: 4,ENCRYPTED)", () => {
+  it("decrypts a legacy OpenSSL encrypted PKCS#1 key (Proc-Type: 4,ENCRYPTED)", async () => {
     const legacy = createPrivateKey(f.leaf.keyPem)
       .export({ type: "pkcs1", format: "pem", cipher: "aes-256-cbc", passphrase: "s3cret" })
       .toString();
     expect(legacy).toContain("Proc-Type: 4,ENCRYPTED");
 
-    expect(pem(legacy + f.leaf.certPem, "s3cret").privateKeyPem).toBe(f.leaf.keyPem);
+    expect((await pem(legacy + f.leaf.certPem, "s3cret")).privateKeyPem).toBe(f.leaf.keyPem);
   });
 
-  it("ignores a password when the key is not encrypted", () => {
-    expect(pem(f.leaf.keyPem + f.leaf.certPem, "unused").privateKeyPem).toBe(f.leaf.keyPem);
+  it("ignores a password when the key is not encrypted", async () => {
+    expect((await pem(f.leaf.keyPem + f.leaf.certPem, "unused")).privateKeyPem).toBe(f.leaf.keyPem);
   });
 });
 
 describe("parseCertificateMaterial (PEM) errors", () => {
-  it("CERTIFICATE_PASSWORD_INVALID when an encrypted key comes without a password", () => {
-    const error = credentialErrorOf(() => pem(f.leaf.certPem + toEncryptedPkcs8(f.leaf.keyPem, "s3cret")));
+  it("CERTIFICATE_PASSWORD_INVALID when an encrypted key comes without a password", async () => {
+    const error = await credentialRejectionOf(() =>
+      pem(f.leaf.certPem + toEncryptedPkcs8(f.leaf.keyPem, "s3cret")),
+    );
 
     expect(error.code).toBe("CERTIFICATE_PASSWORD_INVALID");
     expect(error.message).toBe(
@@ -158,8 +160,8 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_PASSWORD_INVALID when the password is wrong", () => {
-    const error = credentialErrorOf(() =>
+  it("CERTIFICATE_PASSWORD_INVALID when the password is wrong", async () => {
+    const error = await credentialRejectionOf(() =>
       pem(toEncryptedPkcs8(f.leaf.keyPem, "s3cret") + f.leaf.certPem, "wrong"),
     );
 
@@ -170,8 +172,8 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for text without PEM blocks", () => {
-    const error = credentialErrorOf(() => pem("this is not a certificate"));
+  it("CERTIFICATE_UNREADABLE for text without PEM blocks", async () => {
+    const error = await credentialRejectionOf(() => pem("this is not a certificate"));
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toBe(
@@ -180,8 +182,8 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for empty text", () => {
-    const error = credentialErrorOf(() => pem(" \n"));
+  it("CERTIFICATE_UNREADABLE for empty text", async () => {
+    const error = await credentialRejectionOf(() => pem(" \n"));
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toBe(
@@ -189,10 +191,10 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for a PEM cut off in the middle of a block", () => {
+  it("CERTIFICATE_UNREADABLE for a PEM cut off in the middle of a block", async () => {
     const text = f.leaf.keyPem + f.leaf.certPem.slice(0, 300);
 
-    const error = credentialErrorOf(() => pem(text));
+    const error = await credentialRejectionOf(() => pem(text));
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toBe(
@@ -202,8 +204,8 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for a PEM cut off at the start", () => {
-    const error = credentialErrorOf(() => pem(f.leaf.keyPem.slice(40) + f.leaf.certPem));
+  it("CERTIFICATE_UNREADABLE for a PEM cut off at the start", async () => {
+    const error = await credentialRejectionOf(() => pem(f.leaf.keyPem.slice(40) + f.leaf.certPem));
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toBe(
@@ -212,11 +214,11 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for a block whose base64 is damaged", () => {
+  it("CERTIFICATE_UNREADABLE for a block whose base64 is damaged", async () => {
     const damaged = f.leaf.certPem.replace(/\n(.)/, "\n!$1");
     const [keyLines, certLines] = [lineCount(f.leaf.keyPem), lineCount(f.leaf.certPem)];
 
-    const error = credentialErrorOf(() => pem(f.leaf.keyPem + damaged));
+    const error = await credentialRejectionOf(() => pem(f.leaf.keyPem + damaged));
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toBe(
@@ -225,10 +227,10 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for a CERTIFICATE block that holds something else", () => {
+  it("CERTIFICATE_UNREADABLE for a CERTIFICATE block that holds something else", async () => {
     const notACertificate = f.leaf.keyPem.replace(/PRIVATE KEY/g, "CERTIFICATE");
 
-    const error = credentialErrorOf(() => pem(f.leaf.keyPem + notACertificate));
+    const error = await credentialRejectionOf(() => pem(f.leaf.keyPem + notACertificate));
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toMatch(
@@ -238,10 +240,10 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for an unexpected kind of PEM block", () => {
+  it("CERTIFICATE_UNREADABLE for an unexpected kind of PEM block", async () => {
     const csr = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
 
-    const error = credentialErrorOf(() => pem(f.leaf.keyPem + f.leaf.certPem + csr));
+    const error = await credentialRejectionOf(() => pem(f.leaf.keyPem + f.leaf.certPem + csr));
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toBe(
@@ -250,8 +252,8 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for two different private keys", () => {
-    const error = credentialErrorOf(() => pem(f.leaf.keyPem + f.other.keyPem + f.leaf.certPem));
+  it("CERTIFICATE_UNREADABLE for two different private keys", async () => {
+    const error = await credentialRejectionOf(() => pem(f.leaf.keyPem + f.other.keyPem + f.leaf.certPem));
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toBe(
@@ -260,8 +262,8 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_NO_PRIVATE_KEY for certificates without a key, naming them and the fix", () => {
-    const error = credentialErrorOf(() => pem(f.leaf.certPem + f.intermediate.certPem));
+  it("CERTIFICATE_NO_PRIVATE_KEY for certificates without a key, naming them and the fix", async () => {
+    const error = await credentialRejectionOf(() => pem(f.leaf.certPem + f.intermediate.certPem));
 
     expect(error.code).toBe("CERTIFICATE_NO_PRIVATE_KEY");
     expect(error.message).toBe(
@@ -274,8 +276,8 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_NO_CERTIFICATE for a key without a certificate", () => {
-    const error = credentialErrorOf(() => pem(f.leaf.keyPem));
+  it("CERTIFICATE_NO_CERTIFICATE for a key without a certificate", async () => {
+    const error = await credentialRejectionOf(() => pem(f.leaf.keyPem));
 
     expect(error.code).toBe("CERTIFICATE_NO_CERTIFICATE");
     expect(error.message).toBe(
@@ -285,8 +287,10 @@ describe("parseCertificateMaterial (PEM) errors", () => {
     );
   });
 
-  it("CERTIFICATE_KEY_MISMATCH when the key belongs to none of the certificates", () => {
-    const error = credentialErrorOf(() => pem(f.other.keyPem + f.leaf.certPem + f.intermediate.certPem));
+  it("CERTIFICATE_KEY_MISMATCH when the key belongs to none of the certificates", async () => {
+    const error = await credentialRejectionOf(() =>
+      pem(f.other.keyPem + f.leaf.certPem + f.intermediate.certPem),
+    );
 
     expect(error.code).toBe("CERTIFICATE_KEY_MISMATCH");
     expect(error.message).toBe(
@@ -303,7 +307,7 @@ describe("parseCertificateMaterial (PEM) key types", () => {
     const ec = await issueEcCertificate();
 
     for (const text of [ec.keyPem + ec.certPem, ec.keyPem + f.leaf.certPem]) {
-      const error = credentialErrorOf(() => pem(text));
+      const error = await credentialRejectionOf(() => pem(text));
 
       expect(error.code).toBe("CERTIFICATE_KEY_NOT_RSA");
       expect(error.message).toBe(

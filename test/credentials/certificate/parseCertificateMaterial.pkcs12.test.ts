@@ -11,7 +11,7 @@ import { x509 } from "../../../dev/pki/x509.js";
 import { parseCertificateMaterial } from "../../../src/credentials/certificate/parseCertificateMaterial.js";
 import {
   certificateFixtures,
-  credentialErrorOf,
+  credentialRejectionOf,
   issueEcCertificate,
   opensslVersion,
   type CertificateFixtures,
@@ -40,16 +40,16 @@ function forgePfx(keyPem: string | null, certPems: string[], password: string | 
 }
 
 describe("parseCertificateMaterial (PKCS#12 written by node-forge, as Key Vault's 3DES/SHA-1 form)", () => {
-  it("reads Key Vault's form (3DES, SHA-1 MAC, empty password) into the same credential as the PEM", () => {
+  it("reads Key Vault's form (3DES, SHA-1 MAC, empty password) into the same credential as the PEM", async () => {
     const der = Buffer.from(
       toPfxBase64(f.leaf.keyPem, [f.leaf.certPem, f.intermediate.certPem, f.root.certPem]),
       "base64",
     );
 
-    const credential = pkcs12(der);
+    const credential = await pkcs12(der);
 
     expect(credential).toEqual(
-      parseCertificateMaterial(
+      await parseCertificateMaterial(
         { kind: "pem", text: f.leaf.keyPem + f.leaf.certPem + f.intermediate.certPem + f.root.certPem },
         source,
       ),
@@ -59,32 +59,32 @@ describe("parseCertificateMaterial (PKCS#12 written by node-forge, as Key Vault'
     expect(credential.privateKeyPem).toBe(f.leaf.keyPem);
   });
 
-  it("orders a scrambled chain: leaf first, then each issuer", () => {
+  it("orders a scrambled chain: leaf first, then each issuer", async () => {
     const der = Buffer.from(
       toPfxBase64(f.leaf.keyPem, [f.root.certPem, f.leaf.certPem, f.intermediate.certPem]),
       "base64",
     );
 
-    expect(pkcs12(der).chainPems).toEqual([f.leaf.certPem, f.intermediate.certPem, f.root.certPem]);
+    expect((await pkcs12(der)).chainPems).toEqual([f.leaf.certPem, f.intermediate.certPem, f.root.certPem]);
   });
 
-  it("reads a PFX protected by a password", () => {
+  it("reads a PFX protected by a password", async () => {
     const der = Buffer.from(toPfxBase64(f.leaf.keyPem, [f.leaf.certPem], "s3cret"), "base64");
 
-    expect(pkcs12(der, "s3cret").thumbprintSha256).toBe(f.leaf.thumbprintSha256);
+    expect((await pkcs12(der, "s3cret")).thumbprintSha256).toBe(f.leaf.thumbprintSha256);
   });
 
-  it("reads a PFX whose MAC was computed over no password at all (not the empty string)", () => {
+  it("reads a PFX whose MAC was computed over no password at all (not the empty string)", async () => {
     const der = forgePfx(f.leaf.keyPem, [f.leaf.certPem], null);
 
-    expect(pkcs12(der).thumbprintSha256).toBe(f.leaf.thumbprintSha256);
-    expect(pkcs12(der, "").thumbprintSha256).toBe(f.leaf.thumbprintSha256);
+    expect((await pkcs12(der)).thumbprintSha256).toBe(f.leaf.thumbprintSha256);
+    expect((await pkcs12(der, "")).thumbprintSha256).toBe(f.leaf.thumbprintSha256);
   });
 
-  it("CERTIFICATE_PASSWORD_INVALID for a wrong password", () => {
+  it("CERTIFICATE_PASSWORD_INVALID for a wrong password", async () => {
     const der = Buffer.from(toPfxBase64(f.leaf.keyPem, [f.leaf.certPem], "s3cret"), "base64");
 
-    const error = credentialErrorOf(() => pkcs12(der, "nope"));
+    const error = await credentialRejectionOf(() => pkcs12(der, "nope"));
 
     expect(error.code).toBe("CERTIFICATE_PASSWORD_INVALID");
     expect(error.message).toBe(
@@ -94,10 +94,10 @@ describe("parseCertificateMaterial (PKCS#12 written by node-forge, as Key Vault'
     );
   });
 
-  it("CERTIFICATE_PASSWORD_INVALID when a PFX needs a password and none was given", () => {
+  it("CERTIFICATE_PASSWORD_INVALID when a PFX needs a password and none was given", async () => {
     const der = Buffer.from(toPfxBase64(f.leaf.keyPem, [f.leaf.certPem], "s3cret"), "base64");
 
-    const error = credentialErrorOf(() => pkcs12(der));
+    const error = await credentialRejectionOf(() => pkcs12(der));
 
     expect(error.code).toBe("CERTIFICATE_PASSWORD_INVALID");
     expect(error.message).toContain(
@@ -106,10 +106,10 @@ describe("parseCertificateMaterial (PKCS#12 written by node-forge, as Key Vault'
     );
   });
 
-  it("CERTIFICATE_NO_PRIVATE_KEY for a PFX with certificates only (Key Vault, key not exportable)", () => {
+  it("CERTIFICATE_NO_PRIVATE_KEY for a PFX with certificates only (Key Vault, key not exportable)", async () => {
     const der = forgePfx(null, [f.leaf.certPem], "");
 
-    const error = credentialErrorOf(() => pkcs12(der));
+    const error = await credentialRejectionOf(() => pkcs12(der));
 
     expect(error.code).toBe("CERTIFICATE_NO_PRIVATE_KEY");
     expect(error.message).toContain(
@@ -119,8 +119,8 @@ describe("parseCertificateMaterial (PKCS#12 written by node-forge, as Key Vault'
     expect(error.message).toContain(`set "exportable": true in the certificate policy's key properties`);
   });
 
-  it("CERTIFICATE_KEY_MISMATCH for a PFX whose key belongs to none of its certificates", () => {
-    const error = credentialErrorOf(() => pkcs12(forgePfx(f.other.keyPem, [f.leaf.certPem], "")));
+  it("CERTIFICATE_KEY_MISMATCH for a PFX whose key belongs to none of its certificates", async () => {
+    const error = await credentialRejectionOf(() => pkcs12(forgePfx(f.other.keyPem, [f.leaf.certPem], "")));
 
     expect(error.code).toBe("CERTIFICATE_KEY_MISMATCH");
     expect(error.message).toContain(
@@ -135,8 +135,8 @@ describe("parseCertificateMaterial (PKCS#12 written by node-forge, as Key Vault'
       () => Buffer.from(toPfxBase64(f.leaf.keyPem, [f.leaf.certPem]), "base64").subarray(0, 200),
     ],
     ["a certificate instead of a PFX", () => Buffer.from(f.leaf.derBase64, "base64")],
-  ])("CERTIFICATE_UNREADABLE for %s", (_, der) => {
-    const error = credentialErrorOf(() => pkcs12(der()));
+  ])("CERTIFICATE_UNREADABLE for %s", async (_, der) => {
+    const error = await credentialRejectionOf(() => pkcs12(der()));
 
     expect(error.code).toBe("CERTIFICATE_UNREADABLE");
     expect(error.message).toMatch(
@@ -196,32 +196,32 @@ describe.skipIf(openssl === null)(
       ["-legacy with a non-ASCII password", "pässwörd", ["-legacy"]],
       ["unencrypted bags (-keypbe NONE -certpbe NONE)", "", ["-keypbe", "NONE", "-certpbe", "NONE"]],
       ["a SHA-512 MAC", "s3cret", ["-macalg", "sha512"]],
-    ])("reads %s", (_, password, options) => {
+    ])("reads %s", async (_, password, options) => {
       const der = exportPfx("test.pfx", password, ...options);
 
-      const credential = pkcs12(der, password);
+      const credential = await pkcs12(der, password);
 
       expect(credential.thumbprintSha256).toBe(f.leaf.thumbprintSha256);
       expect(credential.privateKeyPem).toBe(f.leaf.keyPem);
       expect(credential.chainPems).toEqual([f.leaf.certPem, f.intermediate.certPem, f.root.certPem]);
     });
 
-    it("reads the PEM openssl pkcs12 -nodes prints (bag attributes, subject= and issuer= lines)", () => {
+    it("reads the PEM openssl pkcs12 -nodes prints (bag attributes, subject= and issuer= lines)", async () => {
       exportPfx("bags.pfx", "s3cret", "-name", "m2m-client");
       const text = run("pkcs12", "-in", "bags.pfx", "-nodes", "-passin", "pass:s3cret").toString("utf8");
       expect(text).toContain("Bag Attributes");
 
-      const credential = parseCertificateMaterial({ kind: "pem", text }, source);
+      const credential = await parseCertificateMaterial({ kind: "pem", text }, source);
 
       expect(credential.privateKeyPem).toBe(f.leaf.keyPem);
       expect(credential.chainPems).toEqual([f.leaf.certPem, f.intermediate.certPem, f.root.certPem]);
     });
 
-    it("CERTIFICATE_NO_CERTIFICATE for a PFX with a key only (-nocerts)", () => {
+    it("CERTIFICATE_NO_CERTIFICATE for a PFX with a key only (-nocerts)", async () => {
       run("pkcs12", "-export", "-nocerts", "-inkey", "leaf.key", "-passout", "pass:", "-out", "key-only.pfx");
       const der = readFileSync(file("key-only.pfx"));
 
-      const error = credentialErrorOf(() => pkcs12(der));
+      const error = await credentialRejectionOf(() => pkcs12(der));
 
       expect(error.code).toBe("CERTIFICATE_NO_CERTIFICATE");
       expect(error.message).toContain(
@@ -229,16 +229,18 @@ describe.skipIf(openssl === null)(
       );
     });
 
-    it("CERTIFICATE_PASSWORD_INVALID for a wrong password on OpenSSL 3's default form", () => {
+    it("CERTIFICATE_PASSWORD_INVALID for a wrong password on OpenSSL 3's default form", async () => {
       const der = exportPfx("aes.pfx", "s3cret");
 
-      expect(credentialErrorOf(() => pkcs12(der, "wrong")).code).toBe("CERTIFICATE_PASSWORD_INVALID");
+      expect((await credentialRejectionOf(() => pkcs12(der, "wrong"))).code).toBe(
+        "CERTIFICATE_PASSWORD_INVALID",
+      );
     });
 
-    it("CERTIFICATE_PASSWORD_INVALID for a wrong password on an encrypted PFX without a MAC", () => {
+    it("CERTIFICATE_PASSWORD_INVALID for a wrong password on an encrypted PFX without a MAC", async () => {
       const der = exportPfx("nomac.pfx", "s3cret", "-nomac");
 
-      const error = credentialErrorOf(() => pkcs12(der, "wrong"));
+      const error = await credentialRejectionOf(() => pkcs12(der, "wrong"));
 
       expect(error.code).toBe("CERTIFICATE_PASSWORD_INVALID");
       expect(error.message).toBe(
@@ -261,10 +263,10 @@ describe.skipIf(openssl === null)(
       ["a SHA3-256 MAC", ["-macalg", "sha3-256"], "the MAC algorithm SHA3-256 (OID 2.16.840.1.101.3.4.2.8)"],
     ])(
       "CERTIFICATE_UNREADABLE naming the form and the conversion for %s, which node-forge cannot read",
-      (_, options, what) => {
+      async (_, options, what) => {
         const der = exportPfx("unsupported.pfx", "s3cret", ...options);
 
-        const error = credentialErrorOf(() => pkcs12(der, "s3cret"));
+        const error = await credentialRejectionOf(() => pkcs12(der, "s3cret"));
 
         expect(error.code).toBe("CERTIFICATE_UNREADABLE");
         expect(error.message).toBe(
@@ -323,7 +325,7 @@ describe.skipIf(openssl === null)(
         "ecdsa.pfx",
       );
 
-      const credential = pkcs12(readFileSync(file("ecdsa.pfx")));
+      const credential = await pkcs12(readFileSync(file("ecdsa.pfx")));
 
       expect(credential.thumbprintSha256).toBe(
         createHash("sha256").update(Buffer.from(leaf.rawData)).digest("hex").toUpperCase(),
@@ -345,7 +347,7 @@ describe.skipIf(openssl === null)(
       writeFileSync(file("ec.crt"), ec.certPem);
       run("pkcs12", "-export", "-inkey", "ec.key", "-in", "ec.crt", "-passout", "pass:", "-out", "ec.pfx");
 
-      const error = credentialErrorOf(() => pkcs12(readFileSync(file("ec.pfx"))));
+      const error = await credentialRejectionOf(() => pkcs12(readFileSync(file("ec.pfx"))));
 
       expect(error.code).toBe("CERTIFICATE_KEY_NOT_RSA");
       expect(error.message).toContain(`${source} has a EC P-256 key; Entra ID accepts only RSA keys`);

@@ -31,12 +31,22 @@ function errorOf(run: () => unknown): CredentialError {
   throw new Error("expected a CredentialError");
 }
 
+async function rejectionOf(run: () => Promise<unknown>): Promise<CredentialError> {
+  try {
+    await run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CredentialError);
+    return error as CredentialError;
+  }
+  throw new Error("expected a CredentialError");
+}
+
 const keyBody = (pem: string) => pem.split("\n")[2]!;
 
 describe("parseCertificateMaterial", () => {
-  it("puts the leaf first and orders its issuers, whatever the input order", () => {
+  it("puts the leaf first and orders its issuers, whatever the input order", async () => {
     const text = [root.certPem, leaf.keyPem, intermediate.certPem, leaf.certPem].join("");
-    const credential = parseCertificateMaterial({ kind: "pem", text }, source);
+    const credential = await parseCertificateMaterial({ kind: "pem", text }, source);
     expect(credential.chainPems).toEqual([leaf.certPem, intermediate.certPem, root.certPem]);
     expect(credential).toMatchObject({
       source,
@@ -48,70 +58,75 @@ describe("parseCertificateMaterial", () => {
     });
   });
 
-  it("normalises CRLF, bag attributes and PKCS#1 keys to clean PKCS#8", () => {
+  it("normalises CRLF, bag attributes and PKCS#1 keys to clean PKCS#8", async () => {
     const pkcs1 = createPrivateKey(leaf.keyPem).export({ type: "pkcs1", format: "pem" }) as string;
     const text =
       `Bag Attributes\n    localKeyID: 01 00 00 00\nsubject=/CN=app\n${pkcs1}\nBag Attributes\n${leaf.certPem}`.replace(
         /\n/g,
         "\r\n",
       );
-    const credential = parseCertificateMaterial({ kind: "pem", text }, source);
+    const credential = await parseCertificateMaterial({ kind: "pem", text }, source);
     expect(credential.privateKeyPem).toMatch(/^-{5}BEGIN PRIVATE KEY-{5}\n/);
     expect(credential.privateKeyPem).not.toContain("\r");
     expect(credential.chainPems).toEqual([leaf.certPem]);
   });
 
-  it("decrypts an encrypted PKCS#8 key with the password", () => {
+  it("decrypts an encrypted PKCS#8 key with the password", async () => {
     const encrypted = createPrivateKey(leaf.keyPem).export({
       type: "pkcs8",
       format: "pem",
       cipher: "aes-256-cbc",
       passphrase: "pw",
     }) as string;
-    const credential = parseCertificateMaterial(
+    const credential = await parseCertificateMaterial(
       { kind: "pem", text: encrypted + leaf.certPem, password: "pw" },
       source,
     );
     expect(credential.privateKeyPem).toMatch(/^-{5}BEGIN PRIVATE KEY-{5}/);
     expect(
-      errorOf(() =>
+      await rejectionOf(() =>
         parseCertificateMaterial({ kind: "pem", text: encrypted + leaf.certPem, password: "wrong" }, source),
       ),
     ).toMatchObject({
       code: "CERTIFICATE_PASSWORD_INVALID",
     });
     expect(
-      errorOf(() => parseCertificateMaterial({ kind: "pem", text: encrypted + leaf.certPem }, source))
-        .message,
+      (
+        await rejectionOf(() =>
+          parseCertificateMaterial({ kind: "pem", text: encrypted + leaf.certPem }, source),
+        )
+      ).message,
     ).toContain("has an encrypted private key and no password was given. Set M2M_CERTIFICATE_PASSWORD");
   });
 
-  it("reads PKCS#12 with an empty password (as Key Vault returns it) and with a password", () => {
+  it("reads PKCS#12 with an empty password (as Key Vault returns it) and with a password", async () => {
     const empty = Buffer.from(toPfxBase64(leaf.keyPem, [leaf.certPem, intermediate.certPem]), "base64");
-    expect(parseCertificateMaterial({ kind: "pkcs12", der: empty }, source).thumbprintSha256).toBe(
+    expect((await parseCertificateMaterial({ kind: "pkcs12", der: empty }, source)).thumbprintSha256).toBe(
       leaf.thumbprintSha256,
     );
     const protectedPfx = Buffer.from(toPfxBase64(leaf.keyPem, [leaf.certPem], "s3cret"), "base64");
     expect(
-      parseCertificateMaterial({ kind: "pkcs12", der: protectedPfx, password: "s3cret" }, source).chainPems,
+      (await parseCertificateMaterial({ kind: "pkcs12", der: protectedPfx, password: "s3cret" }, source))
+        .chainPems,
     ).toHaveLength(1);
-    const wrong = errorOf(() =>
+    const wrong = await rejectionOf(() =>
       parseCertificateMaterial({ kind: "pkcs12", der: protectedPfx, password: "nope" }, source),
     );
     expect(wrong.code).toBe("CERTIFICATE_PASSWORD_INVALID");
     expect(wrong.message).toContain(`${source}: the PKCS#12 password is wrong. Set M2M_CERTIFICATE_PASSWORD`);
   });
 
-  it("maps Key Vault content types, and refuses a plain secret", () => {
+  it("maps Key Vault content types, and refuses a plain secret", async () => {
     const pfx = toPfxBase64(leaf.keyPem, [leaf.certPem]);
-    expect(parseKeyVaultSecret({ value: pfx, contentType: "application/x-pkcs12" }, source).subject).toBe(
-      "CN=app",
-    );
     expect(
-      parseKeyVaultSecret({ value: leaf.keyPem + leaf.certPem, contentType: null }, source).subject,
+      (await parseKeyVaultSecret({ value: pfx, contentType: "application/x-pkcs12" }, source)).subject,
     ).toBe("CN=app");
     expect(
-      errorOf(() => parseKeyVaultSecret({ value: "hunter2", contentType: "text/plain" }, source)).message,
+      (await parseKeyVaultSecret({ value: leaf.keyPem + leaf.certPem, contentType: null }, source)).subject,
+    ).toBe("CN=app");
+    expect(
+      (await rejectionOf(() => parseKeyVaultSecret({ value: "hunter2", contentType: "text/plain" }, source)))
+        .message,
     ).toBe(
       `${source}: the secret's content type is 'text/plain', expected application/x-pem-file or application/x-pkcs12. Is M2M_KEYVAULT_CERTIFICATE_NAME the name of a certificate (not of a plain secret)?`,
     );
@@ -143,8 +158,8 @@ describe("parseCertificateMaterial", () => {
       "CERTIFICATE_KEY_MISMATCH",
       "does not belong",
     ],
-  ])("names the problem with %s", (_name, material, code, text) => {
-    const error = errorOf(() => parseCertificateMaterial(material(), source));
+  ])("names the problem with %s", async (_name, material, code, text) => {
+    const error = await rejectionOf(() => parseCertificateMaterial(material(), source));
     expect(error.code).toBe(code);
     expect(error.message).toContain(source);
     expect(error.message).toContain(text);
@@ -152,13 +167,13 @@ describe("parseCertificateMaterial", () => {
     expect(error.message).not.toContain(keyBody(other.keyPem));
   });
 
-  it("refuses keys that are not RSA", () => {
+  it("refuses keys that are not RSA", async () => {
     const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
       type: "pkcs8",
       format: "pem",
     }) as string;
     expect(
-      errorOf(() => parseCertificateMaterial({ kind: "pem", text: ec + leaf.certPem }, source)),
+      await rejectionOf(() => parseCertificateMaterial({ kind: "pem", text: ec + leaf.certPem }, source)),
     ).toMatchObject({
       code: "CERTIFICATE_KEY_NOT_RSA",
     });
@@ -168,7 +183,10 @@ describe("parseCertificateMaterial", () => {
 describe("checkCertificateCredential", () => {
   it("refuses RSA keys below 2048 bits", async () => {
     const small = await issueCertificate({ subject: "CN=small", keyBits: 1024 });
-    const credential = parseCertificateMaterial({ kind: "pem", text: small.keyPem + small.certPem }, source);
+    const credential = await parseCertificateMaterial(
+      { kind: "pem", text: small.keyPem + small.certPem },
+      source,
+    );
     expect(errorOf(() => checkCertificateCredential(credential, new Date())).message).toBe(
       `${source} has a 1024-bit RSA key; Entra ID requires at least 2048 bits. Create a new certificate with a 2048-bit (or larger) key.`,
     );
@@ -178,8 +196,11 @@ describe("checkCertificateCredential", () => {
     [-1, "CERTIFICATE_NOT_YET_VALID"],
     [0, null],
     [1, null],
-  ])("at notBefore %+d ms: %s", (offset, code) => {
-    const credential = parseCertificateMaterial({ kind: "pem", text: leaf.keyPem + leaf.certPem }, source);
+  ])("at notBefore %+d ms: %s", async (offset, code) => {
+    const credential = await parseCertificateMaterial(
+      { kind: "pem", text: leaf.keyPem + leaf.certPem },
+      source,
+    );
     const at = new Date(credential.notBefore.getTime() + offset);
     if (code) expect(errorOf(() => checkCertificateCredential(credential, at)).code).toBe(code);
     else expect(() => checkCertificateCredential(credential, at)).not.toThrow();
@@ -189,15 +210,21 @@ describe("checkCertificateCredential", () => {
     [-1, null],
     [0, "CERTIFICATE_EXPIRED"],
     [86_400_000 * 3, "CERTIFICATE_EXPIRED"],
-  ])("at notAfter %+d ms: %s", (offset, code) => {
-    const credential = parseCertificateMaterial({ kind: "pem", text: leaf.keyPem + leaf.certPem }, source);
+  ])("at notAfter %+d ms: %s", async (offset, code) => {
+    const credential = await parseCertificateMaterial(
+      { kind: "pem", text: leaf.keyPem + leaf.certPem },
+      source,
+    );
     const at = new Date(credential.notAfter.getTime() + offset);
     if (code) expect(errorOf(() => checkCertificateCredential(credential, at)).code).toBe(code);
     else expect(() => checkCertificateCredential(credential, at)).not.toThrow();
   });
 
-  it("says when it expired and how long ago", () => {
-    const credential = parseCertificateMaterial({ kind: "pem", text: leaf.keyPem + leaf.certPem }, source);
+  it("says when it expired and how long ago", async () => {
+    const credential = await parseCertificateMaterial(
+      { kind: "pem", text: leaf.keyPem + leaf.certPem },
+      source,
+    );
     const at = new Date(credential.notAfter.getTime() + 3 * 86_400_000);
     expect(errorOf(() => checkCertificateCredential(credential, at)).message).toBe(
       `${source} expired on ${credential.notAfter.toISOString()} (3 days ago). Renew it in Key Vault and register the new certificate on the app registration.`,
@@ -206,8 +233,8 @@ describe("checkCertificateCredential", () => {
 });
 
 describe("toMsalClientCertificate", () => {
-  it("uses the SHA-256 thumbprint by default, SHA-1 and x5c when asked", () => {
-    const credential = parseCertificateMaterial(
+  it("uses the SHA-256 thumbprint by default, SHA-1 and x5c when asked", async () => {
+    const credential = await parseCertificateMaterial(
       { kind: "pem", text: leaf.keyPem + leaf.certPem + intermediate.certPem },
       source,
     );

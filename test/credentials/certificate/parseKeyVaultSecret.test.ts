@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { toPfxBase64 } from "../../../dev/pki/toPfx.js";
 import { parseKeyVaultSecret } from "../../../src/credentials/certificate/parseKeyVaultSecret.js";
-import { certificateFixtures, credentialErrorOf, type CertificateFixtures } from "./fixtures.js";
+import { certificateFixtures, credentialRejectionOf, type CertificateFixtures } from "./fixtures.js";
 
 const source = "Key Vault certificate 'app-cert' version 3f2a9c in https://kv-m2m.vault.azure.net";
 let f: CertificateFixtures;
@@ -24,8 +24,8 @@ describe("parseKeyVaultSecret", () => {
     [null, () => pemValue],
     [undefined, () => pfxValue],
     ["", () => pfxValue],
-  ])("reads a secret with content type %j", (contentType, value) => {
-    const credential = parseKeyVaultSecret({ value: value(), contentType }, source);
+  ])("reads a secret with content type %j", async (contentType, value) => {
+    const credential = await parseKeyVaultSecret({ value: value(), contentType }, source);
 
     expect(credential.source).toBe(source);
     expect(credential.thumbprintSha256).toBe(f.leaf.thumbprintSha256);
@@ -33,20 +33,20 @@ describe("parseKeyVaultSecret", () => {
     expect(credential.chainPems).toEqual([f.leaf.certPem, f.intermediate.certPem]);
   });
 
-  it("accepts a base64 PFX broken over lines", () => {
+  it("accepts a base64 PFX broken over lines", async () => {
     const wrapped = pfxValue.replace(/.{76}/g, "$&\n");
 
-    expect(parseKeyVaultSecret({ value: wrapped, contentType: "application/x-pkcs12" }, source).subject).toBe(
-      "CN=m2m-client, O=Contoso",
-    );
+    expect(
+      (await parseKeyVaultSecret({ value: wrapped, contentType: "application/x-pkcs12" }, source)).subject,
+    ).toBe("CN=m2m-client, O=Contoso");
   });
 
-  it("CERTIFICATE_NO_PRIVATE_KEY for what Key Vault returns when the key is not exportable", () => {
+  it("CERTIFICATE_NO_PRIVATE_KEY for what Key Vault returns when the key is not exportable", async () => {
     for (const secret of [
       { value: f.leaf.certPem + f.intermediate.certPem, contentType: "application/x-pem-file" },
       { value: f.leaf.certPem, contentType: null },
     ]) {
-      const error = credentialErrorOf(() => parseKeyVaultSecret(secret, source));
+      const error = await credentialRejectionOf(() => parseKeyVaultSecret(secret, source));
 
       expect(error.code).toBe("CERTIFICATE_NO_PRIVATE_KEY");
       expect(error.message).toContain(`${source} (PEM) has `);
@@ -58,8 +58,8 @@ describe("parseKeyVaultSecret", () => {
     }
   });
 
-  it("CERTIFICATE_UNREADABLE naming an unknown content type", () => {
-    const error = credentialErrorOf(() =>
+  it("CERTIFICATE_UNREADABLE naming an unknown content type", async () => {
+    const error = await credentialRejectionOf(() =>
       parseKeyVaultSecret({ value: "hunter2", contentType: "text/plain" }, source),
     );
 
@@ -70,8 +70,8 @@ describe("parseKeyVaultSecret", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for a plain secret without a content type", () => {
-    const error = credentialErrorOf(() =>
+  it("CERTIFICATE_UNREADABLE for a plain secret without a content type", async () => {
+    const error = await credentialRejectionOf(() =>
       parseKeyVaultSecret({ value: "p@ss~word!", contentType: null }, source),
     );
 
@@ -82,8 +82,8 @@ describe("parseKeyVaultSecret", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for a PKCS#12 content type whose value is not base64", () => {
-    const error = credentialErrorOf(() =>
+  it("CERTIFICATE_UNREADABLE for a PKCS#12 content type whose value is not base64", async () => {
+    const error = await credentialRejectionOf(() =>
       parseKeyVaultSecret(
         { value: `${pfxValue.slice(0, 100)}!!`, contentType: "application/x-pkcs12" },
         source,
@@ -97,8 +97,8 @@ describe("parseKeyVaultSecret", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for a PEM content type whose value is a base64 PFX", () => {
-    const error = credentialErrorOf(() =>
+  it("CERTIFICATE_UNREADABLE for a PEM content type whose value is a base64 PFX", async () => {
+    const error = await credentialRejectionOf(() =>
       parseKeyVaultSecret({ value: pfxValue, contentType: "application/x-pem-file" }, source),
     );
 
@@ -109,8 +109,8 @@ describe("parseKeyVaultSecret", () => {
     );
   });
 
-  it("CERTIFICATE_UNREADABLE for a truncated base64 PFX", () => {
-    const error = credentialErrorOf(() =>
+  it("CERTIFICATE_UNREADABLE for a truncated base64 PFX", async () => {
+    const error = await credentialRejectionOf(() =>
       parseKeyVaultSecret({ value: pfxValue.slice(0, 400), contentType: "application/x-pkcs12" }, source),
     );
 

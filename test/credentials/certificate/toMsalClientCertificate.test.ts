@@ -17,7 +17,7 @@ let credential: CertificateCredential;
 
 beforeAll(async () => {
   f = await certificateFixtures();
-  credential = parseCertificateMaterial(
+  credential = await parseCertificateMaterial(
     { kind: "pem", text: f.root.certPem + f.leaf.keyPem + f.intermediate.certPem + f.leaf.certPem },
     "certificate file /home/site/app.pem",
   );

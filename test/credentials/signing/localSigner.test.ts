@@ -15,7 +15,7 @@ const input = Buffer.from("header.claims");
 describe("localSigner", () => {
   it("signs RS256 as RSASSA-PKCS1-v1_5 with SHA-256", async () => {
     const signer = localSigner(
-      parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "t"),
+      await parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "t"),
     );
     const signature = await signer.sign("RS256", input);
     const key = new X509Certificate(issued.certPem).publicKey;
@@ -25,7 +25,7 @@ describe("localSigner", () => {
 
   it("signs PS256 as RSASSA-PSS with SHA-256 and a 32-byte salt", async () => {
     const signer = localSigner(
-      parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "t"),
+      await parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "t"),
     );
     const signature = await signer.sign("PS256", input);
     const key = new X509Certificate(issued.certPem).publicKey;
@@ -45,7 +45,10 @@ describe("vaultSigner", () => {
         return Promise.resolve(Buffer.from("signature"));
       },
     };
-    const certificate = parseCertificateMaterial({ kind: "pem", text: issued.keyPem + issued.certPem }, "t");
+    const certificate = await parseCertificateMaterial(
+      { kind: "pem", text: issued.keyPem + issued.certPem },
+      "t",
+    );
     const signer = vaultSigner(certificate, "https://kv/keys/app/v1", keys);
     expect(await signer.sign("PS256", input, { purpose: "client-assertion" })).toEqual(
       Buffer.from("signature"),
