@@ -106,7 +106,7 @@ try {
     console.log(`Using ${args.settings} (M2M_TENANT_ID is set): no stand-ins start.`);
     const env = { ...settings, ...telemetryEnv };
     if (/^UseDevelopmentStorage=true/i.test(env.AzureWebJobsStorage ?? "")) {
-      const azurite = await startAzurite();
+      const azurite = await startAzurite({ own: true });
       tenantAzurite = true;
       stops.push(() => azurite.stop());
       env.AzureWebJobsStorage = azurite.connectionString;

@@ -1,4 +1,5 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { EdgeFaultScript } from "../faults/EdgeFaultQueue.js";
@@ -26,14 +27,88 @@ export interface Azurite {
   stop(): Promise<void>;
 }
 
+/** Where a shared Azurite is (see startSharedAzurite): set in the environment, it is what startAzurite attaches to. */
+export const SHARED_AZURITE_ENV = "M2M_SHARED_AZURITE";
+
+interface SharedAzurite {
+  ports: Ports;
+  /** The accounts Azurite was started with, handed out one per startAzurite call. */
+  accounts: string[];
+  /** A folder where each account handed out is claimed by creating a file of its name (once, across processes). */
+  claims: string;
+}
+
+type Ports = Record<"Blob" | "Queue" | "Table", string>;
+
 /**
  * Starts Azurite (Blob, Queue, Table) from node_modules on free ports, in memory, and waits until every service
  * says it is listening, with a table fault proxy in front of it (`faultyConnectionString`, `tableFaults`). Uses the
  * Node running this process (Azurite 3.37 needs Node 22).
+ *
+ * When the environment names a shared Azurite ({@link SHARED_AZURITE_ENV}, set by the test run's global setup), the
+ * caller gets a storage account of its own in it instead of a process of its own — Azurite takes seconds to start, an
+ * account nothing — with its own proxy; `stop()` then stops the proxy only. Nothing is shared between accounts.
  */
-export async function startAzurite(options: { timeoutMs?: number } = {}): Promise<Azurite> {
+export async function startAzurite(
+  options: {
+    timeoutMs?: number;
+    /** A process of its own even when a shared one is named: for a caller whose stop must leave nothing running. */
+    own?: boolean;
+  } = {},
+): Promise<Azurite> {
+  const shared = options.own ? null : sharedAzurite();
+  const account = shared ? claimAccount(shared) : null;
+  if (shared && account) return attach(shared.ports, account, () => Promise.resolve());
+  const started = await spawnAzurite(null, options.timeoutMs);
+  return attach(started.ports, ACCOUNT, () => stopChild(started.child));
+}
+
+/**
+ * Starts one Azurite for many callers: `accounts` storage accounts (besides the well-known one), handed out by
+ * startAzurite in every process whose environment holds the returned `env`.
+ */
+export async function startSharedAzurite(options: {
+  accounts: number;
+  /** An empty folder for the accounts' claims. */
+  claims: string;
+  timeoutMs?: number;
+}): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+  const accounts = Array.from({ length: options.accounts }, (_, i) => `m2mtest${String(i).padStart(4, "0")}`);
+  // Custom accounts replace the well-known one unless it is listed too (Azurite's AZURITE_ACCOUNTS).
+  const list = [ACCOUNT, ...accounts].map((name) => `${name}:${ACCOUNT_KEY}`).join(";");
+  const started = await spawnAzurite(list, options.timeoutMs);
+  const shared: SharedAzurite = { ports: started.ports, accounts, claims: options.claims };
+  return {
+    env: { [SHARED_AZURITE_ENV]: JSON.stringify(shared) },
+    stop: () => stopChild(started.child),
+  };
+}
+
+function sharedAzurite(): SharedAzurite | null {
+  const value = process.env[SHARED_AZURITE_ENV];
+  return value ? (JSON.parse(value) as SharedAzurite) : null;
+}
+
+/** The first account nobody has claimed yet, claimed; null when all are (the caller then starts its own Azurite). */
+function claimAccount(shared: SharedAzurite): string | null {
+  for (const account of shared.accounts) {
+    try {
+      closeSync(openSync(join(shared.claims, account), "wx"));
+      return account;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  return null;
+}
+
+async function spawnAzurite(
+  accounts: string | null,
+  timeoutMs = 30_000,
+): Promise<{ ports: Ports; child: ChildProcess }> {
   const require = createRequire(import.meta.url);
   const main = join(dirname(require.resolve("azurite/package.json")), "dist/src/azurite.js");
+  const { AZURITE_ACCOUNTS: _inherited, ...env } = process.env;
   const child = spawn(
     process.execPath,
     [
@@ -49,24 +124,21 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
       "--skipApiVersionCheck",
       "--loose",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], env: accounts ? { ...env, AZURITE_ACCOUNTS: accounts } : env },
   );
-  const ports: Partial<Record<"Blob" | "Queue" | "Table", string>> = {};
+  const ports: Partial<Ports> = {};
   let output = "";
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () =>
-        reject(
-          new Error(`Azurite did not start within ${options.timeoutMs ?? 30_000} ms. Output:\n${output}`),
-        ),
-      options.timeoutMs ?? 30_000,
+      () => reject(new Error(`Azurite did not start within ${timeoutMs} ms. Output:\n${output}`)),
+      timeoutMs,
     );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       for (const match of output.matchAll(
         /Azurite (Blob|Queue|Table) service is successfully listening at http:\/\/127\.0\.0\.1:(\d+)/g,
       )) {
-        ports[match[1] as "Blob" | "Queue" | "Table"] = match[2];
+        ports[match[1] as keyof Ports] = match[2];
       }
       if (ports.Blob && ports.Queue && ports.Table) {
         clearTimeout(timer);
@@ -86,18 +158,31 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
     child.kill();
     throw error;
   }
-  const endpoint = (port: string | undefined) => `http://127.0.0.1:${port}/${ACCOUNT}`;
+  return { ports: ports as Ports, child };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** The account's endpoints on Azurite's ports, with a table fault proxy in front; `stopAzurite` after the proxy. */
+async function attach(ports: Ports, account: string, stopAzurite: () => Promise<void>): Promise<Azurite> {
+  const endpoint = (port: string) => `http://127.0.0.1:${port}/${account}`;
   let proxy;
   try {
     proxy = await startTableFaultProxy({ tableEndpoint: endpoint(ports.Table) });
   } catch (error) {
-    child.kill();
+    await stopAzurite();
     throw error;
   }
   const connectionString = (tableEndpoint: string) =>
     [
       "DefaultEndpointsProtocol=http",
-      `AccountName=${ACCOUNT}`,
+      `AccountName=${account}`,
       `AccountKey=${ACCOUNT_KEY}`,
       `BlobEndpoint=${endpoint(ports.Blob)}`,
       `QueueEndpoint=${endpoint(ports.Queue)}`,
@@ -112,11 +197,7 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
     tableRequests: proxy.requests,
     stop: async () => {
       await proxy.stop();
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      });
+      await stopAzurite();
     },
   };
 }

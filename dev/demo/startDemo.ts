@@ -66,7 +66,7 @@ export async function startLocalWorld(scenarioPath: string): Promise<LocalWorld>
   try {
     const [standIns, azurite, receiver] = await Promise.all([
       startStandIns(scenario),
-      startAzurite(),
+      startAzurite({ own: true }),
       startWebhookReceiver(),
     ]);
     stops.push(

@@ -232,7 +232,7 @@ describe("tableCheckpointStore", () => {
 
     expect(error).toMatchObject({ code: "CHECKPOINT_UNREADABLE" });
     expect((error as Error).message).toMatch(
-      /^The checkpoint of job 'report-sync' in table 't\w+' at http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1 is not JSON \(7 bytes; written by run 'run-1'\)\. Fix or delete the row \(PartitionKey 'report-sync', RowKey 'checkpoint'\): deleting it starts the job from no checkpoint\.$/,
+      /^The checkpoint of job 'report-sync' in table 't\w+' at http:\/\/127\.0\.0\.1:\d+\/\w+ is not JSON \(7 bytes; written by run 'run-1'\)\. Fix or delete the row \(PartitionKey 'report-sync', RowKey 'checkpoint'\): deleting it starts the job from no checkpoint\.$/,
     );
   });
 

@@ -92,7 +92,8 @@ describe("tableClientFor", () => {
 
   it("does no I/O until first used, fails with STATE_UNAVAILABLE while storage is down, and recovers", async () => {
     const port = await freePort();
-    const endpoint = `http://127.0.0.1:${port}/devstoreaccount1`;
+    // Azurite's account (the path), on a port where nothing listens yet.
+    const endpoint = `http://127.0.0.1:${port}${new URL(azurite.tableEndpoint).pathname}`;
     const name = freshTableName();
     const table = tableClientFor(
       { kind: "connection-string", connectionString: withTableEndpoint(endpoint) },
