@@ -44,7 +44,7 @@ function fleet(n: number) {
  * Graph reads are not in it: they are the same whatever the code does with what they return.
  */
 export function inventoryRows(mode: BenchMode): RowResult[] {
-  const rounds = mode.quick ? 5 : 21;
+  const rounds = mode.quick ? 11 : 21;
   const perSize: Record<number, { cpuMs: number; items: number }> = {};
   for (const n of [2_500, 5_000]) {
     const { scanned, keyCredentials } = fleet(n);

@@ -117,4 +117,14 @@ describe("traceparent", () => {
     expect(traceparent(traceId, spanId)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(newTraceId()).not.toBe(traceId);
   });
+
+  it("keeps ids distinct and well-formed across many draws (the random pool refills)", () => {
+    // 4096 bytes a pool: 3,000 trace ids and 3,000 span ids draw from 7 pools.
+    const traces = Array.from({ length: 3_000 }, newTraceId);
+    const spans = Array.from({ length: 3_000 }, newSpanId);
+    expect(new Set(traces).size).toBe(traces.length);
+    expect(new Set(spans).size).toBe(spans.length);
+    expect(traces.every((id) => /^[0-9a-f]{32}$/.test(id) && /[^0]/.test(id))).toBe(true);
+    expect(spans.every((id) => /^[0-9a-f]{16}$/.test(id) && /[^0]/.test(id))).toBe(true);
+  });
 });
