@@ -70,11 +70,19 @@ export function buildCertificateInventory(input: {
     : [];
 
   const managed = input.managed ?? null;
+  // The findings about each thumbprint, found once: each certificate looks its own up.
+  const driftBySha1 = new Map<string, DriftFinding[]>();
+  for (const finding of drift) {
+    if (finding.thumbprintSha1 === null) continue;
+    const list = driftBySha1.get(finding.thumbprintSha1);
+    if (list) list.push(finding);
+    else driftBySha1.set(finding.thumbprintSha1, [finding]);
+  }
   const attached = new Set<DriftFinding>();
   const items = scanned.map((certificate): CertificateInventoryItem => {
     const sha1 = certificate.x5tSha1;
     const isInUse = sha1 !== null && sha1 === inUseSha1;
-    const own = sha1 === null ? [] : drift.filter((f) => f.thumbprintSha1 === sha1);
+    const own = sha1 === null ? [] : [...(driftBySha1.get(sha1) ?? [])];
     own.forEach((f) => attached.add(f));
     return {
       name: certificate.name,
