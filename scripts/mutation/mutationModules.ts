@@ -90,6 +90,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     tests: ["test/credentials/managedIdentityError.test.ts"],
   },
   { module: "src/certificates/checkSubject.ts", tests: ["test/certificates/checkSubject.test.ts"] },
+  { module: "src/certificates/firstOfEach.ts", tests: ["test/certificates/firstOfEach.test.ts"] },
   { module: "src/auth/readClientPrincipal.ts", tests: ["test/auth/readClientPrincipal.test.ts"] },
   { module: "src/auth/decideAccess.ts", tests: ["test/auth/decideAccess.test.ts"] },
   { module: "src/auth/presentedKey.ts", tests: ["test/auth/presentedKey.test.ts"] },

@@ -48,4 +48,10 @@ describe("firstOfEach", () => {
       ]).map((c) => c.from),
     ).toEqual(["1", "3"]);
   });
+
+  it("folds case to lower case: names that only upper-casing would merge stay apart", () => {
+    // "ß".toUpperCase() is "SS": an upper-case fold would take these for one certificate.
+    expect(firstOfEach([at("https://v", "ß", "1"), at("https://v", "ss", "2")])).toHaveLength(2);
+    expect(firstOfEach([at("https://ß", "n", "1"), at("https://ss", "n", "2")])).toHaveLength(2);
+  });
 });
