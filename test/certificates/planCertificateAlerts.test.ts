@@ -9,7 +9,7 @@ import {
   rotationSubject,
   type PlanInput,
 } from "../../src/certificates/planCertificateAlerts.js";
-import type { RotationRecord } from "../../src/rotation/RotationRecord.js";
+import { rotationRecordFor } from "../support/rotationRecordFor.js";
 import { conditionStep, decideConditionAlert } from "../../src/alerts/decideConditionAlert.js";
 
 const RESOLUTION = { title: "resolved", text: "resolved", facts: [] };
@@ -51,25 +51,7 @@ function item(overrides: Partial<CertificateInventoryItem> & { daysLeft: number 
   };
 }
 
-const record = (overrides: Partial<RotationRecord>): RotationRecord => ({
-  certificateName: "app",
-  step: "renewing",
-  resumeStep: null,
-  startedAt: "2026-11-20T06:00:00.000Z",
-  updatedAt: "2026-11-20T06:00:00.000Z",
-  oldVersion: "v1",
-  oldThumbprintSha1: "AA".repeat(20),
-  newVersion: null,
-  newThumbprintSha1: null,
-  newKeyId: null,
-  oldKeyId: null,
-  switchedAt: null,
-  retireAfter: null,
-  completedAt: null,
-  attempts: 0,
-  lastError: null,
-  ...overrides,
-});
+const record = rotationRecordFor;
 
 function input(overrides: Partial<PlanInput["inventory"]> = {}, rest: Partial<PlanInput> = {}): PlanInput {
   return {

@@ -7,31 +7,13 @@ import {
   rotationResolvedWording,
   rotationSwitchedWording,
 } from "../../src/certificates/rotationAlertWording.js";
-import type { RotationRecord } from "../../src/rotation/RotationRecord.js";
+import { rotationRecordFor } from "../support/rotationRecordFor.js";
 
 const VAULT = "https://kv-m2m.vault.azure.net";
-const OLD = "AA".repeat(20);
+const OLD = rotationRecordFor().oldThumbprintSha1!;
 const NEW = "BB".repeat(20);
 
-const record = (overrides: Partial<RotationRecord> = {}): RotationRecord => ({
-  certificateName: "app",
-  step: "renewing",
-  resumeStep: null,
-  startedAt: "2026-11-20T06:00:00.000Z",
-  updatedAt: "2026-11-20T06:00:00.000Z",
-  oldVersion: "v1",
-  oldThumbprintSha1: OLD,
-  newVersion: null,
-  newThumbprintSha1: null,
-  newKeyId: null,
-  oldKeyId: null,
-  switchedAt: null,
-  retireAfter: null,
-  completedAt: null,
-  attempts: 0,
-  lastError: null,
-  ...overrides,
-});
+const record = rotationRecordFor;
 
 const RETRY =
   "The app tries again on every check (M2M_CERT_CHECK_SCHEDULE) and on POST /api/certificates/app/renew; the token path keeps the current certificate meanwhile.";
