@@ -10,7 +10,7 @@ import {
 import { rotationRecordFor } from "../support/rotationRecordFor.js";
 
 const VAULT = "https://kv-m2m.vault.azure.net";
-const OLD = rotationRecordFor().oldThumbprintSha1!;
+const OLD = rotationRecordFor().oldThumbprintSha1;
 const NEW = "BB".repeat(20);
 
 const record = rotationRecordFor;
