@@ -8,8 +8,9 @@ import { notifyJobOutcome, type JobNotification } from "./notifyJobOutcome.js";
 
 /**
  * How long a job's alert state, as this process last saw it in the ledger, stands in for reading it again (see
- * createJobNotifier). It bounds how late a delivery left pending outside this process's sight (claimed by an
- * instance that then died) is sent again: at the job's first run after this long.
+ * createJobNotifier). It bounds how late this process notices what another instance left outside its sight: a delivery
+ * claimed by an instance that then died (sent again), or an alert that instance decided on an older run and wrote
+ * only after this process's last pass (resolved, if the job is well) — at the job's first run after this long.
  */
 export const ALERT_RECHECK_MS = 10 * 60_000;
 
