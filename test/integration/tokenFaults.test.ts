@@ -7,27 +7,18 @@ import { TimedOutError, TokenError } from "../../src/errors.js";
 import { msalTokenSource } from "../../src/tokens/msalTokenSource.js";
 import { manualClock } from "../support/manualClock.js";
 import { recordingLogger } from "../support/recordingLogger.js";
+import { DOWNSTREAM_SCOPE, secretClientApp } from "../support/secretClientApp.js";
 
-const DOWNSTREAM = "api://m2m-downstream";
-const SCOPE = `${DOWNSTREAM}/.default`;
+const SCOPE = DOWNSTREAM_SCOPE;
 
 let entra: EntraStandIn;
 let clientId: string;
 let credential: AppCredential;
+let config: ReturnType<typeof secretClientApp>["config"];
 
 beforeAll(async () => {
   entra = await startEntraStandIn();
-  entra.registerResource({ appIdUri: DOWNSTREAM, roles: ["Reports.Read.All"] });
-  clientId = entra.registerApp({ displayName: "token faults" }).clientId;
-  entra.assignRoles(clientId, DOWNSTREAM, ["Reports.Read.All"]);
-  credential = {
-    id: "client-secret:test",
-    kind: "client-secret",
-    auth: { clientSecret: entra.addClientSecret(clientId).secretText },
-    certificate: null,
-    signer: null,
-    summary: {},
-  };
+  ({ clientId, credential, config } = secretClientApp(entra, "token faults"));
 });
 afterAll(async () => {
   await entra?.stop();
@@ -52,13 +43,7 @@ function tokenSource(options: { clock?: Clock; real?: boolean; requestTimeoutMs?
   const waits: number[] = [];
   const log = recordingLogger();
   const source = msalTokenSource({
-    config: {
-      clientId,
-      tenantId: entra.tenantId,
-      authorityHost: entra.authorityHost,
-      authority: entra.authority,
-      scope: SCOPE,
-    },
+    config,
     credentials,
     logger: log.logger,
     clock,
@@ -251,19 +236,10 @@ describe("a proactive refresh (refresh_in) that Entra ID fails", () => {
   let refreshing: EntraStandIn;
   beforeAll(async () => {
     refreshing = await startEntraStandIn({ tokenRefreshInSeconds: 1 });
-    refreshing.registerResource({ appIdUri: DOWNSTREAM, roles: ["Reports.Read.All"] });
-    const app = refreshing.registerApp({ displayName: "refresh_in" });
-    refreshing.assignRoles(app.clientId, DOWNSTREAM, ["Reports.Read.All"]);
-    const secret = refreshing.addClientSecret(app.clientId).secretText;
-    const current: AppCredential = { ...credential, auth: { clientSecret: secret } };
+    const app = secretClientApp(refreshing, "refresh_in");
+    const current = app.credential;
     refreshingSource = msalTokenSource({
-      config: {
-        clientId: app.clientId,
-        tenantId: refreshing.tenantId,
-        authorityHost: refreshing.authorityHost,
-        authority: refreshing.authority,
-        scope: SCOPE,
-      },
+      config: app.config,
       credentials: { current: () => Promise.resolve(current), reload: () => Promise.resolve(current) },
       logger: recordingLogger().logger,
       clock: systemClock,

@@ -3,9 +3,7 @@ import { startEntraStandIn, type EntraStandIn } from "../../dev/entra/startEntra
 import type { AppCredential } from "../../src/credentials/AppCredential.js";
 import { msalTokenSource } from "../../src/tokens/msalTokenSource.js";
 import { recordingLogger } from "../support/recordingLogger.js";
-
-const DOWNSTREAM = "api://m2m-downstream";
-const SCOPE = `${DOWNSTREAM}/.default`;
+import { secretClientApp } from "../support/secretClientApp.js";
 
 // Every clock — the source's, MSAL's and the stand-in's — follows Date, faked from before the stand-in starts.
 beforeAll(() => {
@@ -20,25 +18,10 @@ let source: ReturnType<typeof msalTokenSource>;
 let credential: AppCredential;
 beforeAll(async () => {
   entra = await startEntraStandIn();
-  entra.registerResource({ appIdUri: DOWNSTREAM, roles: ["Reports.Read.All"] });
-  const clientId = entra.registerApp({ displayName: "warm path" }).clientId;
-  entra.assignRoles(clientId, DOWNSTREAM, ["Reports.Read.All"]);
-  credential = {
-    id: "client-secret:one",
-    kind: "client-secret",
-    auth: { clientSecret: entra.addClientSecret(clientId).secretText },
-    certificate: null,
-    signer: null,
-    summary: {},
-  };
+  const app = secretClientApp(entra, "warm path", "client-secret:one");
+  credential = app.credential;
   source = msalTokenSource({
-    config: {
-      clientId,
-      tenantId: entra.tenantId,
-      authorityHost: entra.authorityHost,
-      authority: entra.authority,
-      scope: SCOPE,
-    },
+    config: app.config,
     credentials: { current: () => Promise.resolve(credential), reload: () => Promise.resolve(credential) },
     logger: recordingLogger().logger,
     clock: () => new Date(),

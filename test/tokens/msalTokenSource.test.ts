@@ -2,26 +2,22 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEntraStandIn, type EntraStandIn } from "../../dev/entra/startEntraStandIn.js";
-import type { AppCredential, CredentialProvider } from "../../src/credentials/AppCredential.js";
+import type { CredentialProvider } from "../../src/credentials/AppCredential.js";
 import { msalTokenSource } from "../../src/tokens/msalTokenSource.js";
 import { manualClock } from "../support/manualClock.js";
 import { recordingLogger } from "../support/recordingLogger.js";
+import { DOWNSTREAM_SCOPE, secretClientApp } from "../support/secretClientApp.js";
 import { captureTelemetry, type TelemetryCapture } from "../support/telemetryCapture.js";
 
-const DOWNSTREAM = "api://m2m-downstream";
-const SCOPE = `${DOWNSTREAM}/.default`;
+const SCOPE = DOWNSTREAM_SCOPE;
 
 let entra: EntraStandIn;
-let clientId: string;
-let secret: string;
+let app: ReturnType<typeof secretClientApp>;
 let telemetry: TelemetryCapture;
 
 beforeAll(async () => {
   entra = await startEntraStandIn();
-  entra.registerResource({ appIdUri: DOWNSTREAM, roles: ["Reports.Read.All"] });
-  clientId = entra.registerApp({ displayName: "token telemetry" }).clientId;
-  entra.assignRoles(clientId, DOWNSTREAM, ["Reports.Read.All"]);
-  secret = entra.addClientSecret(clientId).secretText;
+  app = secretClientApp(entra, "token telemetry");
 });
 afterAll(async () => {
   await entra?.stop();
@@ -36,27 +32,14 @@ afterEach(async () => {
 
 /** The token source as the container builds it (real MSAL over HTTPS to the stand-in), built after telemetry started. */
 function tokenSource() {
-  const credential: AppCredential = {
-    id: "client-secret:test",
-    kind: "client-secret",
-    auth: { clientSecret: secret },
-    certificate: null,
-    signer: null,
-    summary: {},
-  };
+  const { credential } = app;
   const credentials: CredentialProvider = {
     current: () => Promise.resolve(credential),
     reload: () => Promise.resolve(credential),
   };
   const log = recordingLogger();
   const source = msalTokenSource({
-    config: {
-      clientId,
-      tenantId: entra.tenantId,
-      authorityHost: entra.authorityHost,
-      authority: entra.authority,
-      scope: SCOPE,
-    },
+    config: app.config,
     credentials,
     logger: log.logger,
     clock: manualClock().clock,
@@ -98,7 +81,9 @@ describe("token acquisition telemetry", () => {
       },
     });
     // The request's body (the client secret) and the answer (the token) are never attributes.
-    expect(JSON.stringify(telemetry.spans().map((span) => span.attributes))).not.toContain(secret);
+    expect(JSON.stringify(telemetry.spans().map((span) => span.attributes))).not.toContain(
+      app.credential.auth.clientSecret,
+    );
   });
 
   it("serves a warm acquisition from the cache: source cache, no request span, a debug line and no Information", async () => {
