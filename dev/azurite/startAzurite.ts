@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { EdgeFaultScript } from "../faults/EdgeFaultQueue.js";
+import { listenOnLoopback } from "../listenOnLoopback.js";
 import { startTableFaultProxy, type ProxiedTableRequest } from "../faults/startTableFaultProxy.js";
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
@@ -27,15 +28,16 @@ export interface Azurite {
   stop(): Promise<void>;
 }
 
-/** Where a shared Azurite is (see startSharedAzurite): set in the environment, it is what startAzurite attaches to. */
+/**
+ * Where a shared Azurite hands out accounts (see startSharedAzurite): set in the environment, it is what startAzurite
+ * attaches to.
+ */
 export const SHARED_AZURITE_ENV = "M2M_SHARED_AZURITE";
 
-interface SharedAzurite {
+/** An account of the shared Azurite, and Azurite's ports. */
+interface SharedAccount {
+  account: string;
   ports: Ports;
-  /** The accounts Azurite was started with, handed out one per startAzurite call. */
-  accounts: string[];
-  /** A folder where each account handed out is claimed by creating a file of its name (once, across processes). */
-  claims: string;
 }
 
 type Ports = Record<"Blob" | "Queue" | "Table", string>;
@@ -47,7 +49,8 @@ type Ports = Record<"Blob" | "Queue" | "Table", string>;
  *
  * When the environment names a shared Azurite ({@link SHARED_AZURITE_ENV}, set by the test run's global setup), the
  * caller gets a storage account of its own in it instead of a process of its own — Azurite takes seconds to start, an
- * account nothing — with its own proxy; `stop()` then stops the proxy only. Nothing is shared between accounts.
+ * account nothing — with its own proxy; `stop()` then stops the proxy only. Nothing is shared between accounts. When
+ * every account is handed out, the caller starts its own.
  */
 export async function startAzurite(
   options: {
@@ -56,50 +59,60 @@ export async function startAzurite(
     own?: boolean;
   } = {},
 ): Promise<Azurite> {
-  const shared = options.own ? null : sharedAzurite();
-  const account = shared ? claimAccount(shared) : null;
-  if (shared && account) return attach(shared.ports, account, () => Promise.resolve());
+  const shared = options.own ? undefined : process.env[SHARED_AZURITE_ENV];
+  const claimed = shared ? await claimAccount(shared) : null;
+  if (claimed) return attach(claimed.ports, claimed.account, () => Promise.resolve());
   const started = await spawnAzurite(null, options.timeoutMs);
   return attach(started.ports, ACCOUNT, () => stopChild(started.child));
 }
 
 /**
- * Starts one Azurite for many callers: `accounts` storage accounts (besides the well-known one), handed out by
- * startAzurite in every process whose environment holds the returned `env`.
+ * One Azurite for many callers, started on the first claim (a run that never needs storage never starts it): a
+ * loopback server whose URL, in the returned `env`, startAzurite asks for an account of its own, in any process. Each
+ * of the `accounts` storage accounts is handed out once.
  */
 export async function startSharedAzurite(options: {
   accounts: number;
-  /** An empty folder for the accounts' claims. */
-  claims: string;
   timeoutMs?: number;
 }): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
   const accounts = Array.from({ length: options.accounts }, (_, i) => `m2mtest${String(i).padStart(4, "0")}`);
   // Custom accounts replace the well-known one unless it is listed too (Azurite's AZURITE_ACCOUNTS).
   const list = [ACCOUNT, ...accounts].map((name) => `${name}:${ACCOUNT_KEY}`).join(";");
-  const started = await spawnAzurite(list, options.timeoutMs);
-  const shared: SharedAzurite = { ports: started.ports, accounts, claims: options.claims };
+  let started: Promise<{ ports: Ports; child: ChildProcess }> | null = null;
+  let next = 0;
+  const server = createServer((_request, response) => {
+    const account = accounts[next];
+    if (account === undefined) {
+      response.writeHead(200, { "content-type": "application/json" }).end("null");
+      return;
+    }
+    next += 1;
+    started ??= spawnAzurite(list, options.timeoutMs);
+    started.then(
+      ({ ports }) => {
+        const claim: SharedAccount = { account, ports };
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(claim));
+      },
+      (error: unknown) => response.writeHead(500).end(error instanceof Error ? error.message : String(error)),
+    );
+  });
+  const port = await listenOnLoopback(server);
   return {
-    env: { [SHARED_AZURITE_ENV]: JSON.stringify(shared) },
-    stop: () => stopChild(started.child),
+    env: { [SHARED_AZURITE_ENV]: `http://127.0.0.1:${port}` },
+    async stop() {
+      await new Promise((resolve) => server.close(resolve));
+      const running = await started?.catch(() => null);
+      if (running) await stopChild(running.child);
+    },
   };
 }
 
-function sharedAzurite(): SharedAzurite | null {
-  const value = process.env[SHARED_AZURITE_ENV];
-  return value ? (JSON.parse(value) as SharedAzurite) : null;
-}
-
-/** The first account nobody has claimed yet, claimed; null when all are (the caller then starts its own Azurite). */
-function claimAccount(shared: SharedAzurite): string | null {
-  for (const account of shared.accounts) {
-    try {
-      closeSync(openSync(join(shared.claims, account), "wx"));
-      return account;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-  return null;
+/** An account of the shared Azurite at `url`, its own; null when all are handed out. */
+async function claimAccount(url: string): Promise<SharedAccount | null> {
+  const response = await fetch(`${url}/accounts`, { method: "POST" });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`The shared Azurite did not start: ${body}`);
+  return JSON.parse(body) as SharedAccount | null;
 }
 
 async function spawnAzurite(
