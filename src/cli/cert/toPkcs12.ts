@@ -29,9 +29,16 @@ export function toPkcs12(keyPem: string, certPem: string, password: string, frie
     generateLocalKeyId: true,
   };
   const unsigned = forge.pkcs12.toPkcs12Asn1(key, [cert], forge.util.encodeUtf8(password), options);
-  // PFX ::= SEQUENCE { version, authSafe ContentInfo, macData MacData OPTIONAL }; authSafe's content is
-  // [0] { OCTET STRING <DER of the AuthenticatedSafe> }, and the MAC is over those DER bytes.
-  const [version, authSafe] = unsigned.value as forge.asn1.Asn1[];
+  return withSha256Mac(unsigned, password);
+}
+
+/**
+ * The DER of `pfx` (its MacData, if any, left out) with an HMAC-SHA-256 MAC over its AuthenticatedSafe, keyed from
+ * `password` as a BMPString. PFX ::= SEQUENCE { version, authSafe ContentInfo, macData MacData OPTIONAL }; authSafe's
+ * content is [0] { OCTET STRING <DER of the AuthenticatedSafe> }, and the MAC is over those DER bytes.
+ */
+export function withSha256Mac(pfx: forge.asn1.Asn1, password: string): Buffer {
+  const [version, authSafe] = pfx.value as forge.asn1.Asn1[];
   const safeBytes = octetStringOf(authSafe!);
   const salt = randomBytes(MAC_SALT_BYTES).toString("binary");
   const macKey = forge.pkcs12.generateKey(
@@ -62,8 +69,8 @@ export function toPkcs12(keyPem: string, certPem: string, password: string, frie
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, salt),
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(ITERATIONS).getBytes()),
   ]);
-  const pfx = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [version!, authSafe!, macData]);
-  return Buffer.from(asn1.toDer(pfx).getBytes(), "binary");
+  const signed = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [version!, authSafe!, macData]);
+  return Buffer.from(asn1.toDer(signed).getBytes(), "binary");
 }
 
 /** The bytes of the OCTET STRING inside a PKCS#7 `data` ContentInfo: `SEQUENCE { OID, [0] { OCTET STRING } }`. */

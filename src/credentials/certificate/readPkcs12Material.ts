@@ -62,10 +62,12 @@ function decode(
   let failure = attempt(forge, pfx, password);
   // An empty password has two encodings in the wild: try "no password" when the MAC rejects "".
   if (failure.kind === "mac" && password === "") failure = attempt(forge, pfx, undefined);
-  // The MAC passed (or there is none) but decryption failed: PBES2 wants the password as UTF-8 bytes. Decrypting with
-  // the other encoding gives noise, which now and then passes the padding check and fails later, as DER that does not
-  // parse ("Unparsed DER bytes remain"): that is the same failure, so it is tried with UTF-8 too.
-  if ((failure.kind === "decrypt" || failure.kind === "other") && /[^\x20-\x7e]/.test(password)) {
+  // The MAC passed (or there is none) but reading the contents failed: PBES2 wants the password as UTF-8 bytes.
+  // Decrypting with the other encoding gives noise, and about 1 in 256 noise blocks ends in valid padding (a last byte
+  // of 01). That noise then fails as DER of any kind — "Unparsed DER bytes remain", or "Only 8, 16, 24, or 32 bits
+  // supported", which reads like an unsupported algorithm — so every failure but the MAC's is tried again with UTF-8.
+  // A structure that is truly unsupported fails the same way again.
+  if (failure.kind !== "ok" && failure.kind !== "mac" && /[^\x20-\x7e]/.test(password)) {
     failure = attempt(forge, withoutMac(forge, pfx), forge.util.encodeUtf8(password));
   }
   if (failure.kind === "ok") return failure.p12;

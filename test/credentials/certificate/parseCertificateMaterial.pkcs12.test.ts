@@ -1,5 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { createHash, webcrypto, X509Certificate } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  pbkdf2Sync,
+  webcrypto,
+  X509Certificate,
+} from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toPem } from "../../../dev/pki/pem.js";
 import { toPfxBase64 } from "../../../dev/pki/toPfx.js";
 import { x509 } from "../../../dev/pki/x509.js";
+import { toPkcs12, withSha256Mac } from "../../../src/cli/cert/toPkcs12.js";
 import { parseCertificateMaterial } from "../../../src/credentials/certificate/parseCertificateMaterial.js";
 import {
   certificateFixtures,
@@ -37,6 +45,67 @@ function forgePfx(keyPem: string | null, certPems: string[], password: string | 
   const certs = certPems.map((pem) => forge.pki.certificateFromPem(pem));
   const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, password, { algorithm: "3des" });
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), "binary");
+}
+
+type Asn1 = forge.asn1.Asn1;
+const children = (node: Asn1) => node.value as Asn1[];
+const oidOf = (node: Asn1) => forge.asn1.derToOid(node.value as string);
+const bytesOf = (node: Asn1) => Buffer.from(node.value as string, "binary");
+const der = (node: Asn1) => forge.asn1.toDer(node).getBytes();
+
+/**
+ * A PFX in OpenSSL 3's form (m2m cert create's toPkcs12) for a non-ASCII password, whose key bag, decrypted with the
+ * password in the other encoding (forge's own, as node-forge alone reads it), ends in valid padding and then fails as
+ * DER with "Only 8, 16, 24, or 32 bits supported" — about 1 PFX in 500 is like that. The key bag is encrypted again
+ * under new IVs until one is; the MAC is computed again over the result.
+ */
+function pfxWhoseOtherEncodingLooksUnsupported(keyPem: string, certPem: string, password: string): Buffer {
+  const pfx = forge.asn1.fromDer(toPkcs12(keyPem, certPem, password, "m2m").toString("binary"));
+  // PFX.authSafe [0] OCTET STRING -> AuthenticatedSafe -> ContentInfo (data) [0] OCTET STRING -> SafeContents
+  const authSafeOctets = children(children(children(pfx)[1]!)[1]!)[0]!;
+  const authSafe = forge.asn1.fromDer(authSafeOctets.value as string);
+  for (const contentInfo of children(authSafe)) {
+    if (oidOf(children(contentInfo)[0]!) !== forge.pki.oids.data) continue;
+    const contentOctets = children(children(contentInfo)[1]!)[0]!;
+    const safeContents = forge.asn1.fromDer(contentOctets.value as string);
+    const bag = children(safeContents).find(
+      (safeBag) => oidOf(children(safeBag)[0]!) === forge.pki.oids.pkcs8ShroudedKeyBag,
+    );
+    if (bag === undefined) continue;
+    // EncryptedPrivateKeyInfo { AlgorithmIdentifier { PBES2, { { PBKDF2, { salt, count, ... } }, { AES-256-CBC, iv } } },
+    // encryptedData }
+    const [algorithm, encryptedData] = children(children(children(bag)[1]!)[0]!);
+    const [kdf, scheme] = children(children(algorithm!)[1]!);
+    const [salt, count] = children(children(kdf!)[1]!);
+    const iv = children(scheme!)[1]!;
+    const iterations = forge.asn1.derToInteger(count!.value as string);
+    const utf8Key = pbkdf2Sync(Buffer.from(password, "utf8"), bytesOf(salt!), iterations, 32, "sha256");
+    const forgeKey = Buffer.from(
+      forge.pkcs5.pbkdf2(password, salt!.value as string, iterations, 32, forge.md.sha256.create()),
+      "binary",
+    );
+    const decipher = createDecipheriv("aes-256-cbc", utf8Key, bytesOf(iv));
+    const plain = Buffer.concat([decipher.update(bytesOf(encryptedData!)), decipher.final()]);
+    for (let attempt = 0; attempt < 1_000_000; attempt++) {
+      const nextIv = createHash("sha256").update(`iv ${attempt}`).digest().subarray(0, 16);
+      const cipher = createCipheriv("aes-256-cbc", utf8Key, nextIv);
+      const encrypted = Buffer.concat([cipher.update(plain), cipher.final()]);
+      const noise = createDecipheriv("aes-256-cbc", forgeKey, nextIv).setAutoPadding(false).update(encrypted);
+      if (noise.at(-1) !== 1) continue;
+      try {
+        forge.asn1.fromDer(noise.subarray(0, -1).toString("binary"));
+        continue;
+      } catch (error) {
+        if (!/bits supported/.test((error as Error).message)) continue;
+      }
+      iv.value = nextIv.toString("binary");
+      encryptedData!.value = encrypted.toString("binary");
+      contentOctets.value = der(safeContents);
+      authSafeOctets.value = der(authSafe);
+      return withSha256Mac(pfx, password);
+    }
+  }
+  throw new Error("no key bag whose other encoding fails as DER: the search needs more IVs");
 }
 
 describe("parseCertificateMaterial (PKCS#12 written by node-forge, as Key Vault's 3DES/SHA-1 form)", () => {
@@ -72,6 +141,14 @@ describe("parseCertificateMaterial (PKCS#12 written by node-forge, as Key Vault'
     const der = Buffer.from(toPfxBase64(f.leaf.keyPem, [f.leaf.certPem], "s3cret"), "base64");
 
     expect((await pkcs12(der, "s3cret")).thumbprintSha256).toBe(f.leaf.thumbprintSha256);
+  });
+
+  it("reads a non-ASCII password's PFX whose key bag, decrypted with the other encoding, looks unsupported", async () => {
+    const password = "pässwörd";
+    const der = pfxWhoseOtherEncodingLooksUnsupported(f.leaf.keyPem, f.leaf.certPem, password);
+
+    expect((await pkcs12(der, password)).thumbprintSha256).toBe(f.leaf.thumbprintSha256);
+    await expect(pkcs12(der, "passwörd")).rejects.toMatchObject({ code: "CERTIFICATE_PASSWORD_INVALID" });
   });
 
   it("reads a PFX whose MAC was computed over no password at all (not the empty string)", async () => {
