@@ -17,8 +17,11 @@ export interface EdgeFaultScript {
 
 /** The stand-in's side of an {@link EdgeFaultScript}. */
 export interface EdgeFaultQueue extends EdgeFaultScript {
-  /** Takes the first waiting fault for a request to `target` (one scripted for any request, or for that target). */
-  take(target: string): EdgeFault | undefined;
+  /**
+   * Takes the first waiting fault for a request to `targets` (one scripted for any request, or for one of them: a
+   * request can be named by more than one, as a Table Storage transaction is by "$batch" and by its table).
+   */
+  take(...targets: string[]): EdgeFault | undefined;
 }
 
 export function createEdgeFaultQueue(): EdgeFaultQueue {
@@ -34,10 +37,9 @@ export function createEdgeFaultQueue(): EdgeFaultQueue {
       queue.length = 0;
     },
     pending: () => queue.length,
-    take(target) {
-      const index = queue.findIndex(
-        (entry) => entry.target === null || entry.target === target.toLowerCase(),
-      );
+    take(...targets) {
+      const names = targets.map((target) => target.toLowerCase());
+      const index = queue.findIndex((entry) => entry.target === null || names.includes(entry.target));
       return index < 0 ? undefined : queue.splice(index, 1)[0]?.fault;
     },
   };

@@ -12,14 +12,21 @@ export interface ProxiedTableRequest {
   path: string;
   /** What the request names: a table, "Tables" (creating or listing tables) or "$batch" (a transaction). */
   target: string;
+  /** For a transaction, the table its operations write (a transaction is one partition of one table). */
+  table?: string;
   /** The fault it was answered with, or "forwarded" to Azurite. */
   answer: EdgeFault["kind"] | "forwarded";
+  /** Another request was in flight when it came: it was sent beside one, not after every earlier one was answered. */
+  overlapped: boolean;
 }
 
 export interface TableFaultProxy {
   /** `http://127.0.0.1:<port>/<account>`: a TableEndpoint that reaches Azurite through the proxy. */
   tableEndpoint: string;
-  /** Faults for the next requests; `enqueueFor(table | "Tables" | "$batch", …)` aims them at some. */
+  /**
+   * Faults for the next requests; `enqueueFor(table | "Tables" | "$batch", …)` aims them at some. A transaction is
+   * aimed at by "$batch" and by its table: a fault on a table is a fault on the transactions that write it.
+   */
   faults: EdgeFaultScript;
   /** Every request, oldest first. */
   readonly requests: readonly ProxiedTableRequest[];
@@ -48,8 +55,10 @@ export async function startTableFaultProxy(options: {
   const now = options.now ?? (() => new Date());
   const faults = createEdgeFaultQueue();
   const requests: ProxiedTableRequest[] = [];
+  let inFlight = 0;
 
-  function forward(req: IncomingMessage, res: ServerResponse): void {
+  /** Forwards `req` to Azurite, with `body` when the proxy has read it already. */
+  function forward(req: IncomingMessage, res: ServerResponse, body?: Buffer): void {
     const outgoing = httpRequest(
       {
         host: upstream.hostname,
@@ -65,7 +74,8 @@ export async function startTableFaultProxy(options: {
     );
     outgoing.on("error", () => res.destroy());
     res.on("close", () => outgoing.destroy());
-    req.pipe(outgoing);
+    if (body) outgoing.end(body);
+    else req.pipe(outgoing);
   }
 
   function answerError(
@@ -80,15 +90,30 @@ export async function startTableFaultProxy(options: {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const overlapped = inFlight > 0;
+    inFlight += 1;
+    res.once("close", () => {
+      inFlight -= 1;
+    });
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     const target = targetOf(path);
-    const fault = faults.take(target);
-    requests.push({ method: req.method ?? "GET", path, target, answer: fault?.kind ?? "forwarded" });
-    if (!fault) return forward(req, res);
+    // A transaction's table is in its body (the operations' request lines): read it before choosing a fault.
+    const body = target === "$batch" ? await readBody(req) : undefined;
+    const table = body ? transactionTableOf(body) : undefined;
+    const fault = table ? faults.take(target, table) : faults.take(target);
+    requests.push({
+      method: req.method ?? "GET",
+      path,
+      target,
+      ...(table ? { table } : {}),
+      answer: fault?.kind ?? "forwarded",
+      overlapped,
+    });
+    if (!fault) return forward(req, res, body);
     switch (fault.kind) {
       case "latency":
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
-        return forward(req, res);
+        return forward(req, res, body);
       case "hang":
         req.resume(); // read what the client sends, and never answer
         return;
@@ -163,4 +188,21 @@ export async function startTableFaultProxy(options: {
 function targetOf(path: string): string {
   const segment = decodeURIComponent(path.split("/")[2] ?? "");
   return segment.replace(/\(.*$/, "");
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The table a transaction's body writes: its first operation's request line, `POST <endpoint>/<table> HTTP/1.1` or
+ * `PUT|MERGE|DELETE <endpoint>/<table>(PartitionKey='…',RowKey='…') HTTP/1.1` (every operation names the same table).
+ */
+function transactionTableOf(body: Buffer): string | undefined {
+  const line = /^(?:GET|POST|PUT|MERGE|PATCH|DELETE) (\S+) HTTP\/1\.1\r?$/m.exec(body.toString("latin1"));
+  if (!line?.[1]) return undefined;
+  const path = line[1].replace(/[(?].*$/, "");
+  return decodeURIComponent(path.slice(path.lastIndexOf("/") + 1)) || undefined;
 }

@@ -94,10 +94,9 @@ export function createDashboard(deps: {
 
   async function jobs(now: Date, deadline: Deadline | undefined): Promise<DashboardJob[]> {
     const options = deadline ? { deadline } : {};
-    const summaries = await deps.jobs.summaries(options);
     return Promise.all(
       deps.jobs.definitions.map(async (job): Promise<DashboardJob> => {
-        const runs = await deps.jobs.recentRuns(job.name, RUNS_PER_JOB, options);
+        const { summary, runs } = await deps.jobs.standing(job.name, RUNS_PER_JOB, options);
         return {
           name: job.name,
           enabled: job.enabled,
@@ -108,7 +107,7 @@ export function createDashboard(deps: {
               : `${job.resolvedSchedule} (${job.schedule})`,
           nextRun: job.enabled ? nextOccurrence(job.resolvedSchedule, now).toISOString() : null,
           request: jobTarget(job),
-          summary: summaries.get(job.name) ?? null,
+          summary,
           runs: runs.map((run) => ({
             runId: run.runId,
             status: run.status,

@@ -19,11 +19,20 @@ export interface JobsService {
     logger: Logger,
     options?: { signal?: AbortSignal; input?: unknown },
   ): Promise<RunResult>;
-  /** Last outcome per job name (jobs that never ran are absent). With a deadline: TIMED_OUT naming Table Storage past it. */
+  /**
+   * Last outcome per job name, for the defined jobs (jobs that never ran are absent). With a deadline: TIMED_OUT naming
+   * Table Storage past it.
+   */
   summaries(options?: StorageCallOptions): Promise<ReadonlyMap<string, JobSummary>>;
   /**
    * The job's last runs, newest first (at most `limit`); `json` is null unless the job keeps its response
    * (`keepResponse`), whatever an older row holds. With a deadline: TIMED_OUT naming Table Storage past it.
    */
   recentRuns(name: string, limit: number, options?: StorageCallOptions): Promise<RecordedRun[]>;
+  /** The job's last outcome (null when it never ran) and its last runs as `recentRuns` shows them, in one read. */
+  standing(
+    name: string,
+    limit: number,
+    options?: StorageCallOptions,
+  ): Promise<{ summary: JobSummary | null; runs: RecordedRun[] }>;
 }

@@ -3,7 +3,7 @@ import type { Clock } from "../clock/Clock.js";
 import { sleep } from "../clock/sleep.js";
 import type { CheckpointStore } from "../state/CheckpointStore.js";
 import type { LeaseStore } from "../state/LeaseStore.js";
-import type { RunHistory } from "../state/RunHistory.js";
+import type { RecordedRun, RunHistory } from "../state/RunHistory.js";
 import { appMetrics } from "../telemetry/appMeter.js";
 import type { AppMetrics } from "../telemetry/AppMetrics.js";
 import type { TokenSource } from "../tokens/TokenSource.js";
@@ -96,13 +96,23 @@ export function createJobsService(deps: {
         },
         options,
       ),
-    recentRuns: async (name, limit, options) => {
-      const runs = await deps.history.recent(name, limit, options);
-      // Rows recorded before a job stopped keeping its response (or before keepResponse existed) still hold it.
-      const job = deps.jobs.find((j) => j.name.toLowerCase() === name.toLowerCase());
-      return job?.keepResponse ? runs : runs.map((run) => ({ ...run, json: null }));
+    recentRuns: async (name, limit, options) =>
+      shownRuns(name, await deps.history.recent(name, limit, options)),
+    standing: async (name, limit, options) => {
+      const { summary, runs } = await deps.history.standing(name, limit, options);
+      return { summary, runs: shownRuns(name, runs) };
     },
-    summaries: async (options) =>
-      new Map((await deps.history.summaries(options)).map((summary) => [summary.job, summary])),
+    summaries: async (options) => {
+      const jobs = deps.jobs.map((job) => job.name);
+      return new Map(
+        (await deps.history.summaries({ ...options, jobs })).map((summary) => [summary.job, summary]),
+      );
+    },
   };
+
+  /** Rows recorded before a job stopped keeping its response (or before keepResponse existed) still hold it. */
+  function shownRuns(name: string, runs: RecordedRun[]): RecordedRun[] {
+    const job = deps.jobs.find((j) => j.name.toLowerCase() === name.toLowerCase());
+    return job?.keepResponse ? runs : runs.map((run) => ({ ...run, json: null }));
+  }
 }

@@ -106,7 +106,7 @@ const STORAGE_SHARE = 2 / 3;
 /**
  * Runs a job once, within one deadline of `job.deadlineMs` for everything it awaits: takes the job's lease (the same
  * job never runs twice at once, across instances), calls the API, then — within the record budget kept after the
- * deadline — records the run, alerts or resolves as the outcome calls for, and gives the lease back. A run the deadline
+ * deadline — gives the lease back while it records the run, and alerts or resolves as the outcome calls for. A run the deadline
  * ended is `timed-out`, recorded and alerted like any failure. Logs one line per run, whatever happened (an error line
  * for a failure, a timeout, or Table Storage failing). Always yields a RunResult; throws only for an unknown or
  * disabled job. `signal` aborts the run (the host shutting down): the API call stops (ABORTED) and the run is still
@@ -204,6 +204,15 @@ async function runOnce(
     parent: afterRun.signal,
   });
 
+  // The lease guarded the call: it is given back while the run is recorded (a run recorded after a later one is
+  // counted without becoming the job's last run; see nextJobSummary).
+  const released = lease?.release(afterRun).catch((error: unknown) => {
+    logger.warn("Could not release the job lease; it expires on its own", {
+      job: job.name,
+      runId,
+      error: messageOf(error),
+    });
+  });
   let recording: RunRecording;
   try {
     recording = { recorded: true, standing: await deps.record(result, storageDeadline) };
@@ -218,13 +227,7 @@ async function runOnce(
           ledgerDeadline: storageDeadline,
           channelDeadline: afterRun,
         }),
-    lease?.release(afterRun).catch((error: unknown) => {
-      logger.warn("Could not release the job lease; it expires on its own", {
-        job: job.name,
-        runId,
-        error: messageOf(error),
-      });
-    }),
+    released,
   ]);
 
   logRun(logger, result, {
@@ -273,7 +276,8 @@ async function leaseAndCall(
     acquisition = await deps.acquireLease(
       `job-${job.name}`,
       `${deps.instanceId}/${base.runId}`,
-      // The lease covers the run and its recording; a crashed holder's lease expires on its own soon after.
+      // The lease covers the run, and the record margin for a holder that dies before giving it back; a crashed
+      // holder's lease expires on its own soon after.
       job.deadlineMs + options.recordMarginMs,
       deadline,
     );

@@ -11,7 +11,6 @@ export interface RecordedRun extends RunResult {
   truncated: readonly string[];
 }
 
-/** The history of job runs and a summary per job. Job names are matched case-insensitively. */
 /** A job's summary as a run's recording left it. */
 export interface RecordedSummary extends JobSummary {
   /**
@@ -21,16 +20,27 @@ export interface RecordedSummary extends JobSummary {
   uninterrupted: boolean;
 }
 
+/** The history of job runs and a summary per job. Job names are matched case-insensitively. */
 export interface RunHistory {
   /**
-   * Appends the run and updates its job's summary; returns the summary after it (and whether it was uninterrupted). Recording the same runId again
-   * changes nothing and returns the current summary. Safe to call from several instances at once.
+   * Appends the run and updates its job's summary, both or neither; returns the summary after it (and whether it was
+   * uninterrupted). Recording the same runId again changes nothing and returns the current summary. Safe to call from
+   * several instances at once.
    */
   record(result: RunResult, options?: StorageCallOptions): Promise<RecordedSummary>;
-  /** Every job that has recorded a run, by name. */
-  summaries(options?: StorageCallOptions): Promise<JobSummary[]>;
+  /**
+   * The summaries of `jobs` (one point read each, at once), by name; without `jobs`, of every job that has recorded a
+   * run — a listing that reads the whole table, for maintenance rather than for every page view.
+   */
+  summaries(options?: StorageCallOptions & { jobs?: readonly string[] }): Promise<JobSummary[]>;
   /** The job's summary, or null when it has never recorded a run. */
   summary(job: string, options?: StorageCallOptions): Promise<JobSummary | null>;
   /** The job's last `limit` runs (at most 1000), newest first. */
   recent(job: string, limit: number, options?: StorageCallOptions): Promise<RecordedRun[]>;
+  /** The job's summary (null when it has never recorded a run) and its last `limit` runs, in one read. */
+  standing(
+    job: string,
+    limit: number,
+    options?: StorageCallOptions,
+  ): Promise<{ summary: JobSummary | null; runs: RecordedRun[] }>;
 }

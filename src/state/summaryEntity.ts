@@ -7,10 +7,16 @@ import { truncateText } from "./truncateText.js";
 import { withoutNulls } from "./withoutNulls.js";
 
 /**
- * The partition holding one summary row per job (RowKey = job name in lower case). Job names are letters, digits
- * and dashes, so no job's run partition can be called this.
+ * A job's summary row: RowKey in the job's run partition (PartitionKey = job name in lower case), so that one
+ * entity-group transaction writes a run and the summary it makes. "!" sorts before the digits that start every run
+ * row's key, so a partition lists its summary first, then its runs newest first, and no run's key can be this.
  */
-export const SUMMARY_PARTITION = "_summary";
+export const SUMMARY_ROW = "!summary";
+/**
+ * Where summaries were kept before they moved into their job's partition: one partition, RowKey = job name in lower
+ * case. Read only, as the starting point of a job's first summary in its partition (see tableRunHistory).
+ */
+export const LEGACY_SUMMARY_PARTITION = "_summary";
 /** Run ids a summary remembers, so recording a run twice counts it once. */
 export const REMEMBERED_RUN_IDS = 50;
 
@@ -22,8 +28,8 @@ export function toSummaryEntity(
   let ids = countedRunIds.slice(-REMEMBERED_RUN_IDS);
   while (JSON.stringify(ids).length > MAX_PROPERTY_CHARS) ids = ids.slice(1);
   return {
-    partitionKey: SUMMARY_PARTITION,
-    rowKey: tableKey(summary.job.toLowerCase(), "job name"),
+    partitionKey: tableKey(summary.job.toLowerCase(), "job name"),
+    rowKey: SUMMARY_ROW,
     ...withoutNulls({
       ...summary,
       lastErrorMessage:
@@ -35,7 +41,7 @@ export function toSummaryEntity(
   };
 }
 
-/** A summary row read back. */
+/** A summary row read back, from its job's partition or from the legacy summary partition. */
 export function fromSummaryEntity(entity: Readonly<Record<string, unknown>>): {
   summary: JobSummary;
   countedRunIds: string[];
@@ -45,7 +51,10 @@ export function fromSummaryEntity(entity: Readonly<Record<string, unknown>>): {
   const ids = f.json("countedRunIds");
   return {
     summary: {
-      job: f.string("job") ?? f.string("rowKey") ?? "",
+      job:
+        f.string("job") ??
+        (f.string("rowKey") === SUMMARY_ROW ? f.string("partitionKey") : f.string("rowKey")) ??
+        "",
       lastRunId: f.string("lastRunId"),
       lastStatus: status === "succeeded" || status === "failed" || status === "timed-out" ? status : null,
       lastRunAt: f.string("lastRunAt"),

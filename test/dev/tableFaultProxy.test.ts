@@ -1,5 +1,5 @@
 import { TableClient } from "@azure/data-tables";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
 import { storageErrorCode } from "../../src/state/storageErrorCode.js";
 import { storageStatus } from "../../src/state/storageStatus.js";
@@ -172,6 +172,40 @@ describe("the Table Storage fault proxy in front of Azurite", () => {
     const transaction = failureOf(other.submitTransaction([["upsert", { partitionKey: "p", rowKey: "s" }]]));
     expect(storageStatus(await transaction)).toBe(503);
     expect(azurite.tableFaults.pending()).toBe(0);
+  });
+
+  it("aims a table's faults at the transactions that write it too, and names that table", async () => {
+    const [aimed, other] = await Promise.all([client(), client()]);
+    azurite.tableFaults.enqueueFor(aimed.tableName, { kind: "status", status: 503 });
+    const before = azurite.tableRequests.length;
+
+    await expect(
+      other.submitTransaction([["upsert", { partitionKey: "p", rowKey: "t" }]]),
+    ).resolves.toBeDefined();
+    const refused = failureOf(aimed.submitTransaction([["upsert", { partitionKey: "p", rowKey: "t" }]]));
+    expect(storageStatus(await refused)).toBe(503);
+    await expect(
+      aimed.submitTransaction([["upsert", { partitionKey: "p", rowKey: "t", n: 2 }]]),
+    ).resolves.toBeDefined();
+
+    expect(await aimed.getEntity("p", "t")).toMatchObject({ n: 2 });
+    // A request that comes while another is in flight is marked so: the app sent it beside the other.
+    const alone = azurite.tableRequests.length;
+    azurite.tableFaults.enqueueFor(aimed.tableName, { kind: "latency", ms: 200 });
+    const slow = aimed.getEntity("p", "t");
+    await vi.waitFor(() => expect(azurite.tableRequests.length).toBe(alone + 1));
+    await other.getEntity("p", "t");
+    await slow;
+    expect(azurite.tableRequests.slice(alone).map((request) => request.overlapped)).toEqual([false, true]);
+    expect(
+      azurite.tableRequests
+        .slice(before, before + 3)
+        .map(({ target, table, answer }) => [target, table, answer]),
+    ).toEqual([
+      ["$batch", other.tableName, "forwarded"],
+      ["$batch", aimed.tableName, "status"],
+      ["$batch", aimed.tableName, "forwarded"],
+    ]);
   });
 
   it("refuses a fault that cannot be answered", () => {

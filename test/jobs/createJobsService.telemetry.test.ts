@@ -27,6 +27,7 @@ function memoryHistory(): RunHistory {
     summaries: () => Promise.resolve([...summaries.values()]),
     summary: (job) => Promise.resolve(summaries.get(job) ?? null),
     recent: () => Promise.resolve([]),
+    standing: (job) => Promise.resolve({ summary: summaries.get(job) ?? null, runs: [] }),
   };
 }
 

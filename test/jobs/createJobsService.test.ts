@@ -17,6 +17,7 @@ function historyWithJson(): RunHistory {
     summaries: () => Promise.resolve([]),
     summary: () => Promise.resolve(null),
     recent: (job) => Promise.resolve([row(job)]),
+    standing: (job) => Promise.resolve({ summary: null, runs: [row(job)] }),
   };
 }
 

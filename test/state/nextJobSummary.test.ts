@@ -124,6 +124,68 @@ describe("nextJobSummary", () => {
     });
   });
 
+  describe("a run recorded after a later one (late)", () => {
+    const at = (time: string) => `2030-01-01T${time}:00.000Z`;
+
+    it("a late success is counted and is the last success when none is later; the last run and streak stay", () => {
+      expect(
+        nextJobSummary(afterThreeFailures, runResultFor({ runId: "late", startedAt: at("09:30") })),
+      ).toEqual({
+        ...afterThreeFailures,
+        totalRuns: 11,
+        lastSuccessAt: at("09:30"),
+      });
+      expect(nextJobSummary(afterThreeFailures, runResultFor({ startedAt: at("08:00") }))).toEqual({
+        ...afterThreeFailures,
+        totalRuns: 11,
+      });
+    });
+
+    it("a late failure is counted, keeps a later last failure, and adds to the streak when after the last success", () => {
+      const previous = { ...afterThreeFailures, lastFailureAt: at("09:40"), lastSuccessAt: at("09:55") };
+      expect(nextJobSummary(previous, failedRunFor({ startedAt: at("09:50"), isPastDue: true }))).toEqual({
+        ...previous,
+        totalRuns: 11,
+        lastFailureAt: at("09:50"),
+        lastPastDueAt: at("09:50"),
+      });
+      expect(nextJobSummary(afterThreeFailures, failedRunFor({ startedAt: at("09:50") }))).toEqual({
+        ...afterThreeFailures,
+        totalRuns: 11,
+        consecutiveFailures: 4,
+      });
+      expect(nextJobSummary(afterThreeFailures, failedRunFor({ startedAt: at("09:00") }))).toMatchObject({
+        consecutiveFailures: 3,
+      });
+      const neverSucceeded = { ...afterThreeFailures, lastSuccessAt: null };
+      expect(nextJobSummary(neverSucceeded, failedRunFor({ startedAt: at("08:00") }))).toMatchObject({
+        consecutiveFailures: 4,
+        lastFailureAt: at("09:55"),
+      });
+    });
+
+    it("a late past-due run keeps a later past-due time", () => {
+      const previous = { ...afterThreeFailures, lastPastDueAt: at("09:45") };
+      expect(
+        nextJobSummary(previous, failedRunFor({ startedAt: at("09:40"), isPastDue: true })),
+      ).toMatchObject({
+        lastPastDueAt: at("09:45"),
+      });
+    });
+
+    it("a run that started when the last one did is not late, nor is any after runs that were all skipped", () => {
+      expect(nextJobSummary(afterThreeFailures, runResultFor({ startedAt: at("09:55") }))).toMatchObject({
+        lastStatus: "succeeded",
+        consecutiveFailures: 0,
+      });
+      const onlySkipped = nextJobSummary(null, skippedRunFor({ startedAt: at("11:00") }));
+      expect(nextJobSummary(onlySkipped, failedRunFor({ startedAt: at("10:00") }))).toMatchObject({
+        lastStatus: "failed",
+        consecutiveFailures: 1,
+      });
+    });
+  });
+
   it("does not change the previous summary", () => {
     const previous = structuredClone(afterThreeFailures);
     nextJobSummary(previous, runResultFor());

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type Azurite } from "../../dev/azurite/startAzurite.js";
 import { tableClientFor } from "../../src/state/tableClientFor.js";
-import { MAX_PROPERTY_CHARS } from "../../src/state/runEntity.js";
+import { MAX_PROPERTY_CHARS, toRunEntity } from "../../src/state/runEntity.js";
 import { tableRunHistory } from "../../src/state/tableRunHistory.js";
 import { freshTableName } from "./freshTableName.js";
 import { failedRunFor, runResultFor, skippedRunFor } from "./runResultFor.js";
@@ -121,13 +121,13 @@ describe("tableRunHistory", () => {
     calls.length = 0;
 
     await here.record(failedRunFor({ runId: "b", startedAt: at(1) }));
-    expect(calls).toEqual(["createEntity", "updateEntity"]);
+    expect(calls).toEqual(["submitTransaction"]);
 
     // Another instance records a run: this one's next write is refused on the ETag, reads, and counts all three.
     await elsewhere.record(failedRunFor({ runId: "c", startedAt: at(2) }));
     calls.length = 0;
     const summary = await here.record(failedRunFor({ runId: "d", startedAt: at(3) }));
-    expect(calls).toEqual(["createEntity", "updateEntity", "getEntity", "updateEntity"]);
+    expect(calls).toEqual(["submitTransaction", "getEntity", "submitTransaction"]);
     expect(summary).toMatchObject({ consecutiveFailures: 4, totalRuns: 4 });
   });
 
@@ -190,6 +190,104 @@ describe("tableRunHistory", () => {
     expect(run?.errorBodyExcerpt?.startsWith("<html>xxx")).toBe(true);
     expect(run?.errorBodyExcerpt).toMatch(/…\[truncated 68\d{3} chars\]$/);
     expect(await history.summary("report-sync")).toMatchObject({ totalRuns: 1 });
+  });
+});
+
+describe("tableRunHistory's rows: a job's runs and summary in one partition", () => {
+  const legacySummary = {
+    partitionKey: "_summary",
+    rowKey: "report-sync",
+    job: "report-sync",
+    lastRunId: "old-9",
+    lastStatus: "failed",
+    lastRunAt: at(0),
+    consecutiveFailures: 2,
+    lastFailureAt: at(0),
+    lastSuccessAt: at(-10),
+    totalRuns: 9,
+    countedRunIds: JSON.stringify(["old-8", "old-9"]),
+  };
+
+  it("writes a run and its summary in one transaction: when it is refused, neither is there", async () => {
+    const table = tableClientFor(
+      { kind: "connection-string", connectionString: azurite.faultyConnectionString },
+      freshTableName(),
+    );
+    const history = tableRunHistory(table);
+    await history.record(failedRunFor({ runId: "a", startedAt: at(0) }));
+    azurite.tableFaults.enqueueFor(table.tableName, { kind: "unauthorized" });
+
+    await expect(history.record(failedRunFor({ runId: "b", startedAt: at(1) }))).rejects.toMatchObject({
+      code: "STATE_ACCESS_DENIED",
+    });
+
+    expect((await history.recent("report-sync", 10)).map((run) => run.runId)).toEqual(["a"]);
+    expect(await history.summary("report-sync")).toMatchObject({ totalRuns: 1, lastRunId: "a" });
+    expect(await history.record(failedRunFor({ runId: "b", startedAt: at(1) }))).toMatchObject({
+      totalRuns: 2,
+      consecutiveFailures: 2,
+    });
+  });
+
+  it("reads a job's summary and last runs in one request", async () => {
+    const history = tableRunHistory(
+      tableClientFor(
+        { kind: "connection-string", connectionString: azurite.faultyConnectionString },
+        freshTableName(),
+      ),
+    );
+    for (const minute of [0, 1, 2])
+      await history.record(runResultFor({ runId: `r${minute}`, startedAt: at(minute) }));
+    const reads = azurite.tableRequests.length;
+
+    const standing = await history.standing("Report-Sync", 2);
+
+    expect(standing.summary).toMatchObject({ job: "report-sync", totalRuns: 3, lastRunId: "r2" });
+    expect(standing.runs.map((run) => run.runId)).toEqual(["r2", "r1"]);
+    expect(azurite.tableRequests.length - reads).toBe(1);
+    expect(await history.standing("never-ran", 2)).toEqual({ summary: null, runs: [] });
+  });
+
+  it("carries a summary from the partition summaries were kept in before on, and reads it until then", async () => {
+    const { table, history } = freshHistory();
+    const client = await table.client();
+    await client.createEntity(legacySummary);
+
+    expect(await history.summary("report-sync")).toMatchObject({ totalRuns: 9, consecutiveFailures: 2 });
+    expect((await history.standing("report-sync", 5)).summary).toMatchObject({ totalRuns: 9 });
+    expect(await history.summaries({ jobs: ["report-sync"] })).toMatchObject([{ totalRuns: 9 }]);
+    // old-9 was counted by the legacy summary: recording it again changes nothing.
+    expect(await history.record(failedRunFor({ runId: "old-9", startedAt: at(0) }))).toMatchObject({
+      totalRuns: 9,
+    });
+    expect(await history.record(failedRunFor({ runId: "new-1", startedAt: at(1) }))).toMatchObject({
+      totalRuns: 10,
+      consecutiveFailures: 3,
+      lastSuccessAt: at(-10),
+    });
+
+    expect(await history.summary("report-sync")).toMatchObject({ totalRuns: 10 });
+    // Listed once, from the job's own row, though the legacy row is still there.
+    expect((await history.summaries()).map((summary) => [summary.job, summary.totalRuns])).toEqual([
+      ["report-sync", 10],
+    ]);
+    expect(await client.getEntity("_summary", "report-sync")).toMatchObject({ totalRuns: 9 });
+  });
+
+  it("counts a run whose row is there without being counted (an older version died between its two writes) once", async () => {
+    const { table, history } = freshHistory();
+    await history.record(failedRunFor({ runId: "a", startedAt: at(0) }));
+    const lost = failedRunFor({ runId: "b", startedAt: at(1) });
+    const client = await table.client();
+    await client.createEntity(toRunEntity(lost));
+
+    expect(await history.record(lost)).toMatchObject({
+      totalRuns: 2,
+      consecutiveFailures: 2,
+      lastRunId: "b",
+    });
+    expect(await history.record(lost)).toMatchObject({ totalRuns: 2 });
+    expect((await history.recent("report-sync", 10)).map((run) => run.runId)).toEqual(["b", "a"]);
   });
 });
 

@@ -42,12 +42,21 @@ export async function jobRunRows(world: BenchWorld, mode: BenchMode): Promise<Ro
   // Counted through the proxy: instances of their own, warmed by their first runs (tables, rows, ETags in memory).
   const counted = async (job: { name: string; services: Services }) => {
     const perRun: number[] = [];
+    const serialPerRun: number[] = [];
     for (let i = 0; i < 5 + (mode.quick ? 10 : 50); i += 1) {
       const before = world.tableRequests();
+      const serialBefore = world.serialTableRequests();
       await runOf(job)();
-      if (i >= 5) perRun.push(world.tableRequests() - before);
+      if (i < 5) continue;
+      perRun.push(world.tableRequests() - before);
+      serialPerRun.push(world.serialTableRequests() - serialBefore);
     }
-    return { min: Math.min(...perRun), max: Math.max(...perRun), warmRuns: perRun.length };
+    return {
+      min: Math.min(...perRun),
+      max: Math.max(...perRun),
+      serialMax: Math.max(...serialPerRun),
+      warmRuns: perRun.length,
+    };
   };
   const plainTables = await counted(instance("bench-plain-counted", {}));
   const channelTables = await counted(instance("bench-alerting-counted", channel));
@@ -60,8 +69,8 @@ export async function jobRunRows(world: BenchWorld, mode: BenchMode): Promise<Ro
   };
   const runRatio = ratio(s.run.p50, s.bare.p50);
   const channelRatio = ratio(s.runWithChannel.p50, s.bare.p50);
-  // What a run would take if it were only its call and its Table Storage round trips, one after the other.
-  const floorRatio = ratio(s.bare.p50 + plainTables.max * s.table.p50, s.bare.p50);
+  // What a run would take if it were only its call and the Table Storage round trips it waits on one after the other.
+  const floorRatio = ratio(s.bare.p50 + plainTables.serialMax * s.table.p50, s.bare.p50);
   const range = (t: { min: number; max: number }) => (t.min === t.max ? `${t.min}` : `${t.min}–${t.max}`);
   return [
     {
@@ -70,7 +79,7 @@ export async function jobRunRows(world: BenchWorld, mode: BenchMode): Promise<Ro
       figure:
         `${runRatio}× (${channelRatio}× with an alert channel; run ${ms(s.run.p50)} ms, with channel ` +
         `${ms(s.runWithChannel.p50)} ms, bare call ${ms(s.bare.p50)} ms; one Azurite round trip ${ms(s.table.p50)} ms, ` +
-        `so the call and its ${plainTables.max} round trips alone are ${floorRatio}×)`,
+        `so the call and the ${plainTables.serialMax} round trips it waits on alone are ${floorRatio}×)`,
       goal: "≤ 2×",
       atGoal: runRatio <= 2 && channelRatio <= 2,
       detail: { ...s, runRatio, channelRatio, floorRatio },
@@ -78,7 +87,9 @@ export async function jobRunRows(world: BenchWorld, mode: BenchMode): Promise<Ro
     {
       id: "tableRequestsPerRun",
       measure: "Table Storage requests per warm run",
-      figure: `${range(plainTables)} (${range(channelTables)} with a channel)`,
+      figure:
+        `${range(plainTables)} (${range(channelTables)} with a channel); ${plainTables.serialMax} ` +
+        `(${channelTables.serialMax}) waited on one after the other, the others sent beside them`,
       goal: "≤ 2",
       atGoal: plainTables.max <= 2 && channelTables.max <= 2,
       detail: { plain: plainTables, withChannel: channelTables },

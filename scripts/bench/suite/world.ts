@@ -31,6 +31,8 @@ export interface BenchWorld {
   ): Services;
   /** Table Storage requests made through the proxy so far. */
   tableRequests(): number;
+  /** Of those, the ones that came when no other was in flight: each starts a round trip the app waited on. */
+  serialTableRequests(): number;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
       });
     },
     tableRequests: () => azurite.tableRequests.length,
+    serialTableRequests: () => azurite.tableRequests.filter((request) => !request.overlapped).length,
     async stop() {
       await Promise.all([standIns.stop(), downstream.stop(), receiver.stop(), azurite.stop()]);
     },
