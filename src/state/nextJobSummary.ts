@@ -31,7 +31,8 @@ export function nextJobSummary(previous: JobSummary | null, result: RunResult): 
   if (result.status === "skipped") return counted;
 
   const succeeded = result.status === "succeeded";
-  if (base.lastRunAt !== null && Date.parse(result.startedAt) < Date.parse(base.lastRunAt)) {
+  // Without a last run, Date.parse("") is NaN: no run is before it.
+  if (Date.parse(result.startedAt) < Date.parse(base.lastRunAt ?? "")) {
     return {
       ...counted,
       lastSuccessAt: succeeded ? later(base.lastSuccessAt, result.startedAt) : base.lastSuccessAt,
@@ -61,7 +62,7 @@ export function nextJobSummary(previous: JobSummary | null, result: RunResult): 
   };
 }
 
-/** The later of two start times; `b` when there is no `a`. */
+/** The later of two start times (ISO 8601, as runs record them); `b` when there is no `a`. */
 function later(a: string | null, b: string): string {
-  return a !== null && Date.parse(a) >= Date.parse(b) ? a : b;
+  return new Date(Math.max(Date.parse(a ?? b), Date.parse(b))).toISOString();
 }
