@@ -105,7 +105,7 @@ export function tableRunHistory(
     client: TableClient,
     rows: { run: TableEntity | null; summary: TableEntity; etag: string | null },
     deadline: Deadline | undefined,
-  ): Promise<{ etag: string | null } | { refused: "run-exists" | "summary-changed"; error: unknown }> {
+  ): Promise<{ etag: string | null } | { refused: "run-exists" | "summary-changed" }> {
     const summaryWrite: TransactionAction = rows.etag
       ? ["update", rows.summary, "Replace", { etag: rows.etag }]
       : ["create", rows.summary];
@@ -121,9 +121,9 @@ export function tableRunHistory(
       const index = failedActionIndex(error);
       // 409 on the run row: it is there already. 412: the summary changed since read; 409: created since; 404:
       // deleted since.
-      if (rows.run && index === 0 && status === 409) return { refused: "run-exists", error };
+      if (rows.run && index === 0 && status === 409) return { refused: "run-exists" };
       if (index === actions.length - 1 && (status === 412 || status === 409 || status === 404))
-        return { refused: "summary-changed", error };
+        return { refused: "summary-changed" };
       throw error;
     }
   }
@@ -134,7 +134,7 @@ export function tableRunHistory(
     limit: number,
     { deadline }: StorageCallOptions = {},
   ): Promise<{ summary: JobSummary | null; runs: RecordedRun[] }> {
-    const wanted = Math.min(Math.max(0, Math.floor(limit)) || 0, MAX_RECENT_RUNS);
+    const wanted = Math.min(Math.max(0, Math.floor(limit) || 0), MAX_RECENT_RUNS);
     if (!isTableKey(job.toLowerCase())) return { summary: null, runs: [] };
     const partitionKey = runPartitionKey(job);
     const client = await table.client(deadline);
@@ -197,7 +197,7 @@ export function tableRunHistory(
       throw new TransientError(
         "STATE_CONTENDED",
         `The summary of job '${result.job}' in table '${table.tableName}' at ${table.endpoint} changed under ` +
-          `every one of ${maxAttempts} attempts to update it while ${action}; the run was not recorded. ` +
+          `every one of ${maxAttempts} attempts to update it while ${action}; the summary does not count the run. ` +
           `Too many runs of this job are being recorded at once — retry later.`,
       );
     },
