@@ -57,6 +57,30 @@ describe("tableRunHistory.purgeBefore", () => {
     });
   });
 
+  it("finds the runs of a job whose summary is still in the legacy partition (recorded by an earlier version)", async () => {
+    const { history, raw } = freshHistory();
+    await raw.createTable();
+    await raw.createEntity({ partitionKey: "_summary", rowKey: "old-job", job: "old-job", totalRuns: 2 });
+    for (const run of [
+      runResultFor({ job: "old-job", runId: "o-40d", startedAt: daysAgo(40) }),
+      runResultFor({ job: "old-job", runId: "o-1d", startedAt: daysAgo(1) }),
+    ])
+      await raw.createEntity(toRunEntity(run));
+    await history.record(runResultFor({ runId: "n-50d", startedAt: daysAgo(50) }));
+
+    expect(await history.purgeBefore(CUTOFF, { maxBatches: 10 })).toEqual({
+      deleted: 2,
+      batches: 2,
+      complete: true,
+    });
+    expect((await history.recent("old-job", 10)).map((r) => r.runId)).toEqual(["o-1d"]);
+    expect(await history.recent("report-sync", 10)).toEqual([]);
+    expect((await history.summaries()).map((summary) => [summary.job, summary.totalRuns])).toEqual([
+      ["old-job", 2],
+      ["report-sync", 1],
+    ]);
+  });
+
   it("works a backlog off in transactions of 100, at most maxBatches per purge", async () => {
     const { history, raw } = freshHistory();
     await history.record(runResultFor({ runId: "newest", startedAt: daysAgo(0) }));
