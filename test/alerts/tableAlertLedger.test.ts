@@ -435,6 +435,26 @@ describe("tableAlertLedger", () => {
     expect(await ledger!.states(["rotation:"])).toEqual(new Map());
   });
 
+  it("reads a prefix whose characters are escaped in keys as the range of its subjects' keys", async () => {
+    const {
+      ledgers: [ledger],
+    } = instances(1);
+    const teams = fakeChannel("teams");
+    const subjects = ["drift:app/x", "drift:app/ü", "drift:app0", "drift:app", "drift:ap~"];
+    for (const subject of subjects)
+      await fire(ledger!, [teams], sampleAlert({ subject, dedupeKey: `${subject}|1` }));
+
+    expect([...(await ledger!.states(["drift:app/"])).keys()].sort()).toEqual(["drift:app/x", "drift:app/ü"]);
+    expect([...(await ledger!.states(["drift:ap"])).keys()].sort()).toEqual([
+      "drift:app",
+      "drift:app/x",
+      "drift:app/ü",
+      "drift:app0",
+      "drift:ap~",
+    ]);
+    expect((await ledger!.states([""])).size).toBe(subjects.length);
+  });
+
   it("lists recent alerts newest first, with each channel's delivery", async () => {
     const {
       ledgers: [ledger],
