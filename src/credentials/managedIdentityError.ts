@@ -12,9 +12,11 @@ const causeOf = (error: Error): MsalCause =>
 /**
  * The error for a managed identity token request that failed in a way the credential's own message does not explain
  * well, or null to keep the credential's error (its caller says how to enable the identity):
- * - the endpoint answered 408, 429 or 5xx, or MSAL reports `network_error` (no answer, or an answer that is not JSON),
- *   after @azure/identity's retries: MANAGED_IDENTITY_ENDPOINT_UNAVAILABLE, transient — not "enable the managed
- *   identity", which would send people to fix what works;
+ * - the endpoint answered 408, 429 or 5xx, or gave no answer a token could be read from, after @azure/identity's
+ *   retries: MANAGED_IDENTITY_ENDPOINT_UNAVAILABLE, transient — not "enable the managed identity", which would send
+ *   people to fix what works. MSAL reports no answer as `network_error`; an answer that is not JSON as `network_error`
+ *   too up to MSAL Node 5, and from MSAL Node 7 (@azure/identity 4.14) as `unknown_error` with the answer's 2xx
+ *   status (no token and no OAuth error in it);
  * - the endpoint answered 200 without a token (AuthenticationRequiredError "Response had no …"):
  *   MANAGED_IDENTITY_RESPONSE_INVALID.
  * An error already explained (an M2mError: TIMED_OUT) is returned as it is.
@@ -31,10 +33,13 @@ export function managedIdentityError(error: unknown, scope: string): M2mError | 
       options,
     );
   }
-  if (errorCode === "network_error") {
+  const unreadable =
+    errorCode === "network_error" ||
+    (errorCode === "unknown_error" && typeof status === "number" && status >= 200 && status < 300);
+  if (unreadable) {
     return new TransientError(
       "MANAGED_IDENTITY_ENDPOINT_UNAVAILABLE",
-      `The managed identity endpoint did not answer the token request for ${scope} with a token: the connection failed, or the answer was not JSON (MSAL: network_error), still after @azure/identity's retries. This usually passes on its own and the next run tries again; if it persists, check Azure Service Health for App Service.`,
+      `The managed identity endpoint did not answer the token request for ${scope} with a token: the connection failed, or the answer was not JSON (MSAL: ${errorCode}), still after @azure/identity's retries. This usually passes on its own and the next run tries again; if it persists, check Azure Service Health for App Service.`,
       options,
     );
   }

@@ -43,6 +43,26 @@ describe("managedIdentityError", () => {
     });
   });
 
+  it.each([200, 203, 299])(
+    "says MSAL Node 7's unknown_error for an HTTP %s answer that is not JSON is the endpoint's, transient",
+    (status) => {
+      const error = unavailable(
+        "ManagedIdentityCredential: Authentication failed. Message unknown_error: …",
+        {
+          status,
+          errorCode: "unknown_error",
+        },
+      );
+      const mapped = managedIdentityError(error, SCOPE);
+      expect(mapped).toBeInstanceOf(TransientError);
+      expect(mapped).toMatchObject({
+        code: "MANAGED_IDENTITY_ENDPOINT_UNAVAILABLE",
+        cause: error,
+        message: `The managed identity endpoint did not answer the token request for ${SCOPE} with a token: the connection failed, or the answer was not JSON (MSAL: unknown_error), still after @azure/identity's retries. This usually passes on its own and the next run tries again; if it persists, check Azure Service Health for App Service.`,
+      });
+    },
+  );
+
   it("says a 200 without a token is not the identity endpoint's answer", () => {
     const error = Object.assign(new Error('Response had no "expiresOn" property.'), {
       name: "AuthenticationRequiredError",
@@ -64,6 +84,15 @@ describe("managedIdentityError", () => {
     ["a cause that is not an object", Object.assign(new Error("x", { cause: "503" }), { name: "X" })],
     ["a null cause", Object.assign(new Error("x", { cause: null }), { name: "X" })],
     ["another error code", unavailable("x", { errorCode: "invalid_request" })],
+    ["unknown_error with a 400", unavailable("x", { errorCode: "unknown_error", status: 400 })],
+    ["unknown_error with a 199", unavailable("x", { errorCode: "unknown_error", status: 199 })],
+    ["unknown_error with a 300", unavailable("x", { errorCode: "unknown_error", status: 300 })],
+    ["unknown_error without a status", unavailable("x", { errorCode: "unknown_error" })],
+    [
+      "unknown_error with a status that is not a number",
+      unavailable("x", { errorCode: "unknown_error", status: "200" }),
+    ],
+    ["another error code with a 200", unavailable("x", { errorCode: "invalid_request", status: 200 })],
   ])(
     "keeps the credential's own error for %s: its caller says how to enable the identity",
     (_what, error) => {
