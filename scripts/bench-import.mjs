@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { build } from "esbuild";
+import { bundleOptions } from "./esbuildOptions.mjs";
 
 const runs = Number(process.env.RUNS ?? 21);
 // UNBUNDLED=0 leaves out the unbundled arm and its tsc build (npm run bench -- --quick).
@@ -38,17 +39,9 @@ writeFileSync(
   ].join("\n"),
 );
 await build({
+  ...bundleOptions,
   entryPoints: { sdks: ".tsbuild/bench/sdks.mjs" },
   outdir: ".tsbuild/bench/dist",
-  bundle: true,
-  platform: "node",
-  target: "node22",
-  format: "esm",
-  splitting: false,
-  external: ["@azure/functions-core"],
-  banner: {
-    js: "import { createRequire as __m2mCreateRequire } from 'node:module'; const require = __m2mCreateRequire(import.meta.url);",
-  },
   logLevel: "silent",
 });
 

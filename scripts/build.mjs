@@ -1,10 +1,10 @@
 // Bundles the deployable app: one file per entry, so a cold start on Azure (which reads the app from a network
-// share) opens two files instead of thousands under node_modules. @azure/functions-core is provided by the
-// Functions worker at run time and stays external.
+// share) opens two files instead of thousands under node_modules (esbuild options: scripts/esbuildOptions.mjs).
 // Job modules (jobs/, examples/jobs/) are picked up here: the loader the source runs with reads the folders at start,
 // which a deployed app cannot do, so the bundle gets a loader that imports each module file found now.
 // Run under tsx (npm run build) to read the job folders' rules from the app's own source.
 import { build } from "esbuild";
+import { bundleOptions } from "./esbuildOptions.mjs";
 import { readdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { JOB_FOLDERS, jobModuleNames } from "../src/jobs/code/jobModuleFiles.ts";
@@ -47,19 +47,10 @@ const bundledJobModules = {
 
 await rm("dist", { recursive: true, force: true });
 await build({
+  ...bundleOptions,
   entryPoints: { index: "src/index.ts", cli: "src/cli.ts", m2m: "src/cli/m2m.ts" },
   outdir: "dist",
-  bundle: true,
-  platform: "node",
-  target: "node22",
-  format: "esm",
-  splitting: false,
   sourcemap: "linked",
-  external: ["@azure/functions-core"],
-  // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __m2mCreateRequire } from 'node:module'; const require = __m2mCreateRequire(import.meta.url);",
-  },
   plugins: [bundledJobModules],
   logLevel: "info",
   metafile: false,

@@ -1,5 +1,6 @@
 import azureFunctions from "@azure/functions";
 import { build } from "esbuild";
+import { bundleOptions } from "../../scripts/esbuildOptions.mjs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -334,16 +335,9 @@ describe("local host with the esbuild bundle", () => {
     // The same bundling as scripts/build.mjs: the library inside, @azure/functions-core left to the host.
     outdir = await mkdtemp(join(tmpdir(), "m2m-host-bundle-"));
     await build({
+      ...bundleOptions,
       entryPoints: { index: entry },
       outdir,
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "esm",
-      external: ["@azure/functions-core"],
-      banner: {
-        js: "import { createRequire as __m2mCreateRequire } from 'node:module'; const require = __m2mCreateRequire(import.meta.url);",
-      },
       logLevel: "silent",
     });
     host = await startLocalHost({
