@@ -106,10 +106,10 @@ const STORAGE_SHARE = 2 / 3;
 /**
  * Runs a job once, within one deadline of `job.deadlineMs` for everything it awaits: takes the job's lease (the same
  * job never runs twice at once, across instances), calls the API, then — within the record budget kept after the
- * deadline — gives the lease back while it records the run, and alerts or resolves as the outcome calls for. A run the deadline
- * ended is `timed-out`, recorded and alerted like any failure. Logs one line per run, whatever happened (an error line
- * for a failure, a timeout, or Table Storage failing). Always yields a RunResult; throws only for an unknown or
- * disabled job. `signal` aborts the run (the host shutting down): the API call stops (ABORTED) and the run is still
+ * deadline — gives the lease back while it records the run, and alerts or resolves as the outcome calls for. A run the
+ * deadline ended is `timed-out`, recorded and alerted like any failure. Logs one line per run, whatever happened (an
+ * error line for a failure, a timeout, or Table Storage failing). Always yields a RunResult; throws only for an unknown
+ * or disabled job. `signal` aborts the run (the host shutting down): the API call stops (ABORTED) and the run is still
  * recorded. The run is one span (`job <name>`), failed when the run failed or timed out, and one jobRun metric point
  * with the job's failure streak after it.
  */

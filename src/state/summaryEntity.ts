@@ -14,7 +14,8 @@ import { withoutNulls } from "./withoutNulls.js";
 export const SUMMARY_ROW = "!summary";
 /**
  * Where summaries were kept before they moved into their job's partition: one partition, RowKey = job name in lower
- * case. Read only, as the starting point of a job's first summary in its partition (see tableRunHistory).
+ * case. Read only, as the starting point of a job's first summary in its partition (see tableRunHistory). Job names
+ * are letters, digits and dashes, so no job's partition is called this.
  */
 export const LEGACY_SUMMARY_PARTITION = "_summary";
 /** Run ids a summary remembers, so recording a run twice counts it once. */
