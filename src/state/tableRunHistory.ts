@@ -176,7 +176,7 @@ export function tableRunHistory(
           return { ...current.summary, uninterrupted: false };
         const next = nextJobSummary(current?.summary ?? null, result);
         const summary = toSummaryEntity(next, [...(current?.countedRunIds ?? []), result.runId]);
-        let outcome;
+        let outcome: Awaited<ReturnType<typeof writeRunAndSummary>>;
         try {
           outcome = await writeRunAndSummary(client, { run, summary, etag: current?.etag ?? null }, deadline);
         } catch (error) {

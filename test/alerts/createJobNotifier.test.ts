@@ -7,6 +7,7 @@ import type {
   LedgerCallOptions,
   StoredAlertState,
 } from "../../src/alerts/AlertLedger.js";
+import { unalerted } from "../../src/alerts/alertStates.js";
 import { ALERT_RECHECK_MS, createJobNotifier } from "../../src/alerts/createJobNotifier.js";
 import { systemClock } from "../../src/clock/Clock.js";
 import { createDeadline, type Deadline } from "../../src/clock/Deadline.js";
@@ -207,14 +208,7 @@ describe("createJobNotifier", () => {
 /** A ledger keeping one job's state in memory: transitions apply; deliverPending answers `report()`. */
 function statefulLedger(report: () => DeliveryReport = () => ({ sent: [], failed: [] })) {
   const calls: string[] = [];
-  let state: StoredAlertState = {
-    subject: "job:report-sync",
-    status: "ok",
-    step: null,
-    since: null,
-    lastAlertKey: null,
-    version: null,
-  };
+  let state: StoredAlertState = unalerted("job:report-sync");
   const ledger: AlertLedger = {
     getState: () => (calls.push("getState"), Promise.resolve(state)),
     states: () => Promise.reject(new Error("not used")),

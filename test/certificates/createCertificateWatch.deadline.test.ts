@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AlertLedger, StoredAlertState } from "../../src/alerts/AlertLedger.js";
+import type { AlertLedger } from "../../src/alerts/AlertLedger.js";
+import { unalerted } from "../../src/alerts/alertStates.js";
 import { createCertificateWatch } from "../../src/certificates/createCertificateWatch.js";
 import type {
   CertificateInventory,
@@ -44,19 +45,11 @@ const credential: AppCredential = {
  */
 function world(options: { storageHangs?: boolean; inventoryHangs?: boolean; checkFiring?: boolean }) {
   const ledgerCalls: string[] = [];
-  const ok = (subject: string): StoredAlertState => ({
-    subject,
-    status: "ok",
-    step: null,
-    since: null,
-    lastAlertKey: null,
-    version: null,
-  });
   const ledger: AlertLedger = {
     // The check reads its states in one query (states); a getState here would show in ledgerCalls.
     getState: (subject) => {
       ledgerCalls.push(`getState ${subject}`);
-      return Promise.resolve(ok(subject));
+      return Promise.resolve(unalerted(subject));
     },
     states: (prefixes) => {
       ledgerCalls.push(`states ${prefixes.join(" ")}`);
@@ -68,7 +61,7 @@ function world(options: { storageHangs?: boolean; inventoryHangs?: boolean; chec
                 [
                   check,
                   {
-                    ...ok(check),
+                    ...unalerted(check),
                     status: "firing" as const,
                     step: "1|timed-out|timed out",
                     since: "2030-05-31T06:00:00.000Z",
